@@ -9,7 +9,7 @@ namespace Tessera.Server.Tests.Support;
 /// <summary>A protocol client for tests: raw frames in and out, with typed helpers.</summary>
 public sealed class WsClient : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     private readonly ClientWebSocket _socket;
     private readonly System.Threading.Channels.Channel<JsonObject> _incoming = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>();
     private Task? _pump;
@@ -25,7 +25,7 @@ public sealed class WsClient : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
-        using var cts = new CancellationTokenSource(DefaultTimeout);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await socket.ConnectAsync(url, cts.Token);
         return new WsClient(socket);
     }
@@ -158,6 +158,13 @@ public sealed class WsClient : IAsyncDisposable
     }
 
     public static Message Decode(JsonObject json) => JsonSerializer.Deserialize<Message>(json.ToJsonString())!;
+
+    /// <summary>Drops the TCP connection without a close frame, like a browser tab that crashed.</summary>
+    public Task AbortAsync()
+    {
+        _socket.Abort();
+        return Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
