@@ -24,7 +24,7 @@ public sealed class AuthKeySource : IJwtKeySource
             {
                 if (TryReadJku(item, out var uri, out var problem)) entries.Add(uri!);
                 else if (problem is not null) problems.Add(problem);
-                else entries.Add(JsonWebKeyParser.ParseLenient(item));
+                else entries.Add(JsonWebKeyCache.GetOrParse(item));
             }
         }
         _entries = entries;
