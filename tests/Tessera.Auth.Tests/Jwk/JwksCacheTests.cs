@@ -224,6 +224,16 @@ public class JwksCacheTests
     }
 
     [Fact]
+    public async Task Fetch_that_hangs_times_out_and_counts_as_failed()
+    {
+        // Real clock with a short timeout: the fake clock has no timers.
+        var cache = new JwksCache(async (_, token) => { await Task.Delay(Timeout.Infinite, token); return ""; },
+                                  TimeProvider.System, new JwksCacheOptions { FetchTimeout = TimeSpan.FromMilliseconds(100) });
+        Assert.Empty(await cache.GetKeysAsync(Url, null).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("fetch timed out", cache.LastError(Url));
+    }
+
+    [Fact]
     public async Task Different_urls_have_separate_sets()
     {
         var server = new FakeKeyServer();
