@@ -64,7 +64,7 @@ public sealed class PortalEndpoints(LoginService login, ConferenceSet conference
         if (outcome is LoginOutcome.Issued issued)
         {
             context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers.ReferrerPolicy = "no-referrer";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
             context.Response.StatusCode = StatusCodes.Status303SeeOther;
             context.Response.Headers.Location = target!.Url + (tokenInFragment ? "#token=" : "?token=") + Uri.EscapeDataString(issued.Token);
             return;
@@ -98,7 +98,7 @@ public sealed class PortalEndpoints(LoginService login, ConferenceSet conference
             $"default-src 'none'; style-src 'unsafe-inline'; form-action {_formAction}; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
-        headers.ReferrerPolicy = "no-referrer";
+        headers["Referrer-Policy"] = "no-referrer";
         await context.Response.WriteAsync(PortalPage.Render(model), context.RequestAborted);
     }
 }
