@@ -15,6 +15,13 @@ public static class CtlApp
         root.Subcommands.Add(PublicKeyCommand.Create(stdin, stdout, stderr));
         root.Subcommands.Add(HashPasswordCommand.Create(stdout, stderr, readSecret ?? (() => stdin.ReadLine())));
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Errors and usage go to stderr, so "tessera-ctl gen-key ... > key.json" never captures help text.
+            foreach (var e in parsed.Errors) stderr.WriteLine($"tessera-ctl: {e.Message}");
+            stderr.WriteLine("Run 'tessera-ctl --help' for usage.");
+            return 2;
+        }
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }
