@@ -111,7 +111,7 @@ public static class AuthServerApp
                 list.Add(b switch
                 {
                     FileBackendConfig f => new UsersFileBackend(f.Path, verifier, time),
-                    LdapBackendConfig l => new LdapBackend(l),
+                    LdapBackendConfig l => new LdapBackend(l, time),
                     PamBackendConfig p => new PamBackend(p),
                     _ => throw new ConfigException("unknown back end type"),
                 });

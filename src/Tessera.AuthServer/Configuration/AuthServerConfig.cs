@@ -70,6 +70,12 @@ public sealed record LdapBackendConfig : BackendConfig
     [JsonPropertyName("groupFilter")] public string GroupFilter { get; init; } = "(&(objectClass=groupOfNames)(member={dn}))";
     [JsonPropertyName("groupAttribute")] public string GroupAttribute { get; init; } = "cn";
     [JsonPropertyName("poolSize")] public int PoolSize { get; init; } = 8;
+
+    /// <summary>
+    /// Seconds to remember a user's DN (search mode) and group names; 0 turns it off. The password
+    /// is checked by a bind at every login regardless.
+    /// </summary>
+    [JsonPropertyName("cacheSeconds")] public double CacheSeconds { get; init; } = 60;
     [JsonPropertyName("timeout")] public double Timeout { get; init; } = 5;
 }
 

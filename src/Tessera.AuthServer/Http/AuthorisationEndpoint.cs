@@ -65,7 +65,7 @@ public sealed class AuthorisationEndpoint(LoginService login, ConferenceSet conf
             case LoginOutcome.Issued issued:
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = "application/jwt";
-                await response.WriteAsync(issued.Token, context.RequestAborted);
+                await Body(context, issued.Token);
                 break;
             case LoginOutcome.Fallback:
                 response.StatusCode = StatusCodes.Status204NoContent;
@@ -90,6 +90,14 @@ public sealed class AuthorisationEndpoint(LoginService login, ConferenceSet conf
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
+        return Body(context, message + "\n");
+    }
+
+    /// <summary>With a Content-Length rather than chunked encoding: one write, simplest for every client.</summary>
+    private static Task Body(HttpContext context, string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        context.Response.ContentLength = bytes.Length;
+        return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 }

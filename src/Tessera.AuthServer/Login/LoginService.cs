@@ -82,7 +82,8 @@ public sealed class LoginService(
             return new LoginOutcome.Denied();
         }
         var token = issuer.Issue(username, target.Url, permissions, lifetime);
-        logger.LogDebug("token issued: user {User} for group {Group} [{Permissions}]", username, target.Group, string.Join(",", permissions));
+        if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("token issued: user {User} for group {Group} [{Permissions}]", username, target.Group, string.Join(",", permissions));
         return new LoginOutcome.Issued(token);
     }
 }

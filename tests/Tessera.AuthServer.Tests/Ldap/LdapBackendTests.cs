@@ -132,4 +132,48 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
         Assert.Throws<ConfigException>(() => new LdapBackend(new LdapBackendConfig { Url = "http://x", UserDn = "uid={0}" }));
         Assert.Throws<ConfigException>(() => new LdapBackend(new LdapBackendConfig { Url = fixture.Directory.Url, UserDn = "uid=fixed" }));
     }
+
+    [Fact]
+    public async Task CachedLookupsNeverSkipThePasswordCheck()
+    {
+        using var backend = new LdapBackend(SearchMode with { CacheSeconds = 600 });
+        Assert.IsType<BackendResult.Authenticated>(await backend.AuthenticateAsync("alice", "alice-pw", CancellationToken.None));
+        Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync("alice", "wrong", CancellationToken.None));
+        Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync("alice", "", CancellationToken.None));
+        Assert.IsType<BackendResult.Authenticated>(await backend.AuthenticateAsync("alice", "alice-pw", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GroupChangesApplyOnceTheCacheLifetimeHasPassed()
+    {
+        var time = new Support.ManualTimeProvider();
+        using var backend = new LdapBackend(TemplateMode with { CacheSeconds = 60 }, time);
+        using var admin = new System.DirectoryServices.Protocols.LdapConnection(
+            new System.DirectoryServices.Protocols.LdapDirectoryIdentifier("127.0.0.1", fixture.Directory.Port))
+        {
+            AuthType = System.DirectoryServices.Protocols.AuthType.Basic,
+        };
+        admin.SessionOptions.ProtocolVersion = 3;
+        admin.Bind(new System.Net.NetworkCredential("cn=admin," + TestDirectory.Suffix, "admin-pw"));
+        var member = "uid=bob," + People;
+        var group = "cn=staff," + Groups;
+        Assert.Equal(["students"], Assert.IsType<BackendResult.Authenticated>(
+            await backend.AuthenticateAsync("bob", "bob-pw", CancellationToken.None)).Groups);
+
+        admin.SendRequest(new System.DirectoryServices.Protocols.ModifyRequest(group,
+            System.DirectoryServices.Protocols.DirectoryAttributeOperation.Add, "member", member));
+        try
+        {
+            Assert.Equal(["students"], Assert.IsType<BackendResult.Authenticated>(
+                await backend.AuthenticateAsync("bob", "bob-pw", CancellationToken.None)).Groups);
+            time.Advance(TimeSpan.FromSeconds(61));
+            Assert.Equal(["students", "staff"], Assert.IsType<BackendResult.Authenticated>(
+                await backend.AuthenticateAsync("bob", "bob-pw", CancellationToken.None)).Groups.Order().Reverse());
+        }
+        finally
+        {
+            admin.SendRequest(new System.DirectoryServices.Protocols.ModifyRequest(group,
+                System.DirectoryServices.Protocols.DirectoryAttributeOperation.Delete, "member", member));
+        }
+    }
 }

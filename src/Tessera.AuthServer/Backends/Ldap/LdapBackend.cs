@@ -16,8 +16,10 @@ public sealed class LdapBackend : IUserBackend
     private readonly LdapBackendConfig _config;
     private readonly LdapConnectionPool _userPool;
     private readonly LdapConnectionPool? _servicePool;
+    private readonly ExpiringCache<string> _dns;
+    private readonly ExpiringCache<IReadOnlyList<string>> _groups;
 
-    public LdapBackend(LdapBackendConfig config)
+    public LdapBackend(LdapBackendConfig config, TimeProvider? time = null)
     {
         Validate(config);
         _config = config;
@@ -26,6 +28,9 @@ public sealed class LdapBackend : IUserBackend
         _userPool = new LdapConnectionPool(endpoint, config.PoolSize, timeout);
         if (config.BindDn is not null) _servicePool = new LdapConnectionPool(endpoint, config.PoolSize, timeout);
         Name = $"ldap:{endpoint.Host}:{endpoint.Port}";
+        var cacheLifetime = TimeSpan.FromSeconds(config.CacheSeconds);
+        _dns = new ExpiringCache<string>(cacheLifetime, time ?? TimeProvider.System);
+        _groups = new ExpiringCache<IReadOnlyList<string>>(cacheLifetime, time ?? TimeProvider.System);
     }
 
     public string Name { get; }
@@ -42,6 +47,7 @@ public sealed class LdapBackend : IUserBackend
             throw new ConfigException("ldap back end: 'bindDn' needs 'bindPassword'");
         if (c.PoolSize is < 1 or > 256) throw new ConfigException("ldap back end: 'poolSize' must be between 1 and 256");
         if (c.Timeout <= 0) throw new ConfigException("ldap back end: 'timeout' must be positive");
+        if (c.CacheSeconds < 0) throw new ConfigException("ldap back end: 'cacheSeconds' must not be negative");
     }
 
     public async ValueTask<BackendResult> AuthenticateAsync(string username, string password, CancellationToken cancellationToken)
@@ -51,41 +57,63 @@ public sealed class LdapBackend : IUserBackend
         try
         {
             string? dn;
+            var dnFromCache = false;
             if (_config.UserDn is not null)
                 dn = _config.UserDn.Replace("{0}", LdapEscaping.DnValue(username));
+            else if (_dns.TryGet(username, out var cached))
+            {
+                dn = cached;
+                dnFromCache = true;
+            }
             else
             {
                 dn = await FindUserDnAsync(username, cancellationToken).ConfigureAwait(false);
                 if (dn is null) return BackendResult.UnknownUser;
+                _dns.Set(username, dn);
             }
 
             var user = await _userPool.RentAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string>? groups = null;
             try
             {
                 if (!TryBind(user, dn, password))
                 {
+                    if (dnFromCache)
+                    {
+                        // The entry may have moved since it was cached: look again before refusing.
+                        _dns.Remove(username);
+                        _userPool.Return(user);
+                        user = null;
+                        return await AuthenticateAsync(username, password, cancellationToken).ConfigureAwait(false);
+                    }
                     if (_config.UserDn is null) return BackendResult.WrongPassword;
                     return await EntryExistsAsync(user, dn, cancellationToken).ConfigureAwait(false)
                         ? BackendResult.WrongPassword
                         : BackendResult.UnknownUser;
                 }
                 if (_config.GroupBase is null) return new BackendResult.Authenticated([], null);
+                if (_groups.TryGet(dn, out var cachedGroups)) return new BackendResult.Authenticated(cachedGroups, null);
                 // Without a service account the user looks up their own groups.
-                if (_servicePool is null) return new BackendResult.Authenticated(SearchGroups(user, username, dn), null);
+                if (_servicePool is null) groups = SearchGroups(user, username, dn);
             }
             finally
             {
-                _userPool.Return(user);
+                if (user is not null) _userPool.Return(user);
             }
-            var service = await RentServiceAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (groups is null)
             {
-                return new BackendResult.Authenticated(SearchGroups(service, username, dn), null);
+                var service = await RentServiceAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    groups = SearchGroups(service, username, dn);
+                }
+                finally
+                {
+                    _servicePool!.Return(service);
+                }
             }
-            finally
-            {
-                _servicePool!.Return(service);
-            }
+            _groups.Set(dn, groups);
+            return new BackendResult.Authenticated(groups, null);
         }
         catch (Exception e) when (e is LdapException or DirectoryOperationException or DirectoryException)
         {
