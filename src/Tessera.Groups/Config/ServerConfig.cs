@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Tessera.Auth;
+
+namespace Tessera.Groups.Config;
+
+/// <summary>
+/// <c>data/config.json</c> (files.md §3). Tessera adds <c>authKeys</c>, <c>authServer</c> and
+/// <c>authPortal</c> as server-wide defaults for groups that set none of the three; Galène would
+/// refuse a config.json holding them.
+/// </summary>
+public sealed record ServerConfig
+{
+    public static readonly ServerConfig Empty = new();
+
+    [JsonPropertyName("users")] public IReadOnlyDictionary<string, UserEntry>? Users { get; init; }
+    [JsonPropertyName("writableGroups")] public bool WritableGroups { get; init; }
+    [JsonPropertyName("allowOrigin")] public IReadOnlyList<string>? AllowOrigin { get; init; }
+    [JsonPropertyName("allowAdminOrigin")] public IReadOnlyList<string>? AllowAdminOrigin { get; init; }
+    [JsonPropertyName("proxyURL")] public string? ProxyUrl { get; init; }
+    [JsonPropertyName("canonicalHost")] public string? CanonicalHost { get; init; }
+    [JsonPropertyName("admin")] public JsonElement? LegacyAdmin { get; init; }
+
+    [JsonPropertyName("authKeys")] public IReadOnlyList<JsonObject>? AuthKeys { get; init; }
+    [JsonPropertyName("authServer")] public string? AuthServer { get; init; }
+    [JsonPropertyName("authPortal")] public string? AuthPortal { get; init; }
+
+    /// <exception cref="InvalidDataException">Not a valid config file.</exception>
+    public static ServerConfig Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ServerConfig>(json, StrictJson.Options)
+                   ?? throw new InvalidDataException("the file holds null, not an object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(StrictJson.Describe(e), e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Tessera.Groups.Login;
+using Tessera.Groups.Runtime;
+
+namespace Tessera.Groups.Protocol;
+
+/// <summary>What every session shares: the registry, the handlers, the authenticator, the clock.</summary>
+public sealed class ProtocolServices
+{
+    public required GroupRegistry Registry { get; init; }
+    public required JoinAuthenticator Authenticator { get; init; }
+    public required IStreamSignalling Media { get; init; }
+    public required ILogger Logger { get; init; }
+    public MessageDispatcher Dispatcher { get; private set; } = null!;
+    public TimeProvider Time => Registry.Time;
+
+    /// <summary>Wires the standard handlers; <paramref name="extra"/> lets a host add its own families.</summary>
+    public ProtocolServices WithStandardHandlers(params IMessageHandler[] extra)
+    {
+        Dispatcher = new MessageDispatcher(
+        [
+            new Handlers.KeepAliveHandler(),
+            new Handlers.JoinHandler(),
+            new Handlers.ChatHandler(),
+            new Handlers.GroupActionHandler(),
+            new Handlers.UserActionHandler(),
+            new Handlers.StreamHandler(),
+            .. extra,
+        ]);
+        return this;
+    }
+}

@@ -1,0 +1,27 @@
+namespace Tessera.Server.Hosting;
+
+/// <summary>The server's command-line settings (Galène's flags, double-dash form).</summary>
+public sealed record ServerOptions
+{
+    public string Http { get; init; } = "0.0.0.0:8443";
+    public string Data { get; init; } = "./data";
+    public string Groups { get; init; } = "./groups";
+    public string? Static { get; init; }
+    public bool Insecure { get; init; }
+    public bool RelayOnly { get; init; }
+
+    /// <summary>Keep-alive timings; tests shrink them, production keeps Galène's (protocol.md §3.2).</summary>
+    public KeepAliveTimings KeepAlive { get; init; } = KeepAliveTimings.Default;
+
+    public string StaticRoot => Static ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
+}
+
+/// <param name="Tick">How often silence is measured.</param>
+/// <param name="PingAfter">Silence after which the server pings.</param>
+/// <param name="DropAfter">Silence after which the connection is closed.</param>
+/// <param name="Handshake">Time allowed for the client's first message.</param>
+public sealed record KeepAliveTimings(TimeSpan Tick, TimeSpan PingAfter, TimeSpan DropAfter, TimeSpan Handshake)
+{
+    public static KeepAliveTimings Default { get; } =
+        new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(15));
+}

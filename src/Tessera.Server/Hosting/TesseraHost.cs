@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Tessera.Auth.Passwords;
+using Tessera.Groups.Config;
+using Tessera.Groups.Descriptions;
+using Tessera.Groups.Login;
+using Tessera.Groups.Protocol;
+using Tessera.Groups.Runtime;
+using Tessera.Server.Http;
+using Tessera.Server.WebSockets;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>
+/// Builds the whole server from its options: one object graph per host, no global state, so
+/// tests can run several servers side by side.
+/// </summary>
+public static class TesseraHost
+{
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = options.StaticRoot,
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        Directory.CreateDirectory(options.Data);
+
+        var endpoint = ListenAddress.Parse(options.Http);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(60);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (!options.Insecure)
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    var certificates = new Certificates(options.Data, kestrel.ApplicationServices
+                        .GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Tls"));
+                    listen.UseHttps(https =>
+                    {
+                        https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                        https.ServerCertificateSelector = (_, _) => certificates.Current();
+                    });
+                }
+            });
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ServerConfigSource(options.Data, Logger(sp, "Tessera.Config")));
+        builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Groups")));
+        builder.Services.AddSingleton(sp => new IceServers(options.Data, sp.GetRequiredService<TimeProvider>(),
+                                                           Logger(sp, "Tessera.Ice"), options.RelayOnly));
+        builder.Services.AddSingleton(sp => new GroupRegistry(
+            sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
+            sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Groups")));
+        builder.Services.AddSingleton<PasswordVerifier>();
+        builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<PasswordVerifier>()));
+        builder.Services.AddSingleton<IStreamSignalling, NoMediaSignalling>();
+        builder.Services.AddSingleton(sp => new ProtocolServices
+        {
+            Registry = sp.GetRequiredService<GroupRegistry>(),
+            Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
+            Media = sp.GetRequiredService<IStreamSignalling>(),
+            Logger = Logger(sp, "Tessera.Protocol"),
+        }.WithStandardHandlers());
+        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(), options,
+                                                                  sp.GetRequiredService<ConnectionTracker>(), Logger(sp, "Tessera.WebSocket")));
+        builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
+        builder.Services.AddSingleton<GroupRoutes>();
+        builder.Services.AddSingleton<PublicGroups>();
+        builder.Services.AddHostedService<Housekeeping>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+        var app = builder.Build();
+        app.UseMiddleware<CanonicalHost>(options.Insecure);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));
+        app.Map("/public-groups.json", (HttpContext c, PublicGroups p) => p.HandleAsync(c));
+        app.Map("/group/{**rest}", (HttpContext c, GroupRoutes g) => g.HandleAsync(c));
+        app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() =>
+            app.Services.GetRequiredService<ConnectionTracker>().KickAll(app.Services.GetRequiredService<GroupRegistry>()));
+        return app;
+    }
+
+    /// <summary>The address actually bound (useful with port 0).</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First().Replace("[::]", "localhost").Replace("0.0.0.0", "localhost"));
+    }
+
+    private static ILogger Logger(IServiceProvider sp, string category) =>
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tessera.Groups;
+using Tessera.Groups.Config;
+using Tessera.Groups.Descriptions;
+using Tessera.Groups.Runtime;
+
+namespace Tessera.Server.Http;
+
+/// <summary>The group page, <c>.status</c> and <c>.status.json</c> (http.md §6.2, §7.1).</summary>
+public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = GroupPath.Parse(context.Request.Path.Value ?? "");
+        if (path is null || path.Name == "" || path.Name.StartsWith('.'))
+        {
+            await HttpErrors.NotFound(context, statics.Root);
+            return;
+        }
+        switch (path.Suffix)
+        {
+            case null: break;
+            case ".status" when path.Rest is "" or null: await StatusAsync(context, path.Name); return;
+            case ".status.json" when path.Rest is "" or null:
+                HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, $"/group/{path.Name}/.status");
+                return;
+            default:
+                await HttpErrors.NotFound(context, statics.Root);
+                return;
+        }
+
+        var access = registry.Open(path.Name);
+        switch (access.Lookup.Status)
+        {
+            case LookupStatus.NotFound: await HttpErrors.NotFound(context, statics.Root); return;
+            case LookupStatus.IllegalName or LookupStatus.Unreadable: await HttpErrors.InternalError(context); return;
+        }
+        if (context.Request.Path.Value != path.CanonicalPagePath)
+        {
+            HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, path.CanonicalPagePath + context.Request.QueryString);
+            return;
+        }
+        var description = access.Lookup.Description!;
+        if (!string.IsNullOrEmpty(description.Redirect))
+        {
+            HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, description.Redirect);
+            return;
+        }
+        var page = Path.Combine(statics.Root, "galene.html");
+        if (!File.Exists(page))
+        {
+            await HttpErrors.NotFound(context, statics.Root);
+            return;
+        }
+        var delegation = Delegation.For(description, registry.Config.TryGet(out _));
+        SecurityHeaders.Apply(context.Response, delegation.AuthServer);
+        await StaticFiles.Serve(context, page);
+    }
+
+    private async Task StatusAsync(HttpContext context, string name)
+    {
+        var access = registry.Open(name);
+        switch (access.Lookup.Status)
+        {
+            case LookupStatus.NotFound: await HttpErrors.NotFound(context, statics.Root); return;
+            case LookupStatus.IllegalName or LookupStatus.Unreadable: await HttpErrors.InternalError(context); return;
+        }
+        var config = registry.Config.TryGet(out _);
+        var baseUrl = config is null ? null : BaseUrl.For(context.Request, config.ProxyUrl);
+        if (baseUrl is null)
+        {
+            await HttpErrors.InternalError(context);
+            return;
+        }
+        await WriteJson(context, StatusOf(name, access, config!, baseUrl));
+    }
+
+    public static JsonObject StatusOf(string name, GroupAccess access, ServerConfig config, BaseUrl baseUrl)
+    {
+        var group = access.Group!;
+        int count;
+        bool locked;
+        lock (group.Gate)
+        {
+            count = group.Count;
+            locked = group.Locked;
+        }
+        return GroupStatus.ForHttp(name, access.Lookup.Description!, config, baseUrl.GroupLocation(name),
+                                   baseUrl.WebSocketEndpoint(), count, locked);
+    }
+
+    public static async Task WriteJson(HttpContext context, JsonNode body)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-cache";
+        if (HttpMethods.IsHead(context.Request.Method)) return;
+        await context.Response.WriteAsync(body.ToJsonString(JsonOptions) + "\n");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

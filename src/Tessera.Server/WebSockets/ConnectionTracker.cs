@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Tessera.Groups.Protocol;
+
+namespace Tessera.Server.WebSockets;
+
+/// <summary>The live connections, so that shutdown can tell every client why it is going away.</summary>
+public sealed class ConnectionTracker
+{
+    private readonly ConcurrentDictionary<ClientSession, WebSocketTransport> _live = new();
+
+    public int Count => _live.Count;
+
+    public IDisposable Add(ClientSession session, WebSocketTransport transport)
+    {
+        _live[session] = transport;
+        return new Registration(() => _live.TryRemove(session, out _));
+    }
+
+    /// <summary>Locks every group and kicks every client with the shutdown message (protocol.md §11.4).</summary>
+    public void KickAll(Tessera.Groups.Runtime.GroupRegistry registry)
+    {
+        foreach (var group in registry.InMemory())
+            lock (group.Gate) group.Lock(Texts.ShuttingDown);
+        foreach (var session in _live.Keys)
+            session.Kick(null, null, Texts.ShuttingDown);
+    }
+
+    private sealed class Registration(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}

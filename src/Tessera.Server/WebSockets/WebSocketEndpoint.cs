@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using Tessera.Groups.Protocol;
+using Tessera.Server.Hosting;
+using Tessera.Server.Http;
+
+namespace Tessera.Server.WebSockets;
+
+/// <summary>
+/// <c>/ws</c>: Origin check, upgrade, then a receive loop that feeds the protocol session one
+/// message at a time and watches for silence (http.md §9, protocol.md §1, §3).
+/// </summary>
+public sealed class WebSocketEndpoint
+{
+    public const int MaxMessageBytes = 1 << 20;
+
+    private readonly ProtocolServices _protocol;
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConnectionTracker _connections;
+
+    public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections, ILogger logger)
+    {
+        _protocol = protocol;
+        _options = options;
+        _connections = connections;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await HttpErrors.MethodNotAllowed(context, "GET");
+            return;
+        }
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await HttpErrors.Text(context, StatusCodes.Status400BadRequest, "Bad Request");
+            return;
+        }
+        var config = _protocol.Registry.Config.TryGet(out _);
+        if (!OriginCheck.Allowed(context.Request, config?.AllowOrigin, configReadable: config is not null))
+        {
+            await HttpErrors.Text(context, StatusCodes.Status403Forbidden, "Forbidden");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        var transport = new WebSocketTransport(socket, remote);
+        var session = new ClientSession(transport, _protocol);
+        using var registration = _connections.Add(session, transport);
+        var writer = transport.RunWriterAsync();
+        try
+        {
+            await ReceiveLoopAsync(socket, session, transport, context.RequestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            transport.Abort();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "connection {Remote}: internal error", remote);
+            transport.Close(CloseReason.Internal);
+        }
+        finally
+        {
+            session.Disconnected();
+            transport.Close(CloseReason.Internal);
+            await writer;
+        }
+    }
+
+    private async Task ReceiveLoopAsync(WebSocket socket, ClientSession session, WebSocketTransport transport, CancellationToken requestAborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, transport.Aborted);
+        var time = _protocol.Time;
+        var lastHeard = time.GetTimestamp();
+        var gotFirst = false;
+        using var watchdog = new Timer(_ =>
+        {
+            var silence = time.GetElapsedTime(Volatile.Read(ref lastHeard));
+            if (!Volatile.Read(ref gotFirst) && silence > _options.KeepAlive.Handshake) transport.Close(CloseReason.Internal);
+            else if (silence > _options.KeepAlive.DropAfter) transport.Close(CloseReason.Internal);
+            else if (silence > _options.KeepAlive.PingAfter) transport.Send(new Message { Type = MessageTypes.Ping });
+        }, null, _options.KeepAlive.Tick, _options.KeepAlive.Tick);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                (buffer, var length, var type, var tooBig) = await ReadMessageAsync(socket, buffer, stop.Token);
+                if (type == WebSocketMessageType.Close) return;
+                Volatile.Write(ref lastHeard, time.GetTimestamp());
+                Volatile.Write(ref gotFirst, true);
+                if (tooBig)
+                {
+                    transport.Close(new CloseReason(CloseReason.TooBig, "message too big"));
+                    return;
+                }
+                Message message;
+                try
+                {
+                    message = MessageJson.Decode(buffer.AsSpan(0, length));
+                }
+                catch (MessageFormatException)
+                {
+                    // Not a protocol message at all: Galène closes with 1011 and no reason.
+                    transport.Close(CloseReason.Internal);
+                    return;
+                }
+                await session.HandleAsync(message, stop.Token);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads one whole message; past <see cref="MaxMessageBytes"/> it stops and reports it.</summary>
+    private static async Task<(byte[] Buffer, int Length, WebSocketMessageType Type, bool TooBig)> ReadMessageAsync(
+        WebSocket socket, byte[] buffer, CancellationToken ct)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length >= MaxMessageBytes) return (buffer, length, WebSocketMessageType.Text, true);
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxMessageBytes));
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
+            if (result.MessageType == WebSocketMessageType.Close) return (buffer, 0, WebSocketMessageType.Close, false);
+            length += result.Count;
+            if (result.EndOfMessage) return (buffer, length, result.MessageType, false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Tessera.Groups.Protocol;
+
+namespace Tessera.Server.WebSockets;
+
+/// <summary>
+/// The outgoing half of a connection: a queue of at most 100 encoded messages drained by one
+/// writer, each write bounded to 500 ms (protocol.md §1). A client that cannot keep up is
+/// dropped rather than allowed to hold memory or slow its group down.
+/// </summary>
+public sealed class WebSocketTransport : IClientTransport
+{
+    public const int QueueLength = 100;
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly WebSocket _socket;
+    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(QueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _aborted = new();
+    private CloseReason? _closeReason;
+
+    public WebSocketTransport(WebSocket socket, string remoteAddress)
+    {
+        _socket = socket;
+        RemoteAddress = remoteAddress;
+    }
+
+    public string RemoteAddress { get; }
+
+    /// <summary>Cancelled when the connection must stop at once (slow client, failed write).</summary>
+    public CancellationToken Aborted => _aborted.Token;
+
+    public bool Send(Message message)
+    {
+        if (_closeReason is not null) return false;
+        if (_queue.Writer.TryWrite(MessageJson.Encode(message))) return true;
+        // Full queue: the client is not reading. Drop it.
+        Abort();
+        return false;
+    }
+
+    public void Close(CloseReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, reason, null) is null)
+            _queue.Writer.TryComplete();
+    }
+
+    public void Abort()
+    {
+        _closeReason ??= CloseReason.Internal;
+        _queue.Writer.TryComplete();
+        try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>Runs until the queue is closed, then sends the close frame.</summary>
+    public async Task RunWriterAsync()
+    {
+        try
+        {
+            await foreach (var bytes in _queue.Reader.ReadAllAsync(_aborted.Token))
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
+                timeout.CancelAfter(WriteTimeout);
+                await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
+            }
+            if (_closeReason is { } reason && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, timeout.Token);
+                // Give the client a moment to answer the close, then stop waiting for it.
+                _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort(), TaskScheduler.Default);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            Abort();
+        }
+    }
+}
