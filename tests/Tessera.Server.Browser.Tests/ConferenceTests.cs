@@ -130,22 +130,41 @@ public sealed class ConferenceTests(ConferenceFixture2 fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Switching_the_camera_on_shows_a_preview_and_offers_a_camera_stream()
+    public async Task Switching_the_camera_on_offers_a_camera_stream_and_shows_the_servers_verdict()
     {
         var page = await fixture.Browser.NewPageAsync();
-        var frames = GroupPage.RecordSentFrames(page);
+        var sent = GroupPage.RecordSentFrames(page);
+        var received = GroupPage.RecordReceivedFrames(page);
         await GroupPage.LoginAsync(page, fixture.GroupUrl("media"), "bob", "builder");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = "You" })).ToBeVisibleAsync();
-        await page.WaitForConditionAsync(() => GroupPage.Parsed(frames).Any(IsCameraOffer));
-        var offer = GroupPage.Parsed(frames).First(IsCameraOffer);
+        await page.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(IsCameraOffer));
+        var offer = GroupPage.Parsed(sent).First(IsCameraOffer);
         Assert.Contains("m=video", offer.GetProperty("sdp").GetString());
+        var id = offer.GetProperty("id").GetString();
+        await page.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m => Answers(m, id)));
+        var verdict = GroupPage.Parsed(received).First(m => Answers(m, id));
+        if (verdict.GetProperty("type").GetString() == "answer")
+        {
+            await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = "You" })).ToBeVisibleAsync();
+        }
+        else
+        {
+            // A refusal is shown, the camera goes off, and the page carries on.
+            await Expect(GroupPage.Notices(page)).ToContainTextAsync("The server stopped your camera");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Camera" })).ToHaveAttributeAsync("aria-pressed", "false");
+            await page.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(m =>
+                m.GetProperty("type").GetString() == "close" && m.GetProperty("id").GetString() == id));
+            await Expect(GroupPage.MessageBox(page)).ToBeVisibleAsync();
+        }
         await page.Context.CloseAsync();
 
         static bool IsCameraOffer(JsonElement m) =>
             m.GetProperty("type").GetString() == "offer"
             && m.TryGetProperty("label", out var label) && label.GetString() == "camera";
+        static bool Answers(JsonElement m, string? id) =>
+            m.GetProperty("type").GetString() is "answer" or "abort"
+            && m.TryGetProperty("id", out var i) && i.GetString() == id;
     }
 }

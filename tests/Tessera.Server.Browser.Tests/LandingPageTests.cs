@@ -53,7 +53,7 @@ public sealed class LandingPageTests(LandingFixture fixture) : IClassFixture<Lan
         await page.GetByLabel("Group", new() { Exact = true }).FillAsync("hidden");
         await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
 
-        await page.WaitForURLAsync(fixture.GroupUrl("hidden"));
+        await Expect(page).ToHaveURLAsync(fixture.GroupUrl("hidden"));
         await Expect(page.GetByLabel("Password", new() { Exact = true })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }

@@ -17,6 +17,8 @@ public sealed class BrowserHost : IAsyncDisposable
 
     public static async Task<BrowserHost> StartAsync()
     {
+        // Generous for a loaded CI machine; a passing assertion returns as soon as it holds.
+        Assertions.SetDefaultExpectTimeout(10_000);
         var playwright = await Playwright.CreateAsync();
         try
         {

@@ -49,6 +49,17 @@ public static class GroupPage
         return frames;
     }
 
+    /// <summary>Records the text of every WebSocket frame the page receives.</summary>
+    public static List<string> RecordReceivedFrames(IPage page)
+    {
+        var frames = new List<string>();
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
+        {
+            lock (frames) frames.Add(frame.Text ?? "");
+        };
+        return frames;
+    }
+
     /// <summary>The sent frames parsed as JSON objects.</summary>
     public static List<JsonElement> Parsed(List<string> frames)
     {

@@ -51,8 +51,8 @@ public sealed class TesseraProcess : IAsyncDisposable
         var port = FreePort.Find();
         var start = new ProcessStartInfo("dotnet")
         {
-            // The project directory, so that the server finds wwwroot/ as its static root.
-            WorkingDirectory = BuildInfo.ServerProjectDirectory,
+            // The server serves the client copied next to its binary, exactly as shipped.
+            WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -61,7 +61,6 @@ public sealed class TesseraProcess : IAsyncDisposable
                  {
                      BuildInfo.ServerAssembly, "--insecure", "--http", $"127.0.0.1:{port}",
                      "--data", data, "--groups", groupsDir,
-                     "--static", Path.Combine(BuildInfo.ServerProjectDirectory, "wwwroot"),
                  })
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
