@@ -16,7 +16,7 @@ namespace Tessera.Server.Hosting;
 /// </summary>
 public static class TesseraHost
 {
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -50,7 +50,7 @@ public static class TesseraHost
         });
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerConfigSource(options.Data, Logger(sp, "Tessera.Config")));
         builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Groups")));
         builder.Services.AddSingleton(sp => new IceServers(options.Data, sp.GetRequiredService<TimeProvider>(),

@@ -5,19 +5,20 @@ using Tessera.Groups.Protocol;
 namespace Tessera.Server.WebSockets;
 
 /// <summary>
-/// The outgoing half of a connection: a queue of at most 100 encoded messages drained by one
-/// writer, each write bounded to 500 ms (protocol.md §1). A client that cannot keep up is
-/// dropped rather than allowed to hold memory or slow its group down.
+/// The outgoing half of a connection: a queue of encoded messages drained by one writer, each
+/// write bounded to 500 ms (protocol.md §1). A client that cannot keep up is dropped rather than
+/// allowed to hold memory or slow its group down. The bound is in bytes, not Galène's 100
+/// messages, because joining a large group legitimately queues one <c>user</c> message per member.
 /// </summary>
 public sealed class WebSocketTransport : IClientTransport
 {
-    public const int QueueLength = 100;
+    public const long MaxQueuedBytes = 4 << 20;
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket _socket;
-    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(QueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private long _queuedBytes;
     private readonly CancellationTokenSource _aborted = new();
     private CloseReason? _closeReason;
 
@@ -35,10 +36,14 @@ public sealed class WebSocketTransport : IClientTransport
     public bool Send(Message message)
     {
         if (_closeReason is not null) return false;
-        if (_queue.Writer.TryWrite(MessageJson.Encode(message))) return true;
-        // Full queue: the client is not reading. Drop it.
-        Abort();
-        return false;
+        var bytes = MessageJson.Encode(message);
+        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > MaxQueuedBytes)
+        {
+            // The client is not reading: drop it.
+            Abort();
+            return false;
+        }
+        return _queue.Writer.TryWrite(bytes);
     }
 
     public void Close(CloseReason reason)
@@ -61,6 +66,7 @@ public sealed class WebSocketTransport : IClientTransport
         {
             await foreach (var bytes in _queue.Reader.ReadAllAsync(_aborted.Token))
             {
+                Interlocked.Add(ref _queuedBytes, -bytes.Length);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
                 timeout.CancelAfter(WriteTimeout);
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);

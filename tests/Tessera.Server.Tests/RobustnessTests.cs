@@ -1,0 +1,107 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Groups.Runtime;
+using Tessera.Server.Tests.Support;
+using Tessera.Server.WebSockets;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>Load shapes that have crashed servers before: stampedes, vanishing clients, floods.</summary>
+public class RobustnessTests
+{
+    private const string Group = """{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""";
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
+        Assert.True(condition(), what);
+    }
+
+    [Fact]
+    public async Task HundredsJoinAndLeaveAtOnceWithoutLeakingMembers()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        var registry = s.Services.GetRequiredService<GroupRegistry>();
+        var tracker = s.Services.GetRequiredService<ConnectionTracker>();
+        const int n = 300;
+        // Connections are opened in batches (the machine may be busy); the joins then go out at once.
+        var clients = new List<WsClient>();
+        foreach (var batch in Enumerable.Range(0, n).Chunk(50))
+            clients.AddRange(await Task.WhenAll(batch.Select(_ => s.ConnectAsync())));
+        var joined = await Task.WhenAll(clients.Select((c, i) => c.JoinAsync("g", $"user{i}", "x")));
+        Assert.All(joined, j => Assert.Equal("join", j.Kind));
+        var group = registry.Find("g")!;
+        lock (group.Gate) Assert.Equal(n, group.Count);
+
+        // A third leave properly, a third vanish without a word, a third close their socket.
+        await Task.WhenAll(clients.Select(async (c, i) =>
+        {
+            switch (i % 3)
+            {
+                case 0: await c.SendAsync(Json.Obj("""{"type": "join", "kind": "leave", "group": "g"}""")); break;
+                case 1: await c.AbortAsync(); break;
+                default: await c.DisposeAsync(); break;
+            }
+        }));
+        await WaitUntil(() => { lock (group.Gate) return group.Count == 0; }, "every member gone");
+        foreach (var c in clients) await c.DisposeAsync();
+        await WaitUntil(() => tracker.Count == 0, "every connection released");
+
+        await using var fresh = await s.ConnectAsync();
+        await fresh.JoinAsync("g", "fresh", "x");
+        var users = new List<JsonObject>();
+        users.Add(await fresh.ReceiveAsync("user"));
+        await fresh.AssertNothingAsync("user", TimeSpan.FromMilliseconds(300));
+        Assert.Equal(fresh.Id, users.Single().Str("id"));
+    }
+
+    [Fact]
+    public async Task NotificationsToClientsThatJustLeftAreHarmless()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var talker = await s.JoinAsync("g", "talker", "x");
+        for (var round = 0; round < 20; round++)
+        {
+            var leavers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => s.JoinAsync("g", $"l{i}", "x")));
+            var chatter = Task.Run(async () =>
+            {
+                for (var i = 0; i < 20; i++) await talker.SendAsync(Json.Obj("""{"type": "chat", "value": "busy"}"""));
+            });
+            await Task.WhenAll(leavers.Select(l => l.AbortAsync()));
+            await chatter;
+            foreach (var l in leavers) await l.DisposeAsync();
+        }
+        await talker.SendAsync(Json.Obj("""{"type": "ping"}"""));
+        await talker.ReceiveAsync("pong", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task AClientThatStopsReadingIsDroppedWhileOthersCarryOn()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        var registry = s.Services.GetRequiredService<GroupRegistry>();
+
+        // A raw socket that joins and then never reads again.
+        using var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(s.WebSocketUrl, CancellationToken.None);
+        foreach (var text in new[] { """{"type":"handshake","version":["2"],"id":"stalled"}""",
+                                     """{"type":"join","kind":"join","group":"g","username":"stalled","password":""}""" })
+            await stalled.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        await using var flooder = await s.JoinAsync("g", "flooder", "x");
+        var group = registry.Find("g")!;
+        await WaitUntil(() => { lock (group.Gate) return group.Contains("stalled"); }, "stalled client joined");
+
+        var payload = new string('x', 16 * 1024);
+        var deleted = flooder.ReceiveAsync("user", TimeSpan.FromSeconds(30), m => m.Str("kind") == "delete" && m.Str("id") == "stalled");
+        for (var i = 0; i < 3000 && !deleted.IsCompleted; i++)
+            await flooder.SendAsync(new JsonObject { ["type"] = "chat", ["value"] = payload, ["noecho"] = true });
+        await deleted;
+        lock (group.Gate) Assert.False(group.Contains("stalled"));
+
+        await flooder.SendAsync(Json.Obj("""{"type": "ping"}"""));
+        await flooder.ReceiveAsync("pong", TimeSpan.FromSeconds(10));
+    }
+}
