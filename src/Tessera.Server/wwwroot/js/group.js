@@ -204,6 +204,10 @@ class GroupPage {
         const credentials = { token: this.token };
         if (username !== undefined) credentials.username = username;
         const result = await this.joinWith(conn, credentials);
+        if (result.kind === "closed") {
+            this.connectionLost();
+            return;
+        }
         if (result.kind !== "fail") return;
         if (result.error === "need-username") {
             this.login.show({ withPassword: false, explanation: "Please choose a username." });
@@ -249,6 +253,10 @@ class GroupPage {
             }
         }
         const result = await this.joinWith(conn, credentials);
+        if (result.kind === "closed") {
+            this.connectionLost();
+            return;
+        }
         if (result.kind === "fail") {
             const text = describeJoinFailure(result);
             notify(text, { kind: "error", persistent: true });
@@ -345,6 +353,14 @@ class GroupPage {
             notify(`Disconnected from the server${reason}`, { kind: "error", persistent: true });
             this.showLogin(`Disconnected from the server${reason}`);
         }
+    }
+
+    /** The connection ended while a join was pending. */
+    connectionLost() {
+        if (this.kicked) return;
+        const text = "The connection to the server was lost; please try again.";
+        notify(text, { kind: "error" });
+        this.showLogin(text);
     }
 
     leave() {

@@ -275,7 +275,16 @@ export class MediaManager {
             if (pc.iceConnectionState === "failed") this.handleRenegotiate({ id: stream.id });
         };
         for (const track of media.getTracks()) {
-            pc.addTransceiver(track, { direction: "sendonly", streams: [media] });
+            const init = { direction: "sendonly", streams: [media] };
+            // Camera video goes out in two qualities (RIDs h and l, protocol.md §12.5) so the
+            // server can give the low one to receivers that ask for it or cannot take more.
+            if (label === "camera" && track.kind === "video") {
+                init.sendEncodings = [
+                    { rid: "h" },
+                    { rid: "l", scaleResolutionDownBy: 2, maxBitrate: 100000 },
+                ];
+            }
+            pc.addTransceiver(track, init);
         }
         this.up.set(label, stream);
         if (old) {
