@@ -1,3 +1,4 @@
+using Tessera.Auth;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 

@@ -1,76 +1,41 @@
-using Tessera.Auth.Passwords;
+using Tessera.Auth.Login;
+using Tessera.Groups.Config;
 using Tessera.Groups.Descriptions;
 
 namespace Tessera.Groups.Login;
 
-public enum LoginStatus { Granted, NotAuthorised, NeedUsername, DuplicateUsername, InternalError }
-
-/// <param name="LogReason">Why it failed, for the server log only (never holds a secret).</param>
-public sealed record LoginOutcome(LoginStatus Status, string Username, IReadOnlyList<string> Permissions, string? LogReason = null)
-{
-    public static LoginOutcome Refused(LoginStatus status, string reason) => new(status, "", [], reason);
-}
-
-/// <summary>The credentials of a join; <c>Username</c> null means absent.</summary>
-public sealed record JoinCredentials(string? Username, string? Password, string? Token, string RemoteAddress);
-
 /// <summary>
-/// Step 4 of the join checks (auth.md §2): decides who the client is and what it may do in the
-/// group, from a password or a token.
+/// Step 4 of the join checks (auth.md §2) for a group: builds the credential context from the
+/// group's description and the server-wide settings, then lets <see cref="CredentialChecker"/> decide.
 /// </summary>
-public sealed class JoinAuthenticator
+public sealed class JoinAuthenticator(CredentialChecker checker, AuthKeyCache keys)
 {
-    private readonly PasswordVerifier _passwords;
-
-    public JoinAuthenticator(PasswordVerifier passwords) => _passwords = passwords;
-
-    public async Task<LoginOutcome> AuthenticateAsync(string groupName, GroupDescription description,
-                                                      JoinCredentials credentials, CancellationToken cancellationToken)
+    public async Task<CredentialCheckResult> AuthenticateAsync(string groupName, GroupDescription description,
+                                                               ServerConfig? config, JoinCredentials credentials,
+                                                               CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(credentials.Token))
-            return LoginOutcome.Refused(LoginStatus.NotAuthorised, "token login is not available");
-        if (credentials.Username is null)
-            return LoginOutcome.Refused(LoginStatus.InternalError, "neither username nor token");
-        return await PasswordLoginAsync(description, credentials.Username, credentials.Password ?? "", cancellationToken);
-    }
+        if (string.IsNullOrEmpty(credentials.Token) && credentials.Username is null)
+            return CredentialCheckResult.InternalError("neither username nor token");
 
-    private async Task<LoginOutcome> PasswordLoginAsync(GroupDescription d, string username, string password, CancellationToken ct)
-    {
-        if (d.Users is not null && d.Users.TryGetValue(username, out var user))
+        var delegation = Delegation.For(description, config);
+        var context = new GroupAuthContext
         {
-            bool ok;
-            try
-            {
-                ok = await _passwords.VerifyAsync(user.Password, password, ct);
-            }
-            catch (PasswordFormatException e)
-            {
-                return LoginOutcome.Refused(LoginStatus.InternalError, $"user '{username}': {e.Message}");
-            }
-            return ok ? Grant(d, username, user) : LoginOutcome.Refused(LoginStatus.NotAuthorised, "wrong password");
-        }
-        if (d.WildcardUser is { } wildcard)
-        {
-            bool ok;
-            try
-            {
-                ok = await _passwords.VerifyAsync(wildcard.Password, password, ct);
-            }
-            catch (PasswordFormatException)
-            {
-                ok = false;
-            }
-            if (ok) return Grant(d, username, wildcard);
-            return LoginOutcome.Refused(LoginStatus.NotAuthorised, "wildcard password mismatch");
-        }
-        return LoginOutcome.Refused(LoginStatus.NotAuthorised, "unknown user");
+            GroupName = groupName,
+            Users = description.Users ?? EmptyUsers,
+            WildcardUser = description.WildcardUser,
+            AuthKeys = keys.Parse(delegation.AuthKeys),
+            KeySource = keys.SourceFor(delegation.AuthKeys),
+            AllowRecording = description.AllowRecording,
+            UnrestrictedTokens = description.UnrestrictedTokens,
+            CanonicalHost = config?.CanonicalHost,
+        };
+        var result = await checker.CheckAsync(credentials, context, cancellationToken);
+        // A config.json broken since start-up disables token logins (files.md §3.3).
+        if (result.IsGranted && result.Method is "jwt" or "token" && config is null)
+            return CredentialCheckResult.InternalError("config.json is unreadable");
+        return result;
     }
 
-    private static LoginOutcome Grant(GroupDescription d, string username, Tessera.Auth.UserEntry entry)
-    {
-        if (username != "" && !GroupNames.IsValid(username))
-            return LoginOutcome.Refused(LoginStatus.NotAuthorised, "invalid username");
-        var permissions = entry.Permissions?.Expand(d.AllowRecording, d.UnrestrictedTokens) ?? [];
-        return new LoginOutcome(LoginStatus.Granted, username, permissions);
-    }
+    private static readonly IReadOnlyDictionary<string, Tessera.Auth.UserEntry> EmptyUsers =
+        new Dictionary<string, Tessera.Auth.UserEntry>();
 }

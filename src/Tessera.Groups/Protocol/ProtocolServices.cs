@@ -10,6 +10,7 @@ public sealed class ProtocolServices
     public required GroupRegistry Registry { get; init; }
     public required JoinAuthenticator Authenticator { get; init; }
     public required IStreamSignalling Media { get; init; }
+    public required Tessera.Auth.Tokens.TokenCommands Tokens { get; init; }
     public required ILogger Logger { get; init; }
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;

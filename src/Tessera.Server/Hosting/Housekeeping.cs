@@ -2,8 +2,11 @@ using Tessera.Groups.Runtime;
 
 namespace Tessera.Server.Hosting;
 
-/// <summary>The 15-minute sweep of files.md §4.7: public groups loaded, idle groups evicted.</summary>
-public sealed class Housekeeping(GroupRegistry registry, ILogger<Housekeeping> logger) : BackgroundService
+/// <summary>
+/// The 15-minute sweep (files.md §4.7, §8.4): public groups loaded, idle groups evicted, tokens
+/// expired for over a week purged.
+/// </summary>
+public sealed class Housekeeping(GroupRegistry registry, Tessera.Auth.Tokens.TokenStore tokens, ILogger<Housekeeping> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
 
@@ -15,6 +18,8 @@ public sealed class Housekeeping(GroupRegistry registry, ILogger<Housekeeping> l
             try
             {
                 registry.Sweep();
+                var purged = tokens.Expire();
+                if (purged > 0) logger.LogInformation("purged {Count} tokens expired for more than a week", purged);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Tessera.Auth.Login;
 using Tessera.Auth.Passwords;
+using Tessera.Auth.Tokens;
 using Tessera.Groups.Config;
 using Tessera.Groups.Descriptions;
 using Tessera.Groups.Login;
@@ -59,13 +61,19 @@ public static class TesseraHost
             sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
             sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Groups")));
         builder.Services.AddSingleton<PasswordVerifier>();
-        builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<PasswordVerifier>()));
+        builder.Services.AddSingleton(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new CredentialChecker(sp.GetRequiredService<PasswordVerifier>(),
+                                                                  sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<AuthKeyCache>();
+        builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
         builder.Services.AddSingleton<IStreamSignalling, NoMediaSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
+            Tokens = sp.GetRequiredService<TokenCommands>(),
             Logger = Logger(sp, "Tessera.Protocol"),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Tessera.Auth.Permissions;
 using Tessera.Groups.Descriptions;
-using Tessera.Groups.Login;
+using Tessera.Auth.Login;
 using Tessera.Groups.Runtime;
 
 namespace Tessera.Groups.Protocol.Handlers;
@@ -64,19 +64,20 @@ public sealed class JoinHandler : IMessageHandler
             return;
         }
 
-        var credentials = new JoinCredentials(message.Username, message.Password, message.Token, session.RemoteAddress);
-        var outcome = await services.Authenticator.AuthenticateAsync(name, description, credentials, ct);
-        switch (outcome.Status)
+        var credentials = new JoinCredentials(message.Username, message.Password, message.Token);
+        var config = services.Registry.Config.TryGet(out _);
+        var outcome = await services.Authenticator.AuthenticateAsync(name, description, config, credentials, ct);
+        switch (outcome.Outcome)
         {
-            case LoginStatus.NotAuthorised:
-                services.Logger.LogInformation("join {Group} from {Address} refused: {Reason}", name, session.RemoteAddress, outcome.LogReason);
+            case CredentialOutcome.NotAuthorised:
+                services.Logger.LogInformation("join {Group} from {Address} refused: {Reason}", name, session.RemoteAddress, outcome.Reason);
                 await Task.Delay(RefusalDelay, services.Time, ct);
                 Fail(Texts.NotAuthorised);
                 return;
-            case LoginStatus.NeedUsername: Fail(Texts.UsernameRequired, Texts.NeedUsernameError); return;
-            case LoginStatus.DuplicateUsername: Fail(Texts.UsernameTaken, Texts.DuplicateUsernameError); return;
-            case LoginStatus.InternalError:
-                services.Logger.LogWarning("join {Group} failed: {Reason}", name, outcome.LogReason);
+            case CredentialOutcome.NeedUsername: Fail(Texts.UsernameRequired, Texts.NeedUsernameError); return;
+            case CredentialOutcome.DuplicateUsername: Fail(Texts.UsernameTaken, Texts.DuplicateUsernameError); return;
+            case CredentialOutcome.InternalError:
+                services.Logger.LogWarning("join {Group} failed: {Reason}", name, outcome.Reason);
                 Fail(Texts.InternalError);
                 return;
         }
@@ -84,7 +85,7 @@ public sealed class JoinHandler : IMessageHandler
         Admit(session, message, name, outcome);
     }
 
-    private static void Admit(ClientSession session, Message message, string name, LoginOutcome outcome)
+    private static void Admit(ClientSession session, Message message, string name, CredentialCheckResult outcome)
     {
         var services = session.Services;
         var isOp = outcome.Permissions.Contains(PermissionNames.Op);
@@ -93,7 +94,7 @@ public sealed class JoinHandler : IMessageHandler
             var access = services.Registry.Open(name);
             if (access.Group is not { } group)
             {
-                session.Send(Messages.JoinFailed(name, outcome.Username, Texts.NoSuchGroup));
+                session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.NoSuchGroup));
                 return;
             }
             lock (group.Gate)
@@ -101,15 +102,15 @@ public sealed class JoinHandler : IMessageHandler
                 if (group.Evicted) continue;
                 if (Refusal(group, isOp, services.Time.GetUtcNow()) is { } refusal)
                 {
-                    session.Send(Messages.JoinFailed(name, outcome.Username, refusal));
+                    session.Send(Messages.JoinFailed(name, outcome.Username!, refusal));
                     return;
                 }
                 if (session.Id == "" || group.Contains(session.Id))
                 {
-                    session.Send(Messages.JoinFailed(name, outcome.Username, Texts.InternalError));
+                    session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.InternalError));
                     return;
                 }
-                session.Username = outcome.Username;
+                session.Username = outcome.Username!;
                 session.Permissions = outcome.Permissions;
                 session.Data = message.Data is { } data ? (JsonObject)data.DeepClone() : new JsonObject();
                 session.Group = group;
