@@ -107,4 +107,24 @@ public sealed class TokenLoginTests(TokenFixture fixture) : IClassFixture<TokenF
         await ada.Context.CloseAsync();
         await guest.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task An_invitation_for_a_named_guest_logs_in_without_asking_anything()
+    {
+        var ada = await fixture.Browser.NewPageAsync();
+        await GroupPage.LoginAsync(ada, fixture.GroupUrl("invite"), "ada", "secret");
+
+        await GroupPage.SayAsync(ada, "/invite dora 1h");
+        var linkBox = ada.GetByRole(AriaRole.Textbox, new() { Name = "Invitation link" });
+        await Expect(ada.GetByText("Invitation for dora")).ToBeVisibleAsync();
+        var link = await linkBox.InputValueAsync();
+
+        var guest = await fixture.Browser.NewPageAsync();
+        await guest.GotoAsync(link);
+
+        await Expect(GroupPage.Users(guest)).ToContainTextAsync("dora");
+        Assert.Equal(fixture.GroupUrl("invite"), guest.Url);
+        await ada.Context.CloseAsync();
+        await guest.Context.CloseAsync();
+    }
 }

@@ -53,7 +53,9 @@ class Tile {
     /** Marks the tile audio-only when its stream has no live video track. */
     refresh() {
         const stream = this.video.srcObject;
-        const hasVideo = !!stream && stream.getVideoTracks().some((t) => t.readyState === "live");
+        // A received track stays muted until media flows, and is muted again when the server
+        // stops forwarding it (e.g. after a request for audio only).
+        const hasVideo = !!stream && stream.getVideoTracks().some((t) => t.readyState === "live" && !t.muted);
         this.figure.classList.toggle("audio-only", !hasVideo);
         const suffix = hasVideo ? "" : " (audio only)";
         this.figure.setAttribute("aria-label", this.caption.textContent + suffix);
@@ -180,6 +182,7 @@ export class MediaManager {
                 stream.tile.refresh();
             });
             track.addEventListener("unmute", () => stream.tile.refresh());
+            track.addEventListener("mute", () => stream.tile.refresh());
             stream.tile.show(stream.media);
         };
         pc.oniceconnectionstatechange = () => {
