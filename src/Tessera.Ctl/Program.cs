@@ -1,1 +1,3 @@
-return 0;
+using Tessera.Ctl;
+
+return CtlApp.Run(args, Console.In, Console.Out, Console.Error, SecretPrompt.Read);

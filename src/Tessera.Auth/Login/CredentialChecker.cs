@@ -16,9 +16,8 @@ public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? to
     {
         CredentialCheckResult result;
         if (!string.IsNullOrEmpty(credentials.Token))
-            result = JwtVerifier.IsJwtShaped(credentials.Token)
-                ? await CheckJwtAsync(credentials, group, cancellationToken).ConfigureAwait(false)
-                : CheckStatefulToken(credentials, group);
+            result = await CheckJwtAsync(credentials, group, cancellationToken).ConfigureAwait(false)
+                     ?? CheckStatefulToken(credentials, group);
         else if (credentials.Username is not null)
             result = await CheckPasswordAsync(credentials.Username, credentials.Password ?? "", group, cancellationToken).ConfigureAwait(false);
         else
@@ -65,15 +64,22 @@ public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? to
     private static IReadOnlyList<string> Expand(UserEntry user, GroupAuthContext group) =>
         user.Permissions?.Expand(group.AllowRecording, group.UnrestrictedTokens) ?? [];
 
-    /// <summary>auth.md §5: the issuer is trusted, so a non-empty <c>sub</c> is the username.</summary>
-    private async Task<CredentialCheckResult> CheckJwtAsync(JoinCredentials credentials, GroupAuthContext group,
-                                                            CancellationToken cancellationToken)
+    /// <summary>
+    /// auth.md §5: the issuer is trusted, so a non-empty <c>sub</c> is the username. Returns null
+    /// when the token is not JWT-shaped, so that the stateful store decides instead.
+    /// </summary>
+    private async Task<CredentialCheckResult?> CheckJwtAsync(JoinCredentials credentials, GroupAuthContext group,
+                                                             CancellationToken cancellationToken)
     {
         var token = credentials.Token!;
-        var keys = group.KeySource is { } source
-            ? await source.GetKeysAsync(JwtVerifier.PeekKeyId(token), cancellationToken).ConfigureAwait(false)
-            : group.AuthKeys;
+        var keys = group.AuthKeys;
+        if (group.KeySource is { } source)
+        {
+            if (!JwtVerifier.IsJwtShaped(token)) return null;
+            keys = await source.GetKeysAsync(JwtVerifier.PeekKeyId(token), cancellationToken).ConfigureAwait(false);
+        }
         var verified = JwtVerifier.Verify(token, keys, group.GroupName, group.CanonicalHost, time.GetUtcNow());
+        if (verified.IsMalformed) return null;
         if (!verified.Success) return CredentialCheckResult.NotAuthorised("JWT refused: " + verified.FailureReason);
 
         string username;

@@ -65,7 +65,8 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new CredentialChecker(sp.GetRequiredService<PasswordVerifier>(),
                                                                   sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<AuthKeyCache>();
+        builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
         builder.Services.AddSingleton<IStreamSignalling, NoMediaSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices

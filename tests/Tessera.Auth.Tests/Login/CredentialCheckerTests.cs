@@ -242,6 +242,17 @@ public sealed class CredentialCheckerTests : IDisposable
         Assert.False((await Check(new JoinCredentials(null, null, Jwt()), group)).IsGranted);
     }
 
+    [Fact]
+    public async Task With_a_key_source_a_non_jwt_token_still_goes_to_the_store()
+    {
+        var source = new RecordingKeySource([]);
+        Stored("invite9", "guest");
+        var result = await Check(new JoinCredentials(null, null, "invite9"), Group() with { KeySource = source });
+        Assert.True(result.IsGranted);
+        Assert.Equal("token", result.Method);
+        Assert.Null(source.RequestedKeyId);
+    }
+
     private sealed class RecordingKeySource(IReadOnlyList<JsonWebKey> keys) : IJwtKeySource
     {
         public string? RequestedKeyId { get; private set; }

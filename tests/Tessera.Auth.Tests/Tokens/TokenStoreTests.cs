@@ -3,6 +3,8 @@ using Tessera.Auth.Tokens;
 
 namespace Tessera.Auth.Tests.Tokens;
 
+// File modes are a Unix matter; the server targets Linux.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TokenStoreTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 7, 29, 10, 0, 0, TimeSpan.Zero);

@@ -34,7 +34,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(Action<TestServer.Files>? files = null,
                                                     Func<ServerOptions, ServerOptions>? configure = null,
-                                                    TimeProvider? time = null)
+                                                    TimeProvider? time = null,
+                                                    List<string>? logSink = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "tessera-test-" + Guid.NewGuid().ToString("N"));
         var options = new ServerOptions
@@ -53,7 +54,16 @@ public sealed class TestServer : IAsyncDisposable
         File.WriteAllText(Path.Combine(options.StaticRoot, "index.html"), "<!doctype html><title>landing</title>");
         File.WriteAllText(Path.Combine(options.StaticRoot, "404.html"), "<!doctype html><title>not found</title>");
         files?.Invoke(new Files(options));
-        var app = TesseraHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning), time);
+        var app = TesseraHost.Build(options, logging =>
+        {
+            if (logSink is null)
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                return;
+            }
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(new ListLoggerProvider(logSink));
+        }, time);
         await app.StartAsync();
         return new TestServer(app, root, options);
     }

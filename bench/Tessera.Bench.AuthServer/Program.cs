@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Tessera.Auth.Jwk;
+using Tessera.Auth.Jwt;
+using Tessera.AuthServer.Tests.Ldap;
+using Tessera.Bench.AuthServer;
+
+// Tokens per second from the tessera-auth executable over loopback HTTP.
+//   dotnet run -c Release --project bench/Tessera.Bench.AuthServer -- [sign|file|ldap|ldap-template|all] [--seconds N] [--concurrency N]
+// The machine may be shared: besides the measured rate, CPU time per token (server, load
+// generator, slapd) is read from /proc and turned into what the idle cores would sustain.
+var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var seconds = Option("--seconds", 10);
+var concurrency = Option("--concurrency", 32);
+const int Users = 1000;
+const string Location = "https://meet.example.org/group/lab/";
+var cores = Environment.ProcessorCount;
+
+Console.WriteLine($"tessera-auth bench: {cores} CPUs, {concurrency} connections, {seconds} s per run after 2 s warm-up, load average {LoadAverage()}");
+if (mode is "sign" or "all") Sign();
+if (mode is "file" or "all") FileBackend();
+if (mode is "ldap" or "all") Ldap(searchMode: true);
+if (mode is "ldap-template" or "all") Ldap(searchMode: false);
+return 0;
+
+// Signing alone, one thread: the floor under every figure below.
+void Sign()
+{
+    var key = JsonWebKeyParser.Parse(JsonWebKeyGenerator.Generate("ES256"));
+    const string claims = """{"sub":"user1","aud":"https://meet.example.org/group/lab/","permissions":["present","message"],"iat":1,"exp":31,"iss":"x"}""";
+    for (var i = 0; i < 2000; i++) JwtSigner.Sign(claims, key);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    var n = 0;
+    while (sw.Elapsed < TimeSpan.FromSeconds(2)) { JwtSigner.Sign(claims, key); n++; }
+    var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    Console.WriteLine($"ES256 JwtSigner.Sign, one thread: {n / sw.Elapsed.TotalSeconds:F0}/s measured, {used.TotalMilliseconds * 1000 / n:F1} µs CPU each");
+}
+
+void FileBackend()
+{
+    var users = new JsonObject();
+    for (var i = 0; i < Users; i++) users[$"user{i}"] = new JsonObject { ["password"] = $"user{i}-pw", ["permissions"] = "present" };
+    WithServer(new JsonObject { ["type"] = "file", ["path"] = "users.json" }, new JsonObject { ["users"] = users }, server =>
+    {
+        var (result, serverCpu) = Measure(server);
+        Report("users file, plain passwords, ES256", result, serverCpu, TimeSpan.Zero);
+    });
+}
+
+void Ldap(bool searchMode)
+{
+    using var directory = new TestDirectory(extraPeople: Users);
+    var backend = new JsonObject
+    {
+        ["type"] = "ldap",
+        ["url"] = directory.Url,
+        ["groupBase"] = "ou=groups," + TestDirectory.Suffix,
+        ["groupFilter"] = "(&(objectClass=groupOfNames)(member={dn}))",
+        ["poolSize"] = 16,
+    };
+    if (searchMode)
+    {
+        backend["bindDn"] = TestDirectory.ReaderDn;
+        backend["bindPassword"] = TestDirectory.ReaderPassword;
+        backend["base"] = "ou=people," + TestDirectory.Suffix;
+    }
+    else backend["userDn"] = "uid={0},ou=people," + TestDirectory.Suffix;
+
+    WithServer(backend, null, server =>
+    {
+        TimeSpan slapdBefore = default;
+        var (result, serverCpu) = Measure(server, () => slapdBefore = directory.CpuTime());
+        var slapd = directory.CpuTime() - slapdBefore;
+        Report(searchMode ? "LDAP search mode (service search + user bind + group search), pool 16"
+                          : "LDAP bind-template mode (user bind + group search), pool 16", result, serverCpu, slapd);
+    });
+}
+
+void WithServer(JsonObject backend, JsonObject? usersFile, Action<ServerProcess> run)
+{
+    var dir = Directory.CreateTempSubdirectory("tessera-bench-").FullName;
+    try
+    {
+        if (usersFile is not null) File.WriteAllText(Path.Combine(dir, "users.json"), usersFile.ToJsonString());
+        var config = new JsonObject
+        {
+            ["listen"] = "127.0.0.1:0",
+            ["insecure"] = true,
+            ["keys"] = new JsonArray(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256", "bench"))),
+            ["conferences"] = new JsonArray("https://meet.example.org/"),
+            ["backends"] = new JsonArray(backend),
+            ["rules"] = JsonNode.Parse("""[{"groups":"**","permissions":["present","message"]}]"""),
+        };
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        using var server = new ServerProcess(Path.Combine(dir, "config.json"));
+        run(server);
+    }
+    finally
+    {
+        Directory.Delete(dir, true);
+    }
+}
+
+(LoadGenerator.Result Result, TimeSpan ServerCpu) Measure(ServerProcess server, Action? onStart = null)
+{
+    var requests = Enumerable.Range(0, Users).Select(i => LoadGenerator.LoginRequest($"user{i}", $"user{i}-pw", Location)).ToList();
+    LoadGenerator.RunAsync(server.Endpoint, requests, concurrency, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+    onStart?.Invoke();
+    var before = server.CpuTime();
+    var result = LoadGenerator.RunAsync(server.Endpoint, requests, concurrency, TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
+    return (result, server.CpuTime() - before);
+}
+
+void Report(string label, LoadGenerator.Result r, TimeSpan serverCpu, TimeSpan slapdCpu)
+{
+    double PerToken(TimeSpan t) => t.TotalMilliseconds * 1000 / Math.Max(1, r.Tokens);
+    var server = PerToken(serverCpu);
+    var client = PerToken(r.LoadGeneratorCpu);
+    var slapd = PerToken(slapdCpu);
+    Console.WriteLine($"{label}:");
+    Console.WriteLine($"  measured {r.PerSecond:F0} tokens/s ({r.Tokens} tokens, {r.Failures} failures, load average now {LoadAverage()})");
+    Console.WriteLine($"  CPU per token: tessera-auth {server:F0} µs, load generator {client:F0} µs" + (slapdCpu > TimeSpan.Zero ? $", slapd {slapd:F0} µs" : ""));
+    Console.WriteLine($"  on {cores} idle cores: tessera-auth alone ≈ {cores * 1e6 / server:F0} tokens/s; " +
+                      $"sharing them with the load generator{(slapdCpu > TimeSpan.Zero ? " and slapd" : "")} ≈ {cores * 1e6 / (server + client + slapd):F0} tokens/s");
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tessera.AuthServer.Rules;
+
+namespace Tessera.AuthServer.Configuration;
+
+/// <summary>The JSON configuration file of <c>tessera-auth</c>; documented in README.md.</summary>
+public sealed record AuthServerConfig
+{
+    [JsonPropertyName("listen")] public string Listen { get; init; } = "127.0.0.1:8444";
+    [JsonPropertyName("insecure")] public bool Insecure { get; init; }
+    [JsonPropertyName("cert")] public string? Cert { get; init; }
+    [JsonPropertyName("key")] public string? Key { get; init; }
+    [JsonPropertyName("issuer")] public string? Issuer { get; init; }
+
+    /// <summary>Private JWKs; the first signs, every public part is published.</summary>
+    [JsonPropertyName("keys")] public IReadOnlyList<JsonElement> Keys { get; init; } = [];
+
+    [JsonPropertyName("conferences")] public IReadOnlyList<string> Conferences { get; init; } = [];
+    [JsonPropertyName("backends")] public IReadOnlyList<BackendConfig> Backends { get; init; } = [];
+    [JsonPropertyName("passwordFallback")] public bool PasswordFallback { get; init; }
+    [JsonPropertyName("portal")] public bool Portal { get; init; }
+
+    /// <summary><c>query</c> (Galène-compatible, default) or <c>fragment</c>.</summary>
+    [JsonPropertyName("portalTokenIn")] public string PortalTokenIn { get; init; } = "query";
+
+    [JsonPropertyName("tokenLifetime")] public int TokenLifetime { get; init; } = 30;
+    [JsonPropertyName("portalTokenLifetime")] public int PortalTokenLifetime { get; init; } = 300;
+    [JsonPropertyName("rules")] public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+    [JsonPropertyName("throttle")] public ThrottleConfig? Throttle { get; init; }
+}
+
+/// <summary>One entry of <c>backends</c>, told apart by its <c>type</c>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(FileBackendConfig), "file")]
+[JsonDerivedType(typeof(LdapBackendConfig), "ldap")]
+[JsonDerivedType(typeof(PamBackendConfig), "pam")]
+public abstract record BackendConfig;
+
+public sealed record FileBackendConfig : BackendConfig
+{
+    [JsonPropertyName("path")] public string Path { get; init; } = "";
+}
+
+public sealed record PamBackendConfig : BackendConfig
+{
+    [JsonPropertyName("service")] public string Service { get; init; } = "login";
+}
+
+public sealed record LdapBackendConfig : BackendConfig
+{
+    /// <summary><c>ldap://host[:port]</c> or <c>ldaps://host[:port]</c>.</summary>
+    [JsonPropertyName("url")] public string Url { get; init; } = "ldap://127.0.0.1:389";
+    [JsonPropertyName("startTls")] public bool StartTls { get; init; }
+
+    /// <summary>Bind-template mode: <c>{0}</c> is replaced by the RFC 4514-escaped username.</summary>
+    [JsonPropertyName("userDn")] public string? UserDn { get; init; }
+
+    /// <summary>Search mode (and group lookups): the service account.</summary>
+    [JsonPropertyName("bindDn")] public string? BindDn { get; init; }
+    [JsonPropertyName("bindPassword")] public string? BindPassword { get; init; }
+    [JsonPropertyName("base")] public string? Base { get; init; }
+
+    /// <summary>Search mode: <c>{0}</c> is replaced by the RFC 4515-escaped username.</summary>
+    [JsonPropertyName("filter")] public string Filter { get; init; } = "(&(objectClass=inetOrgPerson)(uid={0}))";
+
+    [JsonPropertyName("groupBase")] public string? GroupBase { get; init; }
+
+    /// <summary><c>{dn}</c> is the user's DN, <c>{0}</c> the username, both RFC 4515-escaped.</summary>
+    [JsonPropertyName("groupFilter")] public string GroupFilter { get; init; } = "(&(objectClass=groupOfNames)(member={dn}))";
+    [JsonPropertyName("groupAttribute")] public string GroupAttribute { get; init; } = "cn";
+    [JsonPropertyName("poolSize")] public int PoolSize { get; init; } = 8;
+
+    /// <summary>
+    /// Seconds to remember a user's DN (search mode) and group names; 0 turns it off. The password
+    /// is checked by a bind at every login regardless.
+    /// </summary>
+    [JsonPropertyName("cacheSeconds")] public double CacheSeconds { get; init; } = 60;
+    [JsonPropertyName("timeout")] public double Timeout { get; init; } = 5;
+}
+
+/// <summary>Optional overrides of <see cref="Tessera.Auth.Throttling.LoginThrottleOptions"/>.</summary>
+public sealed record ThrottleConfig
+{
+    [JsonPropertyName("pairFreeFailures")] public int? PairFreeFailures { get; init; }
+    [JsonPropertyName("addressFreeFailures")] public int? AddressFreeFailures { get; init; }
+    [JsonPropertyName("userFreeFailures")] public int? UserFreeFailures { get; init; }
+    [JsonPropertyName("baseDelay")] public double? BaseDelay { get; init; }
+    [JsonPropertyName("maxDelay")] public double? MaxDelay { get; init; }
+    [JsonPropertyName("maxUserDelay")] public double? MaxUserDelay { get; init; }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Tessera.Auth.Jwk;
+using Tessera.AuthServer.Configuration;
+
+namespace Tessera.AuthServer.Tests.Configuration;
+
+public sealed class ConfigLoaderTests
+{
+    private static JsonObject Valid() => new()
+    {
+        ["listen"] = "127.0.0.1:8444",
+        ["insecure"] = true,
+        ["keys"] = new JsonArray(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256", "k1"))),
+        ["conferences"] = new JsonArray("https://meet.example.org/"),
+        ["backends"] = new JsonArray(new JsonObject { ["type"] = "file", ["path"] = "users.json" }),
+    };
+
+    private static AuthServerConfig Parse(JsonObject json) => ConfigLoader.Parse(json.ToJsonString(), "/etc/tessera");
+
+    /// <summary>Problems only found when the app is built (keys, rules, conferences).</summary>
+    private static ConfigException BuildFails(JsonObject json) =>
+        Assert.Throws<ConfigException>(() => AuthServerApp.Build(Parse(json)));
+
+    [Fact]
+    public void AValidConfigurationParsesWithDefaults()
+    {
+        var c = Parse(Valid());
+        Assert.Equal(30, c.TokenLifetime);
+        Assert.Equal(300, c.PortalTokenLifetime);
+        Assert.Equal("query", c.PortalTokenIn);
+        Assert.False(c.PasswordFallback);
+        Assert.Equal("/etc/tessera/users.json", Assert.IsType<FileBackendConfig>(c.Backends[0]).Path);
+    }
+
+    [Fact]
+    public void BackendsOfEveryTypeParse()
+    {
+        var json = Valid();
+        json["backends"] = JsonNode.Parse("""
+            [{"type":"file","path":"/abs/users.json"},
+             {"userDn":"uid={0},ou=people,dc=example,dc=org","type":"ldap","url":"ldaps://ldap.example.org","groupBase":"ou=groups,dc=example,dc=org"},
+             {"type":"pam","service":"login"}]
+            """);
+        var c = Parse(json);
+        Assert.Equal("/abs/users.json", Assert.IsType<FileBackendConfig>(c.Backends[0]).Path);
+        Assert.Equal("ldaps://ldap.example.org", Assert.IsType<LdapBackendConfig>(c.Backends[1]).Url);
+        Assert.Equal("login", Assert.IsType<PamBackendConfig>(c.Backends[2]).Service);
+    }
+
+    [Fact]
+    public void APublicKeyIsRefusedWithAClearMessage()
+    {
+        var json = Valid();
+        var publicJwk = JsonWebKeyParser.Parse(JsonWebKeyGenerator.Generate("ES256", "k1")).ToPublicJwk();
+        json["keys"] = new JsonArray(JsonNode.Parse(publicJwk));
+        Assert.Contains("public key", BuildFails(json).Message);
+    }
+
+    [Fact]
+    public void NoKeysAreRefusedWithAClearMessage()
+    {
+        var json = Valid();
+        json["keys"] = new JsonArray();
+        Assert.Contains("'keys' is empty", BuildFails(json).Message);
+    }
+
+    [Fact]
+    public void AnUnusableKeyIsRefused()
+    {
+        var json = Valid();
+        json["keys"] = JsonNode.Parse("""[{"kty":"EC","alg":"ES256","crv":"P-256","x":"AA","y":"AA","d":"AA"}]""");
+        Assert.Contains("keys[0]", BuildFails(json).Message);
+    }
+
+    [Fact]
+    public void HttpsWithoutCertificateIsRefused()
+    {
+        var json = Valid();
+        json["insecure"] = false;
+        Assert.Throws<ConfigException>(() => Parse(json));
+    }
+
+    [Theory]
+    [InlineData("listen", "localhost")]
+    [InlineData("listen", "127.0.0.1")]
+    [InlineData("portalTokenIn", "cookie")]
+    [InlineData("tokenLifetime", 0)]
+    [InlineData("portalTokenLifetime", -5)]
+    public void BadValuesAreRefused(string field, object value)
+    {
+        var json = Valid();
+        json[field] = JsonValue.Create(value);
+        Assert.Throws<ConfigException>(() => Parse(json));
+    }
+
+    [Fact]
+    public void UnknownFieldsAndBackendTypesAreRefused()
+    {
+        var typo = Valid();
+        typo["passwordFalback"] = true;
+        Assert.Throws<ConfigException>(() => Parse(typo));
+        var kind = Valid();
+        kind["backends"] = JsonNode.Parse("""[{"type":"kerberos"}]""");
+        Assert.Throws<ConfigException>(() => Parse(kind));
+        var none = Valid();
+        none["backends"] = new JsonArray();
+        Assert.Throws<ConfigException>(() => Parse(none));
+    }
+
+    [Fact]
+    public void AMissingUsersFileIsRefusedAtStart() =>
+        Assert.Contains("users file", BuildFails(Valid()).Message);
+
+    [Fact]
+    public void AnyPortListensOnEveryInterface() =>
+        Assert.Equal(System.Net.IPAddress.IPv6Any, ConfigLoader.ParseListen(":8444").Address);
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Tessera.AuthServer.Backends;
+using Tessera.AuthServer.Backends.Pam;
+using Tessera.AuthServer.Configuration;
+using Tessera.AuthServer.Tests.Support;
+
+namespace Tessera.AuthServer.Tests.Pam;
+
+public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<UnixAccountFixture>
+{
+    private PamBackend Backend() => new(new PamBackendConfig { Service = account.Service });
+
+    [RootFact]
+    public async Task TheRightPasswordAuthenticatesAndReportsUnixGroups()
+    {
+        using var backend = Backend();
+        var result = Assert.IsType<BackendResult.Authenticated>(
+            await backend.AuthenticateAsync(account.User, UnixAccountFixture.Password, CancellationToken.None));
+        Assert.Contains(account.Group, result.Groups);
+    }
+
+    [RootFact]
+    public async Task AWrongPasswordIsRefused()
+    {
+        using var backend = Backend();
+        Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync(account.User, "wrong", CancellationToken.None));
+    }
+
+    [RootFact]
+    public async Task AnEmptyPasswordIsRefused()
+    {
+        using var backend = Backend();
+        Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync(account.User, "", CancellationToken.None));
+    }
+
+    [RootFact]
+    public async Task AnAccountThatDoesNotExistIsUnknown()
+    {
+        using var backend = Backend();
+        Assert.IsType<BackendResult.Unknown>(await backend.AuthenticateAsync("no-such-user-" + account.User, "x", CancellationToken.None));
+    }
+
+    [RootFact]
+    public async Task UnixGroupsDriveTheRulesOverHttp()
+    {
+        await using var server = await TestAuthServer.StartAsync(c =>
+        {
+            c["backends"] = new JsonArray(new JsonObject { ["type"] = "pam", ["service"] = account.Service });
+            c["rules"] = new JsonArray(
+                new JsonObject { ["groups"] = "lab", ["members"] = account.Group, ["permissions"] = new JsonArray("present", "message") },
+                new JsonObject { ["groups"] = "**", ["deny"] = true });
+        });
+        var ok = await server.PostLoginAsync(account.User, UnixAccountFixture.Password, TestAuthServer.Conference + "group/lab/");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var claims = TokenChecks.Claims(await ok.Content.ReadAsStringAsync());
+        Assert.Equal(["present", "message"], claims.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await server.PostLoginAsync(account.User, UnixAccountFixture.Password, TestAuthServer.Conference + "group/other/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await server.PostLoginAsync(account.User, "wrong", TestAuthServer.Conference + "group/lab/")).StatusCode);
+    }
+
+    [Fact]
+    public void AServiceNameWithASlashIsRefused() =>
+        Assert.Throws<ConfigException>(() => new PamBackend(new PamBackendConfig { Service = "../passwd" }));
+}
