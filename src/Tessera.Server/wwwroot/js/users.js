@@ -65,11 +65,19 @@ export class UserList {
 
     render() {
         const menuFor = this.openMenu?.userId;
+        // Re-rendering must not throw a keyboard user's focus away when someone joins or leaves.
+        const active = document.activeElement;
+        const focused = this.list.contains(active) ? active.closest("li.user") : null;
+        const focusedId = focused?.dataset.id;
+        const focusInMenu = !!focused && !!active.closest(".user-menu");
         this.openMenu = null;
         const sorted = [...this.users.values()].sort((a, b) =>
             this.displayName(a).localeCompare(this.displayName(b)));
         this.list.replaceChildren(...sorted.map((user) => this.renderUser(user)));
-        if (menuFor && this.users.has(menuFor)) this.showMenu(menuFor, false);
+        if (menuFor && this.users.has(menuFor)) this.showMenu(menuFor, focusInMenu && focusedId === menuFor);
+        if (focusedId && !(focusInMenu && focusedId === menuFor)) {
+            this.list.querySelector(`li[data-id="${CSS.escape(focusedId)}"] .user-button`)?.focus();
+        }
     }
 
     renderUser(user) {
