@@ -16,6 +16,10 @@ public static class BuildInfo
 
     public static string ServerProjectDirectory => Path.Combine(RepositoryRoot, "src", "Tessera.Server");
 
+    /// <summary>tessera-auth's entry assembly, built by the project reference.</summary>
+    public static string AuthServerAssembly =>
+        Path.Combine(RepositoryRoot, "src", "Tessera.AuthServer", "bin", Configuration, "net10.0", "tessera-auth.dll");
+
     /// <summary>The server's entry assembly, built by the project reference.</summary>
     public static string ServerAssembly =>
         Path.Combine(ServerProjectDirectory, "bin", Configuration, "net10.0", "tessera.dll");

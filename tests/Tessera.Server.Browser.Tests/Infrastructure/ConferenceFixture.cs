@@ -20,6 +20,9 @@ public abstract class ConferenceFixture : IAsyncLifetime
 
     protected virtual ValueTask StopHelpersAsync() => ValueTask.CompletedTask;
 
+    /// <summary>A port chosen before start-up, for helpers that must know the server's URL; null: any.</summary>
+    protected virtual int? ServerPort => null;
+
     public string GroupUrl(string group) => $"{Server.BaseUrl}/group/{group}/";
 
     public async Task InitializeAsync()
@@ -27,7 +30,7 @@ public abstract class ConferenceFixture : IAsyncLifetime
         try
         {
             await StartHelpersAsync();
-            server = await TesseraProcess.StartAsync(Groups());
+            server = await TesseraProcess.StartAsync(Groups(), ServerPort);
             browser = await BrowserHost.StartAsync();
         }
         catch
