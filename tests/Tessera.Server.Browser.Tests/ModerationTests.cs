@@ -32,7 +32,7 @@ public sealed class ModerationTests(ModerationFixture fixture) : IClassFixture<M
         await bob.GetByRole(AriaRole.Button, new() { Name = "Raise hand" }).ClickAsync();
 
         await Expect(UserEntry(ada, "bob")).ToContainTextAsync("hand raised");
-        await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Lower hand" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Raise hand" })).ToHaveAttributeAsync("aria-pressed", "true");
         await GroupPage.SayAsync(bob, "/unraise");
         await Expect(UserEntry(ada, "bob")).Not.ToContainTextAsync("hand raised");
         await ada.Context.CloseAsync();

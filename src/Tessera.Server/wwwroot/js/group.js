@@ -10,7 +10,8 @@ import {
 import { UserList } from "./users.js";
 import { ChatView, invitationElement } from "./chat.js";
 import { runLine } from "./commands.js";
-import { MediaManager, receivePresets } from "./media.js";
+import { MediaManager } from "./media.js";
+import { MediaControls } from "./mediacontrols.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,7 +44,12 @@ class GroupPage {
             messages: $("messages"), form: $("chat-form"), input: $("message"),
             target: $("chat-target"), targetName: $("chat-target-name"), clearTarget: $("chat-target-clear"),
         }, (text, target) => runLine(text, target, this));
-        this.media = new MediaManager(null, $("tiles"), notify, () => this.renderMediaControls());
+        this.media = new MediaManager(null, $("tiles"), notify, () => this.mediaControls.render());
+        this.mediaControls = new MediaControls(this.media, {
+            camera: $("camera"), microphone: $("microphone"), mute: $("mute"), screenshare: $("screenshare"),
+            cameraDevice: $("camera-device"), microphoneDevice: $("microphone-device"), receive: $("receive"),
+            presentNote: $("present-note"),
+        }, () => this.sendRequest());
         this.bindControls();
     }
 
@@ -53,13 +59,6 @@ class GroupPage {
             const me = this.users.get(this.conn?.id);
             this.setRaisedHand(!me?.data.raisehand);
         });
-        $("camera").addEventListener("click", () => this.media.setCamera(!this.media.videoTrack));
-        $("microphone").addEventListener("click", () => this.media.setMicrophone(!this.media.audioTrack));
-        $("mute").addEventListener("click", () => this.media.setMuted(!this.media.muted));
-        $("screenshare").addEventListener("click", () => this.media.setScreenShare(!this.media.screenStream));
-        $("camera-device").addEventListener("change", (e) => this.media.setDevice("video", e.target.value));
-        $("microphone-device").addEventListener("change", (e) => this.media.setDevice("audio", e.target.value));
-        $("receive").addEventListener("change", () => this.sendRequest());
         $("lock-form").addEventListener("submit", (event) => {
             event.preventDefault();
             this.groupAction("lock", $("lock-message").value.trim() || undefined);
@@ -67,7 +66,6 @@ class GroupPage {
         });
         $("unlock").addEventListener("click", () => this.groupAction("unlock"));
         $("clear-chat").addEventListener("click", () => this.groupAction("clearchat"));
-        navigator.mediaDevices?.addEventListener?.("devicechange", () => this.listDevices());
     }
 
     // ---- Start-up: which login applies ----
@@ -322,7 +320,7 @@ class GroupPage {
         $("leave").hidden = false;
         $("raise-hand").hidden = false;
         this.sendRequest();
-        this.listDevices();
+        this.mediaControls.listDevices();
         $("message").focus();
     }
 
@@ -375,9 +373,7 @@ class GroupPage {
         if (message.kind === "delete") this.chat.userGone(message.id);
         if (message.id === this.conn?.id) {
             const raised = !!this.users.get(message.id)?.data.raisehand;
-            const button = $("raise-hand");
-            button.setAttribute("aria-pressed", String(raised));
-            button.textContent = raised ? "Lower hand" : "Raise hand";
+            $("raise-hand").setAttribute("aria-pressed", String(raised));
         }
     }
 
@@ -503,45 +499,7 @@ class GroupPage {
     }
 
     sendRequest() {
-        const preset = receivePresets[$("receive").value] || receivePresets.everything;
-        this.conn?.send({ type: "request", request: preset });
-    }
-
-    // ---- Media controls ----
-
-    renderMediaControls() {
-        const media = this.media;
-        const press = (id, on, onText, offText) => {
-            const button = $(id);
-            button.setAttribute("aria-pressed", String(on));
-            button.textContent = on ? onText : offText;
-        };
-        press("camera", !!media.videoTrack, "Camera on", "Camera");
-        press("microphone", !!media.audioTrack, "Microphone on", "Microphone");
-        press("mute", media.muted, "Unmute", "Mute");
-        press("screenshare", !!media.screenStream, "Stop sharing", "Share screen");
-        $("mute").disabled = !media.audioTrack;
-        const can = media.canPresent;
-        for (const id of ["camera", "microphone", "screenshare"]) $(id).disabled = !can;
-        $("present-note").hidden = can;
-        if (media.videoTrack || media.audioTrack) this.listDevices();
-    }
-
-    async listDevices() {
-        const devices = await this.media.devices();
-        const fill = (select, kind, current) => {
-            const options = [new Option("Default", "")];
-            let n = 0;
-            for (const device of devices) {
-                if (device.kind !== kind || !device.deviceId || device.deviceId === "default") continue;
-                n += 1;
-                options.push(new Option(device.label || `Device ${n}`, device.deviceId));
-            }
-            select.replaceChildren(...options);
-            select.value = current;
-        };
-        fill($("camera-device"), "videoinput", this.media.cameraDevice);
-        fill($("microphone-device"), "audioinput", this.media.microphoneDevice);
+        this.conn?.send({ type: "request", request: this.mediaControls.request() });
     }
 }
 
