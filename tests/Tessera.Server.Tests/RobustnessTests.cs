@@ -33,7 +33,11 @@ public class RobustnessTests
         var joined = await Task.WhenAll(clients.Select((c, i) => c.JoinAsync("g", $"user{i}", "x")));
         Assert.All(joined, j => Assert.Equal("join", j.Kind));
         var group = registry.Find("g")!;
-        lock (group.Gate) Assert.Equal(n, group.Count);
+        lock (group.Gate)
+        {
+            var missing = clients.Where(c => !group.Contains(c.Id)).Select(c => $"{c.Id} {c.State} {c.CloseStatus} {c.CloseDescription}");
+            Assert.True(group.Count == n, $"{group.Count} members; missing: {string.Join(", ", missing)}");
+        }
 
         // A third leave properly, a third vanish without a word, a third close their socket.
         await Task.WhenAll(clients.Select(async (c, i) =>

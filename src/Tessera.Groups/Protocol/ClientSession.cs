@@ -28,6 +28,7 @@ public sealed class ClientSession : IGroupMember
     public JsonObject Data { get; set; } = new();
     public bool IsPseudo => false;
     public string RemoteAddress => _transport.RemoteAddress;
+    public System.Net.IPAddress RemoteIp => _transport.RemoteIp;
 
     /// <summary>The group this client is a member of, or null.</summary>
     public Group? Group { get; internal set; }

@@ -14,6 +14,9 @@ public interface IClientTransport
 
     /// <summary>The peer's <c>host:port</c>, revealed to operators by <c>identify</c>.</summary>
     string RemoteAddress { get; }
+
+    /// <summary>The peer's IP address, the key for login throttling.</summary>
+    System.Net.IPAddress RemoteIp { get; }
 }
 
 /// <summary>How and why a connection ends (protocol.md §3.3).</summary>

@@ -11,6 +11,7 @@ public sealed class ProtocolServices
     public required JoinAuthenticator Authenticator { get; init; }
     public required IStreamSignalling Media { get; init; }
     public required Tessera.Auth.Tokens.TokenCommands Tokens { get; init; }
+    public required Tessera.Auth.Throttling.LoginThrottle Throttle { get; init; }
     public required ILogger Logger { get; init; }
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;

@@ -75,6 +75,7 @@ public static class TesseraHost
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
+            Throttle = new Tessera.Auth.Throttling.LoginThrottle(time: sp.GetRequiredService<TimeProvider>()),
             Logger = Logger(sp, "Tessera.Protocol"),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();

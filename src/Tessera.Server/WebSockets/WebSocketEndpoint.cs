@@ -48,8 +48,9 @@ public sealed class WebSocketEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        var transport = new WebSocketTransport(socket, remote);
+        var transport = new WebSocketTransport(socket, context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
+                                               context.Connection.RemotePort);
+        var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);
         var writer = transport.RunWriterAsync();
@@ -59,7 +60,7 @@ public sealed class WebSocketEndpoint
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            transport.Abort();
+            transport.Abort("read failed: " + e.Message);
         }
         catch (Exception e)
         {
@@ -68,6 +69,7 @@ public sealed class WebSocketEndpoint
         }
         finally
         {
+            if (transport.AbortReason is { } why) _logger.LogInformation("connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
             await writer;

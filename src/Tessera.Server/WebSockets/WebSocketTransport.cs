@@ -22,13 +22,15 @@ public sealed class WebSocketTransport : IClientTransport
     private readonly CancellationTokenSource _aborted = new();
     private CloseReason? _closeReason;
 
-    public WebSocketTransport(WebSocket socket, string remoteAddress)
+    public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort)
     {
         _socket = socket;
-        RemoteAddress = remoteAddress;
+        RemoteIp = remoteIp.IsIPv4MappedToIPv6 ? remoteIp.MapToIPv4() : remoteIp;
+        RemoteAddress = new System.Net.IPEndPoint(RemoteIp, remotePort).ToString();
     }
 
     public string RemoteAddress { get; }
+    public System.Net.IPAddress RemoteIp { get; }
 
     /// <summary>Cancelled when the connection must stop at once (slow client, failed write).</summary>
     public CancellationToken Aborted => _aborted.Token;
@@ -40,7 +42,7 @@ public sealed class WebSocketTransport : IClientTransport
         if (Interlocked.Add(ref _queuedBytes, bytes.Length) > MaxQueuedBytes)
         {
             // The client is not reading: drop it.
-            Abort();
+            Abort("outgoing queue over its byte limit");
             return false;
         }
         return _queue.Writer.TryWrite(bytes);
@@ -52,8 +54,12 @@ public sealed class WebSocketTransport : IClientTransport
             _queue.Writer.TryComplete();
     }
 
-    public void Abort()
+    /// <summary>Why the connection was aborted, for the log; null while it is healthy.</summary>
+    public string? AbortReason { get; private set; }
+
+    public void Abort(string reason)
     {
+        AbortReason ??= reason;
         _closeReason ??= CloseReason.Internal;
         _queue.Writer.TryComplete();
         try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
@@ -76,12 +82,12 @@ public sealed class WebSocketTransport : IClientTransport
                 using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, timeout.Token);
                 // Give the client a moment to answer the close, then stop waiting for it.
-                _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort(), TaskScheduler.Default);
+                _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
-            Abort();
+            Abort(e is OperationCanceledException && !_aborted.IsCancellationRequested ? "write timed out" : "write failed: " + e.Message);
         }
     }
 }

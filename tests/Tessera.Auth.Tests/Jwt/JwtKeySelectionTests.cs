@@ -227,4 +227,25 @@ public class JwtKeySelectionTests : JwtTestBase
         var input = TokenFactory.B64($$"""{"alg":"{{alg}}"}""") + "." + TokenFactory.B64(TokenFactory.GoodClaims().ToJsonString());
         AssertRefused(Verify(input + "." + Base64UrlStrict.Encode(new byte[length]), [key]), "bad signature");
     }
+
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("RS256")]
+    [InlineData("PS256")]
+    [InlineData("EdDSA")]
+    public void One_key_verifies_correctly_from_many_threads_at_once(string alg)
+    {
+        var signer = TestKeys.Private(alg);
+        var key = TestKeys.Public(alg);
+        var good = TokenFactory.Sign(signer, TokenFactory.GoodClaims());
+        var forged = TokenFactory.Sign(signer, TokenFactory.GoodClaims("other"));
+        forged = forged[..forged.LastIndexOf('.')] + good[good.LastIndexOf('.')..];
+        var wrong = 0;
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var token = i % 2 == 0 ? good : forged;
+            if (Verify(token, [key]).Success != (i % 2 == 0)) Interlocked.Increment(ref wrong);
+        });
+        Assert.Equal(0, wrong);
+    }
 }

@@ -9,7 +9,8 @@ namespace Tessera.Server.Tests.Support;
 /// <summary>A protocol client for tests: raw frames in and out, with typed helpers.</summary>
 public sealed class WsClient : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Generous, because CI machines are small and run several test projects at once.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
     private readonly ClientWebSocket _socket;
     private readonly System.Threading.Channels.Channel<JsonObject> _incoming = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>();
     private Task? _pump;
@@ -21,12 +22,30 @@ public sealed class WsClient : IAsyncDisposable
     public string? CloseDescription => _socket.CloseStatusDescription;
     public WebSocketState State => _socket.State;
 
-    public static async Task<WsClient> ConnectAsync(Uri url, string? origin = null)
+    /// <param name="from">A loopback source address other than 127.0.0.1, to play a second machine.</param>
+    public static async Task<WsClient> ConnectAsync(Uri url, string? origin = null, System.Net.IPAddress? from = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await socket.ConnectAsync(url, cts.Token);
+        if (from is null)
+        {
+            await socket.ConnectAsync(url, cts.Token);
+        }
+        else
+        {
+            var handler = new System.Net.Http.SocketsHttpHandler
+            {
+                ConnectCallback = async (context, ct) =>
+                {
+                    var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                    s.Bind(new System.Net.IPEndPoint(from, 0));
+                    await s.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+                },
+            };
+            await socket.ConnectAsync(url, new System.Net.Http.HttpMessageInvoker(handler), cts.Token);
+        }
         return new WsClient(socket);
     }
 

@@ -64,12 +64,24 @@ public sealed class JoinHandler : IMessageHandler
             return;
         }
 
+        // Guessing is throttled per address and per (group, user); a throttled attempt is not even checked.
+        var throttleUser = message.Username is null ? null : name + "\0" + message.Username;
+        if (services.Throttle.Check(throttleUser, session.RemoteIp) is { Allowed: false } throttled)
+        {
+            services.Logger.LogWarning("join {Group} from {Address} throttled for {Seconds:F0} s after repeated failures",
+                                       name, session.RemoteAddress, throttled.RetryAfter.TotalSeconds);
+            await Task.Delay(RefusalDelay, services.Time, ct);
+            Fail(Texts.NotAuthorised);
+            return;
+        }
+
         var credentials = new JoinCredentials(message.Username, message.Password, message.Token);
         var config = services.Registry.Config.TryGet(out _);
         var outcome = await services.Authenticator.AuthenticateAsync(name, description, config, credentials, ct);
         switch (outcome.Outcome)
         {
             case CredentialOutcome.NotAuthorised:
+                services.Throttle.RecordFailure(throttleUser, session.RemoteIp);
                 services.Logger.LogInformation("join {Group} from {Address} refused: {Reason}", name, session.RemoteAddress, outcome.Reason);
                 await Task.Delay(RefusalDelay, services.Time, ct);
                 Fail(Texts.NotAuthorised);
@@ -82,6 +94,7 @@ public sealed class JoinHandler : IMessageHandler
                 return;
         }
 
+        if (throttleUser is not null) services.Throttle.RecordSuccess(throttleUser, session.RemoteIp);
         Admit(session, message, name, outcome);
     }
 
