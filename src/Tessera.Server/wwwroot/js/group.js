@@ -1,0 +1,507 @@
+// The group page controller: decides how to log in from the group's status, joins, and wires
+// the connection to the user list, the chat, the media and the notices.
+
+import { Connection, endpointFor } from "./protocol.js";
+import { attachNotices, notify, clearNotices } from "./notices.js";
+import {
+    groupNameFromPath, pageLocation, tokenFromUrl, removeTokenFromUrl,
+    askAuthServer, AuthServerError, describeJoinFailure, LoginForm,
+} from "./login.js";
+import { UserList } from "./users.js";
+import { ChatView, invitationElement } from "./chat.js";
+import { runLine } from "./commands.js";
+import { MediaManager } from "./media.js";
+import { MediaControls } from "./mediacontrols.js";
+
+const $ = (id) => document.getElementById(id);
+
+// Server-originated usermessage kinds; without `privileged` they are forgeries and are ignored.
+const serverKinds = new Set(["error", "warning", "info", "kicked", "mute", "clearchat",
+    "token", "tokenlist", "userinfo"]);
+
+class GroupPage {
+    constructor() {
+        attachNotices($("notices"));
+        this.status = null;
+        this.group = null;
+        this.conn = null;
+        this.token = null;
+        this.permissions = [];
+        this.joined = false;
+        this.kicked = false;
+        this.pendingJoin = null;
+
+        this.login = new LoginForm({
+            section: $("login"), form: $("login-form"), username: $("username"),
+            password: $("password"), passwordRow: $("password-row"), join: $("join"),
+            explanation: $("login-explanation"),
+        }, (credentials) => this.submitLogin(credentials));
+        this.users = new UserList($("users"), {
+            privateMessage: (user) => this.chat.setTarget(user),
+            act: (kind, user) => this.userAction(kind, user),
+        }, () => ({ id: this.conn?.id, permissions: this.permissions }));
+        this.chat = new ChatView({
+            messages: $("messages"), form: $("chat-form"), input: $("message"),
+            target: $("chat-target"), targetName: $("chat-target-name"), clearTarget: $("chat-target-clear"),
+        }, (text, target) => runLine(text, target, this));
+        this.media = new MediaManager(null, $("tiles"), notify, () => this.mediaControls.render());
+        this.mediaControls = new MediaControls(this.media, {
+            camera: $("camera"), microphone: $("microphone"), mute: $("mute"), screenshare: $("screenshare"),
+            cameraDevice: $("camera-device"), microphoneDevice: $("microphone-device"), receive: $("receive"),
+            presentNote: $("present-note"),
+        }, () => this.sendRequest());
+        this.bindControls();
+    }
+
+    bindControls() {
+        $("leave").addEventListener("click", () => this.leave());
+        $("raise-hand").addEventListener("click", () => {
+            const me = this.users.get(this.conn?.id);
+            this.setRaisedHand(!me?.data.raisehand);
+        });
+        $("lock-form").addEventListener("submit", (event) => {
+            event.preventDefault();
+            this.groupAction("lock", $("lock-message").value.trim() || undefined);
+            $("lock-message").value = "";
+        });
+        $("unlock").addEventListener("click", () => this.groupAction("unlock"));
+        $("clear-chat").addEventListener("click", () => this.groupAction("clearchat"));
+    }
+
+    // ---- Start-up: which login applies ----
+
+    async start() {
+        const name = groupNameFromPath(location.pathname);
+        if (!name) {
+            this.unavailable("This page does not belong to a group.");
+            return;
+        }
+        let response;
+        try {
+            response = await fetch(".status", { cache: "no-store" });
+        } catch {
+            this.unavailable("Cannot reach the server.");
+            return;
+        }
+        if (response.status === 404) {
+            this.unavailable(`There is no group called ${name}.`, "/", "Back to the list of groups");
+            return;
+        }
+        if (!response.ok) {
+            this.unavailable(`The server said ${response.status} ${response.statusText}`.trim());
+            return;
+        }
+        this.status = await response.json();
+        this.group = this.status.name || name;
+        this.showTitle();
+        if (this.status.redirect) {
+            this.unavailable(`This group has moved to ${this.status.redirect}.`, this.status.redirect, "Go there");
+            location.href = this.status.redirect;
+            return;
+        }
+        // A token in the address wins over the portal, which wins over the form (auth.md §10).
+        const token = tokenFromUrl();
+        if (token) {
+            removeTokenFromUrl();
+            this.token = token;
+            await this.tokenLogin(undefined);
+            return;
+        }
+        if (this.status.authPortal) {
+            location.href = this.status.authPortal;
+            return;
+        }
+        this.showLogin();
+    }
+
+    showTitle() {
+        const title = this.status.displayName || this.group;
+        $("title").textContent = title;
+        document.title = `${title} — Tessera`;
+        const description = $("group-description");
+        description.textContent = this.status.description || "";
+        description.hidden = !this.status.description;
+        $("lock-state").hidden = !this.status.locked;
+    }
+
+    unavailable(text, link = null, linkText = "Continue") {
+        this.login.hide();
+        $("unavailable").hidden = false;
+        $("unavailable-text").textContent = text;
+        const anchor = $("unavailable-link");
+        anchor.hidden = !link;
+        if (link) {
+            anchor.href = link;
+            anchor.textContent = linkText;
+        }
+    }
+
+    /** The way back in after leaving or a refusal. */
+    showLogin(explanation = "") {
+        $("unavailable").hidden = true;
+        if (this.token) {
+            this.login.show({ withPassword: false, explanation: explanation || "Join with your invitation." });
+            return;
+        }
+        if (this.status?.authPortal) {
+            this.unavailable(explanation || "This group uses an external login.", this.status.authPortal, "Log in");
+            return;
+        }
+        const lockNote = this.status?.locked ? "This group is locked; only operators can join now." : "";
+        this.login.show({ withPassword: true, explanation: explanation || lockNote });
+    }
+
+    // ---- Connecting and joining ----
+
+    /** An open, handshaken connection that is not in a group: reused if there is one. */
+    async connect() {
+        if (this.conn && this.conn.isOpen && !this.joined) return this.conn;
+        this.conn?.close();
+        const conn = new Connection();
+        conn.on("joined", (m) => this.onJoined(conn, m));
+        conn.on("user", (m) => this.onUser(m));
+        conn.on("chat", (m) => this.onChat(m));
+        conn.on("chathistory", (m) => this.onChat(m));
+        conn.on("usermessage", (m) => this.onUserMessage(m));
+        conn.onClose((event) => this.onClosed(conn, event));
+        this.media.conn = conn;
+        this.media.bind(conn);
+        this.conn = conn;
+        this.kicked = false;
+        await conn.open(endpointFor(this.status));
+        return conn;
+    }
+
+    /** Sends a join and resolves with the server's verdict (joined join/fail/redirect, or closed). */
+    joinWith(conn, credentials) {
+        return new Promise((resolve) => {
+            this.pendingJoin = resolve;
+            conn.join(this.group, credentials);
+        });
+    }
+
+    settleJoin(result) {
+        const resolve = this.pendingJoin;
+        this.pendingJoin = null;
+        resolve?.(result);
+    }
+
+    /**
+     * Token login (URL token or invitation): probe without a username; the server asks for one
+     * with need-username when the token does not carry it.
+     */
+    async tokenLogin(username) {
+        let conn;
+        try {
+            conn = await this.connect();
+        } catch (e) {
+            notify(e.message, { kind: "error" });
+            this.showLogin();
+            return;
+        }
+        const credentials = { token: this.token };
+        if (username !== undefined) credentials.username = username;
+        const result = await this.joinWith(conn, credentials);
+        if (result.kind === "closed") {
+            this.connectionLost();
+            return;
+        }
+        if (result.kind !== "fail") return;
+        if (result.error === "need-username") {
+            this.login.show({ withPassword: false, explanation: "Please choose a username." });
+            return;
+        }
+        notify(describeJoinFailure(result), { kind: "error", persistent: true });
+        if (result.error === "duplicate-username") {
+            this.login.show({ withPassword: false, explanation: "That username is taken; please choose another." });
+            return;
+        }
+        this.token = null;
+        conn.close();
+        this.showLogin(describeJoinFailure(result));
+    }
+
+    async submitLogin({ username, password }) {
+        clearNotices();
+        if (this.token) {
+            await this.tokenLogin(username);
+            return;
+        }
+        let conn;
+        try {
+            conn = await this.connect();
+        } catch (e) {
+            notify(e.message, { kind: "error" });
+            return;
+        }
+        let credentials = { username, password };
+        if (this.status.authServer) {
+            // The password goes to the authorisation server; the conference server only sees it
+            // if that server declines to decide (204).
+            try {
+                const answer = await askAuthServer(this.status.authServer,
+                    { username, password, location: pageLocation() });
+                if (answer.token) credentials = { username, token: answer.token };
+            } catch (e) {
+                const text = e instanceof AuthServerError ? e.message : `Login failed: ${e.message}`;
+                notify(text, { kind: "error", persistent: true });
+                conn.close();
+                this.login.show({ withPassword: true, explanation: text });
+                return;
+            }
+        }
+        const result = await this.joinWith(conn, credentials);
+        if (result.kind === "closed") {
+            this.connectionLost();
+            return;
+        }
+        if (result.kind === "fail") {
+            const text = describeJoinFailure(result);
+            notify(text, { kind: "error", persistent: true });
+            this.login.show({ withPassword: true, explanation: text });
+        }
+    }
+
+    onJoined(conn, message) {
+        if (conn !== this.conn) return;
+        switch (message.kind) {
+            case "join":
+                this.enterConference(conn, message);
+                this.settleJoin(message);
+                break;
+            case "fail":
+                this.settleJoin(message);
+                if (this.joined) notify(describeJoinFailure(message), { kind: "error" });
+                break;
+            case "redirect":
+                this.settleJoin(message);
+                if (typeof message.value === "string" && message.value) {
+                    notify(`This group has moved to ${message.value}`);
+                    conn.close();
+                    location.href = message.value;
+                }
+                break;
+            case "change":
+                this.applyJoinedState(message);
+                break;
+            case "leave":
+                this.exitConference();
+                this.showLogin("You left the group.");
+                break;
+        }
+    }
+
+    applyJoinedState(message) {
+        // Permissions are omitted when empty, so their absence means none.
+        this.permissions = message.permissions || [];
+        if (message.status) {
+            // The joined status lacks location and endpoint; keep those from .status.
+            const { location: where, endpoint } = this.status;
+            this.status = { ...message.status, location: where, endpoint };
+            if (!this.status.locked) delete this.status.locked;
+            this.showTitle();
+        }
+        if (message.rtcConfiguration) this.media.setRtcConfiguration(message.rtcConfiguration);
+        $("moderation").hidden = !this.permissions.includes("op");
+        this.media.setCanPresent(this.permissions.includes("present"));
+        this.users.render();
+    }
+
+    enterConference(conn, message) {
+        this.joined = true;
+        conn.group = message.group;
+        conn.username = message.username ?? "";
+        this.chat.reset();
+        this.users.clear();
+        this.applyJoinedState(message);
+        this.login.hide();
+        $("unavailable").hidden = true;
+        $("conference").hidden = false;
+        $("leave").hidden = false;
+        $("raise-hand").hidden = false;
+        this.sendRequest();
+        this.mediaControls.listDevices();
+        $("message").focus();
+    }
+
+    exitConference() {
+        const wasJoined = this.joined;
+        this.joined = false;
+        if (this.conn) {
+            this.conn.group = null;
+            this.conn.username = null;
+        }
+        this.media.closeAll();
+        this.users.clear();
+        $("conference").hidden = true;
+        $("leave").hidden = true;
+        $("raise-hand").hidden = true;
+        return wasJoined;
+    }
+
+    onClosed(conn, event) {
+        if (conn !== this.conn) return;
+        this.settleJoin({ kind: "closed" });
+        const wasJoined = this.exitConference();
+        this.conn = null;
+        if (this.kicked) {
+            this.showLogin(this.kickedText);
+        } else if (wasJoined) {
+            const reason = event?.reason ? `: ${event.reason}` : "";
+            notify(`Disconnected from the server${reason}`, { kind: "error", persistent: true });
+            this.showLogin(`Disconnected from the server${reason}`);
+        }
+    }
+
+    /** The connection ended while a join was pending. */
+    connectionLost() {
+        if (this.kicked) return;
+        const text = "The connection to the server was lost; please try again.";
+        notify(text, { kind: "error" });
+        this.showLogin(text);
+    }
+
+    leave() {
+        if (!this.conn || !this.joined) return;
+        this.conn.leave();
+    }
+
+    // ---- Messages ----
+
+    onUser(message) {
+        this.users.handle(message);
+        if (message.kind === "delete") this.chat.userGone(message.id);
+        if (message.id === this.conn?.id) {
+            const raised = !!this.users.get(message.id)?.data.raisehand;
+            $("raise-hand").setAttribute("aria-pressed", String(raised));
+        }
+    }
+
+    onChat(message) {
+        this.chat.add(message, { ownId: this.conn?.id, nameOf: (id) => this.nameOf(id) });
+    }
+
+    nameOf(id) {
+        const user = this.users.get(id);
+        return user ? (user.username || "(anonymous)") : "someone who left";
+    }
+
+    onUserMessage(message) {
+        if (serverKinds.has(message.kind) && !message.privileged) return;
+        const text = typeof message.value === "string" ? message.value : "";
+        switch (message.kind) {
+            case "error":
+                notify(text || "error", { kind: "error" });
+                break;
+            case "warning":
+                notify(text, { kind: "warning" });
+                break;
+            case "info":
+                notify(text);
+                break;
+            case "kicked": {
+                this.kicked = true;
+                const by = message.username ? ` by ${message.username}` : "";
+                this.kickedText = `You were kicked out${by}: ${text || "no reason given"}`;
+                notify(this.kickedText, { kind: "error", persistent: true });
+                break;
+            }
+            case "mute":
+                this.media.setMuted(true);
+                notify("An operator muted your microphone", { kind: "warning" });
+                break;
+            case "clearchat":
+                this.chat.clear(message.value);
+                break;
+            case "token":
+                if (message.error || !message.value || typeof message.value !== "object") {
+                    notify(`Could not create the invitation: ${text || message.error}`, { kind: "error" });
+                } else {
+                    this.showInvitation(message.value);
+                }
+                break;
+            case "tokenlist":
+                for (const token of Array.isArray(message.value) ? message.value : []) {
+                    this.chat.addSystem(`Invitation ${token.token}${token.username ? ` for ${token.username}` : ""}, expires ${token.expires}`);
+                }
+                break;
+            case "userinfo":
+                if (message.value && typeof message.value === "object") {
+                    const info = message.value;
+                    this.chat.addSystem(`${info.username || info.id}: ${info.address || "address unknown"}`);
+                }
+                break;
+            default:
+                // Relayed user messages of kinds this client does not support (e.g. file transfer).
+                break;
+        }
+    }
+
+    showInvitation(token) {
+        const base = this.status.location || pageLocation();
+        const link = `${base}?token=${encodeURIComponent(token.token)}`;
+        const who = token.username ? ` for ${token.username}` : "";
+        const until = token.expires ? `, valid until ${new Date(token.expires).toLocaleString()}` : "";
+        this.chat.addSystem(`Invitation${who}${until}: `, invitationElement(link));
+    }
+
+    // ---- Actions used by menus, buttons and slash commands ----
+
+    sendChat(text, kind, target) {
+        const message = { type: "chat", kind, value: text };
+        if (target) message.dest = target.id;
+        if (!this.conn?.send(message)) {
+            notify("Not connected", { kind: "error" });
+            return;
+        }
+        // Private messages are not echoed back by the server; show our copy.
+        if (target) {
+            this.onChat({ ...message, source: this.conn.id, username: this.conn.username,
+                time: new Date().toISOString() });
+        }
+    }
+
+    groupAction(kind, value) {
+        const message = { type: "groupaction", kind };
+        if (value !== undefined) message.value = value;
+        this.conn?.send(message);
+    }
+
+    userAction(kind, user, value) {
+        if (kind === "mute") {
+            // Asks the member's client to mute its microphone (protocol.md §6).
+            this.conn?.send({ type: "usermessage", kind: "mute", dest: user.id });
+            return;
+        }
+        const message = { type: "useraction", kind, dest: user.id };
+        if (value !== undefined) message.value = value;
+        this.conn?.send(message);
+    }
+
+    setRaisedHand(raised) {
+        if (!this.conn) return;
+        this.conn.send({ type: "useraction", kind: "setdata", dest: this.conn.id,
+            value: { raisehand: raised ? true : null } });
+    }
+
+    invite(username, expiresMs) {
+        const value = {
+            group: this.group,
+            permissions: this.permissions.filter((p) => p === "present" || p === "message"),
+            expires: expiresMs,
+        };
+        if (username) value.username = username;
+        this.groupAction("maketoken", value);
+    }
+
+    commandError(text) {
+        notify(text, { kind: "warning" });
+    }
+
+    sendRequest() {
+        this.conn?.send({ type: "request", request: this.mediaControls.request() });
+    }
+}
+
+const page = new GroupPage();
+page.start();

@@ -1,0 +1,484 @@
+// Media streams (protocol.md §12): one RTCPeerConnection per stream and direction. Down streams
+// are offered by the server and answered here; up streams (camera + microphone, screen share)
+// are offered here and answered by the server. Video tiles show what is sent and received.
+
+import { newClientId } from "./protocol.js";
+
+/** What to receive, as `request` maps (protocol.md §12.4). */
+export const receivePresets = {
+    everything: { "": ["audio", "video"] },
+    "low-video": { "": ["audio", "video-low"] },
+    "audio-only": { "": ["audio"] },
+    nothing: { "": [] },
+};
+
+/** One video tile: a <figure> with a <video> and a caption naming who it shows. */
+class Tile {
+    constructor(container, caption, { local = false } = {}) {
+        this.figure = document.createElement("figure");
+        this.figure.className = local ? "tile tile-local" : "tile";
+        this.figure.setAttribute("role", "listitem");
+        this.video = document.createElement("video");
+        this.video.autoplay = true;
+        this.video.playsInline = true;
+        if (local) this.video.muted = true;
+        this.placeholder = document.createElement("div");
+        this.placeholder.className = "tile-audio-only";
+        this.placeholder.setAttribute("aria-hidden", "true");
+        this.caption = document.createElement("figcaption");
+        this.figure.append(this.video, this.placeholder, this.caption);
+        this.setCaption(caption);
+        container.append(this.figure);
+    }
+
+    setCaption(text) {
+        this.caption.textContent = text;
+        this.placeholder.textContent = text.slice(0, 1).toUpperCase() || "?";
+        this.figure.setAttribute("aria-label", text);
+    }
+
+    show(stream) {
+        if (this.video.srcObject !== stream) this.video.srcObject = stream;
+        this.refresh();
+        this.video.play().catch(() => {
+            // Autoplay with sound needs a gesture; a click on the tile starts it.
+            this.figure.classList.add("tile-needs-click");
+            this.figure.addEventListener("click", () => {
+                this.figure.classList.remove("tile-needs-click");
+                this.video.play().catch(() => {});
+            }, { once: true });
+        });
+    }
+
+    /** Marks the tile audio-only when its stream has no live video track. */
+    refresh() {
+        const stream = this.video.srcObject;
+        // A received track stays muted until media flows, and is muted again when the server
+        // stops forwarding it (e.g. after a request for audio only).
+        const hasVideo = !!stream && stream.getVideoTracks().some((t) => t.readyState === "live" && !t.muted);
+        this.figure.classList.toggle("audio-only", !hasVideo);
+        const suffix = hasVideo ? "" : " (audio only)";
+        this.figure.setAttribute("aria-label", this.caption.textContent + suffix);
+    }
+
+    remove() {
+        this.video.srcObject = null;
+        this.figure.remove();
+    }
+}
+
+/** Serialises asynchronous work on one stream so SDP steps never interleave. */
+function chain(stream, work) {
+    stream.queue = (stream.queue || Promise.resolve()).then(work, work);
+    return stream.queue;
+}
+
+async function addCandidates(stream) {
+    const pending = stream.pendingCandidates;
+    stream.pendingCandidates = [];
+    for (const candidate of pending) {
+        try {
+            await stream.pc.addIceCandidate(candidate);
+        } catch (e) {
+            console.warn("ICE candidate refused", e);
+        }
+    }
+}
+
+export class MediaManager {
+    /**
+     * conn: the Connection; tiles: the tile container; notify(text, options); onLocalChange():
+     * called when local media state changes (buttons follow it).
+     */
+    constructor(conn, tiles, notify, onLocalChange) {
+        this.conn = conn;
+        this.tiles = tiles;
+        this.notify = notify;
+        this.onLocalChange = onLocalChange;
+        this.rtcConfiguration = {};
+        this.down = new Map();
+        this.up = new Map();
+        this.audioTrack = null;
+        this.videoTrack = null;
+        this.screenStream = null;
+        this.muted = false;
+        this.cameraDevice = "";
+        this.microphoneDevice = "";
+        this.localTile = null;
+        this.screenTile = null;
+        this.canPresent = false;
+    }
+
+    bind(conn) {
+        conn.on("offer", (m) => this.handleOffer(m));
+        conn.on("answer", (m) => this.handleAnswer(m));
+        conn.on("ice", (m) => this.handleIce(m));
+        conn.on("close", (m) => this.closeDown(m.id));
+        conn.on("abort", (m) => this.handleAbort(m));
+        conn.on("renegotiate", (m) => this.handleRenegotiate(m));
+    }
+
+    setRtcConfiguration(configuration) {
+        this.rtcConfiguration = configuration || {};
+    }
+
+    newPeerConnection() {
+        return new RTCPeerConnection(this.rtcConfiguration);
+    }
+
+    // ---- Down streams ----
+
+    handleOffer(message) {
+        if (!message.id || typeof message.sdp !== "string") return;
+        if (this.up.has(message.id) || [...this.up.values()].some((u) => u.id === message.id)) return;
+        let stream = this.down.get(message.id);
+        if (!stream) {
+            if (message.replace) this.closeDown(message.replace);
+            stream = this.createDown(message);
+        }
+        stream.username = message.username || "";
+        stream.label = message.label || "";
+        stream.tile.setCaption(this.captionFor(stream));
+        return chain(stream, async () => {
+            if (stream.closed) return;
+            try {
+                await stream.pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+                await addCandidates(stream);
+                const answer = await stream.pc.createAnswer();
+                await stream.pc.setLocalDescription(answer);
+                this.conn.send({ type: "answer", id: stream.id, sdp: stream.pc.localDescription.sdp });
+            } catch (e) {
+                this.notify(`Could not receive a stream from ${stream.username || "a user"}: ${e.message}`,
+                    { kind: "warning" });
+                this.conn.send({ type: "abort", id: stream.id });
+                this.closeDown(stream.id);
+            }
+        });
+    }
+
+    captionFor(stream) {
+        const who = stream.username || "(anonymous)";
+        return stream.label === "screenshare" ? `${who} (screen)` : who;
+    }
+
+    createDown(message) {
+        const pc = this.newPeerConnection();
+        const stream = {
+            id: message.id,
+            pc,
+            pendingCandidates: [],
+            media: new MediaStream(),
+            tile: new Tile(this.tiles, message.username || "(anonymous)"),
+            closed: false,
+        };
+        pc.onicecandidate = (event) => {
+            if (event.candidate) this.conn.send({ type: "ice", id: stream.id, candidate: event.candidate.toJSON() });
+        };
+        pc.ontrack = (event) => {
+            const track = event.track;
+            if (!stream.media.getTracks().includes(track)) stream.media.addTrack(track);
+            track.addEventListener("ended", () => {
+                stream.media.removeTrack(track);
+                stream.tile.refresh();
+            });
+            track.addEventListener("unmute", () => stream.tile.refresh());
+            track.addEventListener("mute", () => stream.tile.refresh());
+            stream.tile.show(stream.media);
+        };
+        pc.oniceconnectionstatechange = () => {
+            // Ask the server for an ICE restart (protocol.md §12.8).
+            if (pc.iceConnectionState === "failed") this.conn.send({ type: "renegotiate", id: stream.id });
+        };
+        this.down.set(stream.id, stream);
+        stream.tile.show(stream.media);
+        return stream;
+    }
+
+    closeDown(id) {
+        const stream = this.down.get(id);
+        if (!stream) return; // close for an unknown id is normal (protocol.md §12.2)
+        stream.closed = true;
+        this.down.delete(id);
+        stream.pc.close();
+        stream.tile.remove();
+    }
+
+    /** Declines one down stream (protocol.md §12.9). */
+    abortDown(id) {
+        if (!this.down.has(id)) return;
+        this.conn.send({ type: "abort", id });
+        this.closeDown(id);
+    }
+
+    // ---- Up streams ----
+
+    upById(id) {
+        for (const stream of this.up.values()) if (stream.id === id) return stream;
+        return null;
+    }
+
+    handleAnswer(message) {
+        const stream = this.upById(message.id);
+        if (!stream || typeof message.sdp !== "string") return;
+        return chain(stream, async () => {
+            if (stream.closed) return;
+            try {
+                await stream.pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+                await addCandidates(stream);
+            } catch (e) {
+                this.notify(`The server's answer could not be used: ${e.message}`, { kind: "error" });
+                this.unpublish(stream.label);
+            }
+        });
+    }
+
+    handleIce(message) {
+        const stream = this.down.get(message.id) || this.upById(message.id);
+        if (!stream || !message.candidate) return;
+        if (!stream.pc.remoteDescription) {
+            stream.pendingCandidates.push(message.candidate);
+            return;
+        }
+        stream.pc.addIceCandidate(message.candidate).catch((e) => console.warn("ICE candidate refused", e));
+    }
+
+    handleAbort(message) {
+        const stream = this.upById(message.id);
+        if (!stream) return;
+        this.notify(stream.label === "screenshare"
+            ? "The server stopped your screen share" : "The server stopped your camera and microphone",
+        { kind: "warning" });
+        this.stopLocal(stream.label);
+    }
+
+    handleRenegotiate(message) {
+        const stream = this.upById(message.id);
+        if (!stream) return;
+        return chain(stream, async () => {
+            if (stream.closed) return;
+            const offer = await stream.pc.createOffer({ iceRestart: true });
+            await stream.pc.setLocalDescription(offer);
+            this.conn.send({ type: "offer", kind: "renegotiate", id: stream.id, label: stream.label,
+                sdp: stream.pc.localDescription.sdp });
+        });
+    }
+
+    /**
+     * Publishes (or republishes) the tracks of one label. A new stream replaces the old one
+     * (protocol.md §12.7) so receivers swap without a gap.
+     */
+    async publish(label, media) {
+        const old = this.up.get(label);
+        const pc = this.newPeerConnection();
+        const stream = { id: newClientId(), label, pc, media, pendingCandidates: [], closed: false };
+        pc.onicecandidate = (event) => {
+            if (event.candidate) this.conn.send({ type: "ice", id: stream.id, candidate: event.candidate.toJSON() });
+        };
+        pc.oniceconnectionstatechange = () => {
+            if (pc.iceConnectionState === "failed") this.handleRenegotiate({ id: stream.id });
+        };
+        for (const track of media.getTracks()) {
+            const init = { direction: "sendonly", streams: [media] };
+            // Camera video goes out in two qualities (RIDs h and l, protocol.md §12.5) so the
+            // server can give the low one to receivers that ask for it or cannot take more.
+            if (label === "camera" && track.kind === "video") {
+                init.sendEncodings = [
+                    { rid: "h" },
+                    { rid: "l", scaleResolutionDownBy: 2, maxBitrate: 100000 },
+                ];
+            }
+            pc.addTransceiver(track, init);
+        }
+        this.up.set(label, stream);
+        if (old) {
+            old.closed = true;
+            old.pc.close();
+        }
+        await chain(stream, async () => {
+            const offer = await pc.createOffer();
+            await pc.setLocalDescription(offer);
+            const message = { type: "offer", id: stream.id, label, sdp: pc.localDescription.sdp };
+            if (old) message.replace = old.id;
+            this.conn.send(message);
+        });
+    }
+
+    /** Stops sending one label: tells the server and closes the peer connection. */
+    unpublish(label) {
+        const stream = this.up.get(label);
+        if (!stream) return;
+        stream.closed = true;
+        this.up.delete(label);
+        this.conn.send({ type: "close", id: stream.id });
+        stream.pc.close();
+    }
+
+    // ---- Local media ----
+
+    cameraMedia() {
+        const tracks = [this.audioTrack, this.videoTrack].filter(Boolean);
+        return tracks.length ? new MediaStream(tracks) : null;
+    }
+
+    /** Republishes camera/microphone after a change and refreshes the local preview. */
+    async updateCamera() {
+        const media = this.cameraMedia();
+        if (!media) {
+            this.unpublish("camera");
+            this.localTile?.remove();
+            this.localTile = null;
+        } else {
+            if (!this.localTile) this.localTile = new Tile(this.tiles, "You", { local: true });
+            this.localTile.show(media);
+            if (this.canPresent) await this.publish("camera", media);
+        }
+        this.onLocalChange();
+    }
+
+    async acquire(kind) {
+        const device = kind === "video" ? this.cameraDevice : this.microphoneDevice;
+        const constraint = device ? { deviceId: { exact: device } } : true;
+        const media = await navigator.mediaDevices.getUserMedia({ [kind]: constraint });
+        return kind === "video" ? media.getVideoTracks()[0] : media.getAudioTracks()[0];
+    }
+
+    async setCamera(on) {
+        if (on === !!this.videoTrack) return;
+        if (on) {
+            try {
+                this.videoTrack = await this.acquire("video");
+            } catch (e) {
+                this.notify(`Cannot use the camera: ${e.message}`, { kind: "error" });
+                this.onLocalChange();
+                return;
+            }
+        } else {
+            this.videoTrack.stop();
+            this.videoTrack = null;
+        }
+        await this.updateCamera();
+    }
+
+    async setMicrophone(on) {
+        if (on === !!this.audioTrack) return;
+        if (on) {
+            try {
+                this.audioTrack = await this.acquire("audio");
+                this.audioTrack.enabled = !this.muted;
+            } catch (e) {
+                this.notify(`Cannot use the microphone: ${e.message}`, { kind: "error" });
+                this.onLocalChange();
+                return;
+            }
+        } else {
+            this.audioTrack.stop();
+            this.audioTrack = null;
+        }
+        await this.updateCamera();
+    }
+
+    /** Mutes without renegotiating: the track keeps flowing as silence. */
+    setMuted(muted) {
+        this.muted = muted;
+        if (this.audioTrack) this.audioTrack.enabled = !muted;
+        this.onLocalChange();
+    }
+
+    /** Switches to another capture device, re-acquiring the track if it is in use. */
+    async setDevice(kind, deviceId) {
+        if (kind === "video") this.cameraDevice = deviceId;
+        else this.microphoneDevice = deviceId;
+        const current = kind === "video" ? this.videoTrack : this.audioTrack;
+        if (!current) return;
+        try {
+            const track = await this.acquire(kind);
+            current.stop();
+            if (kind === "video") this.videoTrack = track;
+            else {
+                track.enabled = !this.muted;
+                this.audioTrack = track;
+            }
+            await this.updateCamera();
+        } catch (e) {
+            this.notify(`Cannot switch device: ${e.message}`, { kind: "error" });
+        }
+    }
+
+    async setScreenShare(on) {
+        if (on === !!this.screenStream) return;
+        if (!on) {
+            this.stopLocal("screenshare");
+            return;
+        }
+        try {
+            this.screenStream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+        } catch (e) {
+            this.notify(`Cannot share the screen: ${e.message}`, { kind: "error" });
+            this.onLocalChange();
+            return;
+        }
+        for (const track of this.screenStream.getTracks()) {
+            track.addEventListener("ended", () => this.stopLocal("screenshare"));
+        }
+        this.screenTile = new Tile(this.tiles, "Your screen", { local: true });
+        this.screenTile.show(this.screenStream);
+        if (this.canPresent) await this.publish("screenshare", this.screenStream);
+        this.onLocalChange();
+    }
+
+    /** Stops local capture for a label and the stream carrying it. */
+    stopLocal(label) {
+        this.unpublish(label);
+        if (label === "screenshare") {
+            this.screenStream?.getTracks().forEach((t) => t.stop());
+            this.screenStream = null;
+            this.screenTile?.remove();
+            this.screenTile = null;
+        } else {
+            this.audioTrack?.stop();
+            this.videoTrack?.stop();
+            this.audioTrack = null;
+            this.videoTrack = null;
+            this.localTile?.remove();
+            this.localTile = null;
+        }
+        this.onLocalChange();
+    }
+
+    /** Follows the `present` permission: losing it stops publishing. */
+    setCanPresent(can) {
+        const had = this.canPresent;
+        this.canPresent = can;
+        if (had && !can) {
+            this.stopLocal("camera");
+            this.stopLocal("screenshare");
+        } else if (!had && can) {
+            // Media switched on before the permission arrived starts flowing now.
+            const media = this.cameraMedia();
+            if (media) this.publish("camera", media);
+            if (this.screenStream) this.publish("screenshare", this.screenStream);
+        }
+        this.onLocalChange();
+    }
+
+    async devices() {
+        try {
+            return await navigator.mediaDevices.enumerateDevices();
+        } catch {
+            return [];
+        }
+    }
+
+    /** Closes every stream and stops capture (leaving or disconnected). */
+    closeAll() {
+        for (const id of [...this.down.keys()]) this.closeDown(id);
+        for (const label of [...this.up.keys()]) {
+            const stream = this.up.get(label);
+            stream.closed = true;
+            stream.pc.close();
+        }
+        this.up.clear();
+        this.stopLocal("camera");
+        this.stopLocal("screenshare");
+    }
+}

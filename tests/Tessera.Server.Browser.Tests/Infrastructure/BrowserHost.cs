@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace Tessera.Server.Browser.Tests.Infrastructure;
+
+/// <summary>Headless system Chromium through Playwright (browsers are never downloaded).</summary>
+public sealed class BrowserHost : IAsyncDisposable
+{
+    readonly IPlaywright playwright;
+
+    public IBrowser Browser { get; }
+
+    BrowserHost(IPlaywright playwright, IBrowser browser)
+    {
+        this.playwright = playwright;
+        Browser = browser;
+    }
+
+    public static async Task<BrowserHost> StartAsync()
+    {
+        // Generous for a loaded CI machine; a passing assertion returns as soon as it holds.
+        Assertions.SetDefaultExpectTimeout(10_000);
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                ],
+            });
+            return new BrowserHost(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh, isolated browser profile (no shared storage) with one page.</summary>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            Permissions = ["camera", "microphone"],
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
+        });
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        playwright.Dispose();
+    }
+}

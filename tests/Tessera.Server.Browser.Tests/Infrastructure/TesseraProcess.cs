@@ -1,0 +1,74 @@
+namespace Tessera.Server.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// The real `tessera` server in its own process, on a free loopback port, with a temporary data
+/// and groups directory. Disposing kills it and removes the directories.
+/// </summary>
+public sealed class TesseraProcess : IAsyncDisposable
+{
+    readonly DotnetProcess process;
+    readonly string root;
+
+    public string BaseUrl { get; }
+
+    TesseraProcess(DotnetProcess process, string root, string baseUrl)
+    {
+        this.process = process;
+        this.root = root;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>What the server printed so far (for failure messages).</summary>
+    public string Output => process.Output;
+
+    /// <summary>
+    /// Writes the groups (name → JSON description), starts the server and waits until it answers.
+    /// The port may be chosen beforehand when other services must know the server's URL.
+    /// </summary>
+    public static async Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, int? port = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "tessera-browser-" + Guid.NewGuid().ToString("N"));
+        var data = Path.Combine(root, "data");
+        var groupsDir = Path.Combine(root, "groups");
+        try
+        {
+            Directory.CreateDirectory(data);
+            Directory.CreateDirectory(groupsDir);
+            foreach (var (name, json) in groups)
+            {
+                var file = Path.Combine(groupsDir, name.Replace('/', Path.DirectorySeparatorChar) + ".json");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await File.WriteAllTextAsync(file, json);
+            }
+            var listen = port ?? FreePort.Find();
+            var baseUrl = $"http://127.0.0.1:{listen}";
+            // The server serves the client copied next to its binary, exactly as shipped.
+            var process = await DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
+                ["--insecure", "--http", $"127.0.0.1:{listen}", "--data", data, "--groups", groupsDir],
+                root, baseUrl + "/");
+            return new TesseraProcess(process, root, baseUrl);
+        }
+        catch
+        {
+            DeleteQuietly(root);
+            throw;
+        }
+    }
+
+    static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await process.DisposeAsync();
+        DeleteQuietly(root);
+    }
+}

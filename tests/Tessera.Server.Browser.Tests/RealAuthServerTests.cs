@@ -1,0 +1,105 @@
+using Microsoft.Playwright;
+using Tessera.Server.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tessera.Server.Browser.Tests;
+
+/// <summary>
+/// The project's own `tessera-auth` as authorisation server and portal for two groups, sharing
+/// an HS256 secret with them.
+/// </summary>
+public sealed class RealAuthFixture : ConferenceFixture
+{
+    readonly int conferencePort = FreePort.Find();
+    string? configDirectory;
+    DotnetProcess? authServer;
+
+    public string AuthBaseUrl { get; private set; } = "";
+
+    string ConferenceBase => $"http://127.0.0.1:{conferencePort}/";
+
+    protected override int? ServerPort => conferencePort;
+
+    protected override async Task StartHelpersAsync()
+    {
+        configDirectory = Path.Combine(Path.GetTempPath(), "tessera-auth-browser-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(configDirectory);
+        var port = FreePort.Find();
+        AuthBaseUrl = $"http://127.0.0.1:{port}";
+        await File.WriteAllTextAsync(Path.Combine(configDirectory, "users.json"),
+            """{"users":{"olga":{"password":"olga's password","permissions":"op"}}}""");
+        var key = $$"""{"kty":"oct","alg":"HS256","k":"{{Jwt.Base64Url(Jwt.TestKey)}}"}""";
+        var config = Path.Combine(configDirectory, "auth.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {"listen":"127.0.0.1:{{port}}","insecure":true,"keys":[{{key}}],
+             "conferences":["{{ConferenceBase}}"],
+             "backends":[{"type":"file","path":"users.json"}],
+             "portal":true,"portalTokenLifetime":300}
+            """);
+        authServer = await DotnetProcess.StartAsync(BuildInfo.AuthServerAssembly, ["--config", config],
+            configDirectory, AuthBaseUrl + "/.well-known/jwks.json");
+    }
+
+    protected override async ValueTask StopHelpersAsync()
+    {
+        if (authServer is not null) await authServer.DisposeAsync();
+        try
+        {
+            if (configDirectory is not null) Directory.Delete(configDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    protected override IReadOnlyDictionary<string, string> Groups() => new Dictionary<string, string>
+    {
+        ["server"] = GroupFiles.WithKeys($$""","authServer":"{{AuthBaseUrl}}/" """),
+        ["portal"] = GroupFiles.WithKeys($$""","authPortal":"{{AuthBaseUrl}}/?return={{ConferenceBase}}group/portal/" """),
+    };
+}
+
+public sealed class RealAuthServerTests(RealAuthFixture fixture) : IClassFixture<RealAuthFixture>
+{
+    [Fact]
+    public async Task Logging_in_through_tessera_auth_joins_with_its_token_and_never_sends_the_password_to_the_conference()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var frames = GroupPage.RecordSentFrames(page);
+
+        await GroupPage.LoginAsync(page, fixture.GroupUrl("server"), "olga", "olga's password");
+
+        await Expect(GroupPage.Users(page)).ToContainTextAsync("op");
+        lock (frames) Assert.All(frames, f => Assert.DoesNotContain("olga's password", f));
+        Assert.Contains(GroupPage.Parsed(frames), m => m.GetProperty("type").GetString() == "join" && m.TryGetProperty("token", out _));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_by_tessera_auth()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await GroupPage.SubmitLoginAsync(page, fixture.GroupUrl("server"), "olga", "a guess");
+
+        await Expect(GroupPage.Notices(page)).ToContainTextAsync("The authorisation server said 401");
+        await Expect(GroupPage.MessageBox(page)).Not.ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_tessera_auth_portal_signs_in_and_sends_the_browser_back_logged_in()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await page.GotoAsync(fixture.GroupUrl("portal"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + fixture.AuthBaseUrl));
+        await page.GetByLabel("Username", new() { Exact = true }).FillAsync("olga");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("olga's password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(GroupPage.Users(page)).ToContainTextAsync("olga");
+        Assert.Equal(fixture.GroupUrl("portal"), page.Url);
+        await page.Context.CloseAsync();
+    }
+}
