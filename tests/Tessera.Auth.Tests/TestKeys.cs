@@ -9,9 +9,20 @@ internal static class TestKeys
 {
     private static readonly ConcurrentDictionary<string, string> Cache = new();
 
-    /// <summary>A private JWK (JSON) for the algorithm; the same one for the same (alg, kid, slot).</summary>
-    public static string PrivateJson(string alg, string? kid = null, int slot = 0) =>
-        Cache.GetOrAdd($"{alg}|{kid}|{slot}", _ => JsonWebKeyGenerator.Generate(alg, kid));
+    /// <summary>
+    /// A private JWK (JSON) for the algorithm; the same one for the same (alg, kid, slot). RSA
+    /// generation is slow, so every RS*/PS* algorithm and kid shares the material of one slot.
+    /// </summary>
+    public static string PrivateJson(string alg, string? kid = null, int slot = 0)
+    {
+        var material = alg.StartsWith("RS") || alg.StartsWith("PS") ? "RSA" : alg;
+        var baseJson = Cache.GetOrAdd($"{material}|{slot}", _ => JsonWebKeyGenerator.Generate(alg));
+        return Edit(baseJson, o =>
+        {
+            o["alg"] = alg;
+            if (kid is not null) o["kid"] = kid;
+        });
+    }
 
     public static JsonWebKey Private(string alg, string? kid = null, int slot = 0) =>
         JsonWebKeyParser.Parse(PrivateJson(alg, kid, slot));

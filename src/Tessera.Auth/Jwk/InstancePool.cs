@@ -9,13 +9,24 @@ namespace Tessera.Auth.Jwk;
 /// </summary>
 internal sealed class InstancePool<T>(Func<T> create, int maxIdle = 8) where T : class, IDisposable
 {
-    private readonly ConcurrentBag<T> _idle = new();
+    private readonly ConcurrentQueue<T> _idle = new();
+    private int _idleCount;
 
-    public T Rent() => _idle.TryTake(out var item) ? item : create();
+    public T Rent()
+    {
+        if (!_idle.TryDequeue(out var item)) return create();
+        Interlocked.Decrement(ref _idleCount);
+        return item;
+    }
 
     public void Return(T item)
     {
-        if (_idle.Count < maxIdle) _idle.Add(item);
-        else item.Dispose();
+        if (Interlocked.Increment(ref _idleCount) <= maxIdle)
+        {
+            _idle.Enqueue(item);
+            return;
+        }
+        Interlocked.Decrement(ref _idleCount);
+        item.Dispose();
     }
 }

@@ -126,13 +126,13 @@ public static class JsonWebKeyParser
         var crv = StringMember(obj, "crv");
         if (crv != algorithm.Curve) throw new JwkFormatException($"{algorithm} needs crv '{algorithm.Curve}'");
         var size = algorithm.CurveFieldBytes;
-        var x = RequiredBytes(obj, "x");
-        var y = RequiredBytes(obj, "y");
-        if (x.Length != size || y.Length != size)
-            throw new JwkFormatException($"{crv} coordinates must be {size} bytes");
+        // RFC 7518 wants full-length values, but issuers that strip leading zero bytes exist and
+        // Galène accepts them, so shorter values are padded; longer ones are refused.
+        var x = LeftPad(RequiredBytes(obj, "x"), size, $"{crv} coordinates must be at most {size} bytes");
+        var y = LeftPad(RequiredBytes(obj, "y"), size, $"{crv} coordinates must be at most {size} bytes");
         if (!NistCurves.IsOnCurve(algorithm.Curve!, x, y)) throw new JwkFormatException($"the point is not on {crv}");
         var d = OptionalBytes(obj, "d");
-        if (d is not null && d.Length != size) throw new JwkFormatException($"{crv} private key must be {size} bytes");
+        if (d is not null) d = LeftPad(d, size, $"{crv} private key must be at most {size} bytes");
         var parameters = new ECParameters { Curve = NistCurves.Named(algorithm.Curve!), Q = new ECPoint { X = x, Y = y }, D = d };
         return new EcKeyMaterial(algorithm, parameters);
     }
@@ -193,6 +193,16 @@ public static class JsonWebKeyParser
                 throw new JwkFormatException("Ed25519 private key does not match x");
         }
         return new Ed25519KeyMaterial(publicKey, privateKey);
+    }
+
+    private static byte[] LeftPad(byte[] value, int size, string problem)
+    {
+        var trimmed = TrimLeadingZeros(value);
+        if (trimmed.Length > size) throw new JwkFormatException(problem);
+        if (value.Length == size) return value;
+        var padded = new byte[size];
+        trimmed.CopyTo(padded, size - trimmed.Length);
+        return padded;
     }
 
     private static byte[] TrimLeadingZeros(byte[] value)

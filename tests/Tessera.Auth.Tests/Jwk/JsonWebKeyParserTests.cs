@@ -147,11 +147,31 @@ public class JsonWebKeyParserTests
     }
 
     [Fact]
-    public void Ec_coordinate_of_wrong_length_is_refused()
+    public void Ec_coordinate_longer_than_the_field_is_refused()
     {
-        var json = TestKeys.Edit(TestKeys.Private("ES256").ToPublicJwk(),
-                                 o => o["x"] = TestKeys.B64(new byte[31]));
-        Assert.Contains("32 bytes", JsonWebKeyParser.ParseLenient(json).Problem);
+        var json = TestKeys.Edit(TestKeys.Private("ES256").ToPublicJwk(), o =>
+        {
+            var x = Base64UrlStrict.TryDecode((string)o["x"]!)!;
+            o["x"] = TestKeys.B64([1, .. x]);
+        });
+        Assert.Contains("at most 32 bytes", JsonWebKeyParser.ParseLenient(json).Problem);
+    }
+
+    [Fact]
+    public void Ec_coordinate_with_leading_zeros_stripped_is_accepted()
+    {
+        // Find a key whose x starts with a zero byte (1 in 256), then strip it as sloppy issuers do.
+        string privateJson;
+        byte[] x;
+        do
+        {
+            privateJson = JsonWebKeyGenerator.Generate("ES256");
+            x = Base64UrlStrict.TryDecode(JsonDocument.Parse(privateJson).RootElement.GetProperty("x").GetString()!)!;
+        } while (x[0] != 0);
+        var original = JsonWebKeyParser.Parse(privateJson);
+        var shortened = JsonWebKeyParser.Parse(TestKeys.Edit(original.ToPublicJwk(), o => o["x"] = TestKeys.B64(x[1..])));
+        Assert.True(shortened.IsValid);
+        Assert.True(shortened.VerifySignature([1, 2, 3], original.Sign([1, 2, 3])));
     }
 
     [Fact]
@@ -194,6 +214,7 @@ public class JsonWebKeyParserTests
 
     private static string RsaJwk(int bits, string alg = "RS256")
     {
+        if (bits == 2048) return TestKeys.Edit(TestKeys.Private(alg).ToPublicJwk(), _ => { });
         using var rsa = RSA.Create(bits);
         var p = rsa.ExportParameters(false);
         return $$"""{"kty":"RSA","alg":"{{alg}}","n":"{{TestKeys.B64(p.Modulus!)}}","e":"{{TestKeys.B64(p.Exponent!)}}"}""";
