@@ -1,0 +1,5 @@
+namespace Tessera.Media.Sdp;
+
+/// <summary>A track the server sends on a down stream, described in its offer.</summary>
+public sealed record OutgoingTrack(string Mid, string Kind, uint Ssrc, string StreamId, string TrackId, string Cname,
+    IReadOnlyList<string> CodecNames);
