@@ -1,0 +1,141 @@
+using Tessera.Media.Rtcp;
+using Tessera.Media.Rtp;
+
+namespace Tessera.Media.Sfu;
+
+/// <summary>
+/// Sends one incoming track to one receiver: each packet is copied, stripped of header extensions
+/// (none are negotiated on down streams), and rewritten to the receiver's SSRC, payload type and a
+/// continuous sequence/timestamp space. Answers the receiver's NACKs from the source's cache,
+/// turns PLI/FIR into keyframe requests, remembers REMB and report blocks, and writes sender reports.
+/// </summary>
+public sealed class TrackForwarder : IDisposable
+{
+    private static readonly bool[] KeepNoExtensions = new bool[256];
+    private readonly IRtpSink _sink;
+    private readonly TimeProvider _time;
+    private readonly SequenceRewriter _rewriter = new();
+    private readonly byte[] _scratch = new byte[PacketCache.SlotSize + 64];
+    private readonly object _gate = new();
+    private IncomingTrack _source;
+    private long _packets;
+    private long _octets;
+    private DateTimeOffset _lastSendTime;
+
+    public TrackForwarder(IncomingTrack source, uint ssrc, byte payloadType, IRtpSink sink, TimeProvider time)
+    {
+        _source = source;
+        Ssrc = ssrc;
+        PayloadType = payloadType;
+        _sink = sink;
+        _time = time;
+        source.Attach(this);
+    }
+
+    public uint Ssrc { get; }
+    public byte PayloadType { get; }
+    public IncomingTrack Source => _source;
+
+    /// <summary>The receiver's last REMB, if it sent one.</summary>
+    public ulong? ReceiverBitrate { get; private set; }
+
+    /// <summary>The receiver's last report block about this track.</summary>
+    public ReceptionReport? LastReport { get; private set; }
+
+    public long PacketsSent => Interlocked.Read(ref _packets);
+
+    public void Forward(ReadOnlySpan<byte> packet)
+    {
+        lock (_gate)
+            SendLocked(packet, isRetransmission: false);
+    }
+
+    private void SendLocked(ReadOnlySpan<byte> packet, bool isRetransmission)
+    {
+        if (packet.Length > PacketCache.SlotSize)
+            return;
+        packet.CopyTo(_scratch);
+        int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
+        if (length < 0)
+            return;
+        var (sequence, timestamp) = _rewriter.Rewrite(RtpRewriter.GetSequenceNumber(_scratch), RtpRewriter.GetTimestamp(_scratch));
+        RtpRewriter.SetSsrc(_scratch, Ssrc);
+        RtpRewriter.SetPayloadType(_scratch, PayloadType);
+        RtpRewriter.SetSequenceNumber(_scratch, sequence);
+        RtpRewriter.SetTimestamp(_scratch, timestamp);
+        if (!isRetransmission && RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp))
+        {
+            _packets++;
+            _octets += rtp.PayloadLength;
+            _lastSendTime = _time.GetUtcNow();
+        }
+        _sink.SendRtp(_scratch, length);
+    }
+
+    /// <summary>Moves to another source (simulcast layer switch): continuous numbering, and a keyframe is requested.</summary>
+    public void SwitchSource(IncomingTrack source)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(source, _source))
+                return;
+            _source.Detach(this);
+            _source = source;
+            _rewriter.SwitchSource();
+            source.Attach(this);
+        }
+        source.RequestKeyframe();
+    }
+
+    /// <summary>Handles feedback from the receiver about this forwarder's SSRC.</summary>
+    public void HandleFeedback(RtcpPacket packet)
+    {
+        switch (packet)
+        {
+            case GenericNack nack:
+                lock (_gate)
+                {
+                    Span<byte> cached = stackalloc byte[PacketCache.SlotSize];
+                    foreach (ushort lost in nack.LostSequenceNumbers)
+                    {
+                        int n = _source.Cache.TryCopy(_rewriter.ToSource(lost), cached);
+                        if (n > 0)
+                            SendLocked(cached[..n], isRetransmission: true);
+                    }
+                }
+                break;
+            case PictureLossIndication:
+            case FullIntraRequest:
+                _source.RequestKeyframe();
+                break;
+            case ReceiverEstimatedMaxBitrate remb:
+                ReceiverBitrate = remb.Bitrate;
+                break;
+        }
+    }
+
+    public void HandleReport(ReceptionReport report) => LastReport = report;
+
+    /// <summary>A sender report for this SSRC, with the RTP time extrapolated to now; null before the first packet.</summary>
+    public SenderReport? CreateSenderReport()
+    {
+        lock (_gate)
+        {
+            if (_packets == 0)
+                return null;
+            var now = _time.GetUtcNow();
+            int clock = _source.Codec.Codec.ClockRate;
+            uint elapsed = (uint)Math.Max(0, (now - _lastSendTime).TotalSeconds * clock);
+            return new SenderReport
+            {
+                Ssrc = Ssrc,
+                NtpTimestamp = NtpTime.FromDateTime(now),
+                RtpTimestamp = _rewriter.LastTimestamp + elapsed,
+                PacketCount = (uint)_packets,
+                OctetCount = (uint)_octets,
+            };
+        }
+    }
+
+    public void Dispose() => _source.Detach(this);
+}
