@@ -63,13 +63,14 @@ public sealed class TrackForwarder : IDisposable
         RtpRewriter.SetPayloadType(_scratch, PayloadType);
         RtpRewriter.SetSequenceNumber(_scratch, sequence);
         RtpRewriter.SetTimestamp(_scratch, timestamp);
-        if (!isRetransmission && RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp))
+        int payloadLength = RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp) ? rtp.PayloadLength : 0;
+        // Counted only once really sent (SRTP up), since sender reports are built from these counts.
+        if (_sink.SendRtp(_scratch, length) && !isRetransmission)
         {
             _packets++;
-            _octets += rtp.PayloadLength;
+            _octets += payloadLength;
             _lastSendTime = _time.GetUtcNow();
         }
-        _sink.SendRtp(_scratch, length);
     }
 
     /// <summary>Moves to another source (simulcast layer switch): continuous numbering, and a keyframe is requested.</summary>
