@@ -55,15 +55,19 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         var dtls = new DtlsServerSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span));
         _dtls = dtls;
         Ice.DtlsReceived = p => dtls.Deliver(p);
-        dtls.HandshakeAsync().ContinueWith(t =>
+        var handshake = dtls.HandshakeAsync();
+        handshake.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)
                 OnKeys(t.Result);
             else
-                Fail(t.Exception?.InnerException?.Message ?? "DTLS failed");
+                Fail(Reason(t));
         }, TaskScheduler.Default);
-        _ = dtls.Closed.ContinueWith(_ => Fail("DTLS closed"), TaskScheduler.Default);
+        // The handshake outcome is settled before Closed completes, so a refusal keeps its reason.
+        _ = dtls.Closed.ContinueWith(_ => Fail(handshake.IsFaulted ? Reason(handshake) : "DTLS closed"), TaskScheduler.Default);
     }
+
+    private static string Reason(Task t) => t.Exception?.InnerException?.Message ?? "DTLS failed";
 
     private void OnKeys(DtlsSrtpKeys keys)
     {
