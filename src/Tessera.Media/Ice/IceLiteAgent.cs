@@ -15,9 +15,9 @@ public sealed class IceLiteAgent : IDisposable
     private readonly IceUdpEndpoint _endpoint;
     private readonly byte[] _passwordKey;
     private readonly object _gate = new();
-    private readonly HashSet<IPEndPoint> _validated = new();
     private DateTimeOffset _lastCheck;
     private bool _nominated;
+    private volatile System.Net.SocketAddress? _remoteAddress;
 
     internal IceLiteAgent(IceUdpEndpoint endpoint, IceCredentials local)
     {
@@ -54,22 +54,17 @@ public sealed class IceLiteAgent : IDisposable
     /// <summary>Sends a datagram to the selected remote address; false when none is selected yet.</summary>
     public bool Send(ReadOnlySpan<byte> datagram)
     {
-        var remote = RemoteEndPoint;
+        var remote = _remoteAddress;
         if (remote is null || State == IceAgentState.Closed)
             return false;
         _endpoint.SendTo(datagram, remote);
         return true;
     }
 
-    internal bool IsValidatedSource(IPEndPoint source)
-    {
-        lock (_gate)
-            return _validated.Contains(source);
-    }
-
     /// <summary>Handles a Binding request addressed to our ufrag; returns the response to send (or null to stay silent).</summary>
-    internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source)
+    internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source, out bool validated)
     {
+        validated = false;
         if (State == IceAgentState.Closed)
             return null;
         string username = request.Username ?? "";
@@ -100,10 +95,10 @@ public sealed class IceLiteAgent : IDisposable
         lock (_gate)
         {
             _lastCheck = _endpoint.TimeProvider.GetUtcNow();
-            _validated.Add(source);
             if (RemoteEndPoint is null || (request.UseCandidate && (!_nominated || !RemoteEndPoint.Equals(source))))
             {
                 RemoteEndPoint = source;
+                _remoteAddress = _endpoint.ToSocketAddress(source);
                 _nominated |= request.UseCandidate;
             }
             if (State == IceAgentState.New)
@@ -112,7 +107,7 @@ public sealed class IceLiteAgent : IDisposable
                 connectedNow = true;
             }
         }
-        _endpoint.Bind(source, this);
+        validated = true;
         if (connectedNow)
             Connected?.Invoke(this);
         return new StunMessageBuilder(StunMessageType.BindingSuccess, request.TransactionId)

@@ -16,7 +16,8 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     private readonly Socket _socket;
     private readonly IceEndpointOptions _options;
     private readonly ConcurrentDictionary<string, IceLiteAgent> _byUfrag = new();
-    private readonly ConcurrentDictionary<IPEndPoint, IceLiteAgent> _byAddress = new();
+    // Keyed by the raw socket address so that routing a media packet needs no allocation.
+    private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
     private readonly ITimer _timeoutTimer;
@@ -99,7 +100,14 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             agent.CheckConsent(now, _options.ConsentTimeout);
     }
 
-    internal void Bind(IPEndPoint source, IceLiteAgent agent) => _byAddress[source] = agent;
+    /// <summary>The socket's form of an endpoint (IPv4 addresses are mapped on a dual-stack socket), for allocation-free sends.</summary>
+    internal SocketAddress ToSocketAddress(IPEndPoint endPoint)
+    {
+        var ep = _socket.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port)
+            : endPoint;
+        return ep.Serialize();
+    }
 
     internal void Remove(IceLiteAgent agent)
     {
@@ -109,7 +117,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
                 _byAddress.TryRemove(pair);
     }
 
-    internal void SendTo(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote)
     {
         try
         {
@@ -127,13 +135,13 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     private async Task ReceiveLoop()
     {
         var buffer = new byte[2048];
-        EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var source = new SocketAddress(_socket.AddressFamily);
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int received;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -147,10 +155,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             {
                 continue; // ICMP-induced errors on Windows/Linux: ignore
             }
-            var source = Normalize((IPEndPoint)result.RemoteEndPoint);
             try
             {
-                Dispatch(buffer.AsSpan(0, result.ReceivedBytes), source);
+                Dispatch(buffer.AsSpan(0, received), source);
             }
             catch (Exception)
             {
@@ -159,10 +166,17 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         }
     }
 
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
     private static IPEndPoint Normalize(IPEndPoint ep) =>
         ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
 
-    internal void Dispatch(Span<byte> datagram, IPEndPoint source)
+    internal void Dispatch(Span<byte> datagram, SocketAddress source)
     {
         if (datagram.IsEmpty)
             return;
@@ -185,7 +199,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             Interlocked.Increment(ref _unrouted);
     }
 
-    private void HandleStun(Span<byte> datagram, IPEndPoint source)
+    private void HandleStun(Span<byte> datagram, SocketAddress rawSource)
     {
         if (!StunMessage.TryParse(datagram, out var message) || message!.Type != StunMessageType.BindingRequest)
             return; // we send no requests, so responses and indications are ignored
@@ -196,9 +210,13 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             Interlocked.Increment(ref _unrouted);
             return;
         }
-        var response = agent.HandleBindingRequest(message, source);
+        var template = new IPEndPoint(rawSource.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var source = Normalize((IPEndPoint)template.Create(rawSource));
+        var response = agent.HandleBindingRequest(message, source, out bool validated);
+        if (validated)
+            _byAddress[Copy(rawSource)] = agent;
         if (response is not null)
-            SendTo(response, source);
+            SendTo(response, rawSource);
     }
 
     public async ValueTask DisposeAsync()

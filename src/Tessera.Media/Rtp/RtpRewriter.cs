@@ -37,31 +37,58 @@ public static class RtpRewriter
         if (!rtp.HasExtension)
             return length;
         bool oneByte = rtp.IsOneByteExtension;
-        var elements = rtp.GetExtensions(packet[..length]);
-        int blockStart = rtp.ExtensionOffset - 4;
         if (!oneByte && !rtp.IsTwoByteExtension)
             return length; // a non-RFC 8285 extension: leave it alone
-        // Rewrite kept elements from the start of the extension data (never overtakes the reader).
+        int blockStart = rtp.ExtensionOffset - 4;
+        int end = rtp.ExtensionOffset + rtp.ExtensionLength;
+        int headerSize = oneByte ? 1 : 2;
+        // Walk the elements and move kept ones towards the start; the writer never overtakes the reader.
+        int read = rtp.ExtensionOffset;
         int write = rtp.ExtensionOffset;
-        foreach (var e in elements)
+        while (read < end)
         {
-            if (e.Id >= keep.Length || !keep[e.Id])
+            byte first = packet[read];
+            if (first == 0)
+            {
+                read++; // padding
                 continue;
-            int headerSize = oneByte ? 1 : 2;
-            packet.Slice(e.DataOffset - headerSize, headerSize + e.DataLength).CopyTo(packet[write..]);
-            write += headerSize + e.DataLength;
+            }
+            int id, dataLength;
+            if (oneByte)
+            {
+                id = first >> 4;
+                if (id == 15)
+                    break;
+                dataLength = (first & 0x0F) + 1;
+            }
+            else
+            {
+                if (read + 1 >= end)
+                    return -1;
+                id = first;
+                dataLength = packet[read + 1];
+            }
+            int elementLength = headerSize + dataLength;
+            if (read + elementLength > end)
+                return -1;
+            if (id < keep.Length && keep[id])
+            {
+                packet.Slice(read, elementLength).CopyTo(packet[write..]);
+                write += elementLength;
+            }
+            read += elementLength;
         }
-        int dataLength = write - rtp.ExtensionOffset;
+        int dataTotal = write - rtp.ExtensionOffset;
         int payloadStart = rtp.HeaderLength;
         int tailLength = length - payloadStart;
-        if (dataLength == 0)
+        if (dataTotal == 0)
         {
             packet.Slice(payloadStart, tailLength).CopyTo(packet[blockStart..]);
             packet[0] &= 0xEF; // clear X
             return blockStart + tailLength;
         }
-        int padded = (dataLength + 3) & ~3;
-        packet.Slice(write, padded - dataLength).Clear();
+        int padded = (dataTotal + 3) & ~3;
+        packet.Slice(write, padded - dataTotal).Clear();
         BinaryPrimitives.WriteUInt16BigEndian(packet[(blockStart + 2)..], (ushort)(padded / 4));
         int newPayloadStart = rtp.ExtensionOffset + padded;
         packet.Slice(payloadStart, tailLength).CopyTo(packet[newPayloadStart..]);

@@ -30,7 +30,10 @@ public sealed class IncomingTrack
         Cache = new PacketCache(PacketCache.DefaultCapacity(media.Kind));
         Statistics = new ReceiveStatistics(ssrc, codec.Codec.ClockRate, time);
         Keyframes = new KeyframeRequester(time);
+        _nackNegotiated = media.HasFeedback("nack");
     }
+
+    private readonly bool _nackNegotiated;
 
     public string Id { get; }
     public NegotiatedMedia Media { get; }
@@ -63,9 +66,14 @@ public sealed class IncomingTrack
         if (!RtpPacket.TryParse(packet, out var rtp))
             return;
         Cache.Store(rtp.SequenceNumber, packet);
-        var missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp);
-        if (missing.Count > 0 && missing.Count <= 64 && Media.HasFeedback("nack"))
-            _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = missing }]);
+        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, out ushort firstMissing);
+        if (missing is > 0 and <= 64 && _nackNegotiated)
+        {
+            var lost = new List<ushort>(missing);
+            for (int i = 0; i < missing; i++)
+                lost.Add((ushort)(firstMissing + i));
+            _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = lost }]);
+        }
         foreach (var forwarder in Volatile.Read(ref _forwarders))
             forwarder.Forward(packet);
     }

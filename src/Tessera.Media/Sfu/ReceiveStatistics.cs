@@ -44,10 +44,14 @@ public sealed class ReceiveStatistics
         get { lock (_gate) return _cycles + _maxSequence; }
     }
 
-    /// <summary>Records a packet; returns the sequence numbers newly found missing (for NACK), oldest first.</summary>
-    public List<ushort> OnPacket(ushort sequence, uint rtpTimestamp)
+    /// <summary>
+    /// Records a packet. Returns how many sequence numbers it reveals as missing; they are the
+    /// contiguous run starting at <paramref name="firstMissing"/> (for NACK).
+    /// </summary>
+    public int OnPacket(ushort sequence, uint rtpTimestamp, out ushort firstMissing)
     {
-        var missing = new List<ushort>();
+        int missing = 0;
+        firstMissing = 0;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -62,8 +66,8 @@ public sealed class ReceiveStatistics
                 ushort delta = (ushort)(sequence - _maxSequence);
                 if (delta != 0 && delta < 0x8000)
                 {
-                    for (ushort s = (ushort)(_maxSequence + 1); s != sequence && missing.Count < 256; s++)
-                        missing.Add(s);
+                    missing = delta - 1;
+                    firstMissing = (ushort)(_maxSequence + 1);
                     if (sequence < _maxSequence)
                         _cycles += 0x10000;
                     _maxSequence = sequence;
@@ -84,6 +88,16 @@ public sealed class ReceiveStatistics
             }
         }
         return missing;
+    }
+
+    /// <summary>Convenience for tests and diagnostics: the missing sequence numbers as a list.</summary>
+    public List<ushort> OnPacket(ushort sequence, uint rtpTimestamp)
+    {
+        int count = OnPacket(sequence, rtpTimestamp, out ushort first);
+        var list = new List<ushort>(count);
+        for (int i = 0; i < count; i++)
+            list.Add((ushort)(first + i));
+        return list;
     }
 
     /// <summary>Remembers the middle 32 bits of a sender report's NTP time and when it arrived.</summary>
