@@ -69,6 +69,8 @@ foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.Aea
     Console.WriteLine($"{profile,-22} protect {protectUs,6:F2} µs/packet ({protectAlloc} B allocated)   unprotect {unprotectUs,6:F2} µs/packet ({unprotectAlloc} B allocated)");
 }
 
+ForwardingBench.Run(60_000);
+
 static double Measure(int n, Action<int> body, out long allocated, bool warmUp = true)
 {
     if (warmUp)
