@@ -13,7 +13,7 @@ namespace Tessera.Media.Ice;
 public sealed class IceLiteAgent : IDisposable
 {
     private readonly IceUdpEndpoint _endpoint;
-    private readonly byte[] _passwordKey;
+    private byte[] _passwordKey;
     private readonly object _gate = new();
     private DateTimeOffset _lastCheck;
     private bool _nominated;
@@ -27,7 +27,7 @@ public sealed class IceLiteAgent : IDisposable
         _lastCheck = endpoint.TimeProvider.GetUtcNow();
     }
 
-    public IceCredentials Local { get; }
+    public IceCredentials Local { get; private set; }
 
     /// <summary>The remote ufrag from the offer; when set, USERNAME must be "localUfrag:remoteUfrag".</summary>
     public string? RemoteUfrag { get; set; }
@@ -50,6 +50,25 @@ public sealed class IceLiteAgent : IDisposable
 
     /// <summary>Raised once when consent expires or the agent is disposed.</summary>
     public event Action<IceLiteAgent>? Closed;
+
+    /// <summary>
+    /// ICE restart (RFC 8445 §9): new local credentials and the peer's new ufrag. Media keeps flowing
+    /// on the current path until checks with the new credentials select one.
+    /// </summary>
+    public IceCredentials Restart(string? remoteUfrag)
+    {
+        lock (_gate)
+        {
+            if (State == IceAgentState.Closed)
+                throw new InvalidOperationException("agent closed");
+            Local = _endpoint.Rekey(this, Local);
+            _passwordKey = Encoding.UTF8.GetBytes(Local.Password);
+            RemoteUfrag = remoteUfrag;
+            _nominated = false;
+            _lastCheck = _endpoint.TimeProvider.GetUtcNow();
+            return Local;
+        }
+    }
 
     /// <summary>Sends a datagram to the selected remote address; false when none is selected yet.</summary>
     public bool Send(ReadOnlySpan<byte> datagram)

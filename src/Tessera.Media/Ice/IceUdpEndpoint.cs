@@ -92,6 +92,17 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>Gives an agent fresh credentials under a new unique ufrag and retires the old one.</summary>
+    internal IceCredentials Rekey(IceLiteAgent agent, IceCredentials old)
+    {
+        IceCredentials fresh;
+        do
+            fresh = IceCredentials.Generate();
+        while (!_byUfrag.TryAdd(fresh.Ufrag, agent));
+        _byUfrag.TryRemove(new KeyValuePair<string, IceLiteAgent>(old.Ufrag, agent));
+        return fresh;
+    }
+
     /// <summary>Times out peers whose checks stopped; called by the endpoint's timer, public for tests with a manual clock.</summary>
     public void CheckTimeouts()
     {

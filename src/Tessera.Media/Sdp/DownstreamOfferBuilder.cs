@@ -10,9 +10,20 @@ public static class DownstreamOfferBuilder
 {
     public static SessionDescription Build(LocalTransport local, IReadOnlyList<OutgoingTrack> tracks, ulong sessionId, int version)
     {
-        var sdp = SdpWriterHelpers.NewSession(sessionId, version, tracks.Select(t => t.Mid));
+        var sdp = SdpWriterHelpers.NewSession(sessionId, version, tracks.Where(t => t.Active).Select(t => t.Mid));
         foreach (var track in tracks)
         {
+            if (!track.Active)
+            {
+                var rejected = new MediaDescription { Media = track.Kind, Port = 0 };
+                var first = track.CodecNames.SelectMany(CodecCatalog.OfferFormats).FirstOrDefault();
+                rejected.Formats = [(first?.PayloadType ?? 0).ToString()];
+                rejected.OtherLines.Add("c=IN IP4 0.0.0.0");
+                rejected.Attributes.Add(new SdpAttribute("mid", track.Mid));
+                rejected.Attributes.Add(new SdpAttribute("inactive"));
+                sdp.Media.Add(rejected);
+                continue;
+            }
             var m = new MediaDescription { Media = track.Kind, Port = SdpWriterHelpers.Port(local) };
             var codecs = track.CodecNames.Select(CodecCatalog.ByName).OfType<CodecInfo>().Where(c => c.Kind == track.Kind).ToList();
             if (codecs.Count == 0)

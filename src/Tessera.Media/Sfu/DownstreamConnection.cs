@@ -58,8 +58,32 @@ public sealed class DownstreamConnection : IDisposable
         }
     }
 
-    public string CreateOffer()
+    /// <summary>Stops sending a track; the next offer rejects its section.</summary>
+    public void RemoveTrack(OutgoingTrack track)
     {
+        TrackForwarder? forwarder;
+        lock (_gate)
+        {
+            int i = _tracks.FindIndex(t => t.Description.Mid == track.Mid);
+            if (i < 0)
+                return;
+            _tracks[i] = (_tracks[i].Description with { Active = false }, _tracks[i].Source);
+            _forwarders.Remove(track.Ssrc, out forwarder);
+        }
+        forwarder?.Dispose();
+    }
+
+    /// <summary>The tracks as offered, removed ones included (inactive).</summary>
+    public IReadOnlyList<OutgoingTrack> Tracks
+    {
+        get { lock (_gate) return _tracks.Select(t => t.Description).ToList(); }
+    }
+
+    /// <summary>Our next offer; with <paramref name="iceRestart"/> it carries new ICE credentials (protocol.md §12.8).</summary>
+    public string CreateOffer(bool iceRestart = false)
+    {
+        if (iceRestart && Transport.State != PeerTransportState.New)
+            Transport.RestartIce();
         lock (_gate)
             return DownstreamOfferBuilder.Build(Transport.Local, _tracks.Select(t => t.Description).ToList(), _sessionId, ++_version).ToString();
     }
@@ -70,12 +94,12 @@ public sealed class DownstreamConnection : IDisposable
         List<(OutgoingTrack Description, IncomingTrack Source)> tracks;
         lock (_gate)
             tracks = _tracks.ToList();
-        var answer = DownstreamAnswer.Parse(SessionDescription.Parse(answerSdp), tracks.Select(t => t.Description).ToList());
+        var answer = DownstreamAnswer.Parse(SessionDescription.Parse(answerSdp), tracks.Select(t => t.Description).Where(t => t.Active).ToList());
         lock (_gate)
         {
             foreach (var (description, source) in tracks)
             {
-                if (_forwarders.ContainsKey(description.Ssrc) || !answer.AcceptedPayloadTypes.TryGetValue(description.Mid, out var accepted))
+                if (!description.Active || _forwarders.ContainsKey(description.Ssrc) || !answer.AcceptedPayloadTypes.TryGetValue(description.Mid, out var accepted))
                     continue;
                 int pt = ChoosePayloadType(source.Codec, accepted);
                 if (pt < 0)
@@ -83,7 +107,7 @@ public sealed class DownstreamConnection : IDisposable
                 _forwarders[description.Ssrc] = new TrackForwarder(source, description.Ssrc, (byte)pt, Transport, _time);
             }
         }
-        Transport.Start(answer.Remote);
+        Transport.Update(answer.Remote);
         if (Transport.State == PeerTransportState.Connected)
             OnConnected();
     }

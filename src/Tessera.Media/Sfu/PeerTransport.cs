@@ -30,7 +30,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     }
 
     public IceLiteAgent Ice { get; }
-    public LocalTransport Local { get; }
+    public LocalTransport Local { get; private set; }
     public PeerTransportState State => (PeerTransportState)Volatile.Read(ref _state);
     public SrtpProfile? Profile { get; private set; }
     public string? FailureReason { get; private set; }
@@ -52,6 +52,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         if (Interlocked.CompareExchange(ref _state, (int)PeerTransportState.Connecting, (int)PeerTransportState.New) != (int)PeerTransportState.New)
             return; // already started: renegotiations keep the transport
         Ice.RemoteUfrag = remote.IceUfrag;
+        _remoteFingerprint = remote.Fingerprint;
         var dtls = new DtlsServerSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span));
         _dtls = dtls;
         Ice.DtlsReceived = p => dtls.Deliver(p);
@@ -66,6 +67,42 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         // The handshake outcome is settled before Closed completes, so a refusal keeps its reason.
         _ = dtls.Closed.ContinueWith(_ => Fail(handshake.IsFaulted ? Reason(handshake) : "DTLS closed"), TaskScheduler.Default);
     }
+
+    /// <summary>
+    /// Applies a later remote description (renegotiation). A changed remote ufrag is an ICE restart:
+    /// we take new credentials too (see <see cref="Local"/>). A changed fingerprint is refused, since
+    /// DTLS is not redone on an established transport.
+    /// </summary>
+    public void Update(RemoteTransport remote, bool restartIce = false)
+    {
+        if (State == PeerTransportState.New)
+        {
+            Start(remote);
+            if (!restartIce)
+                return;
+        }
+        if (_remoteFingerprint is not null && !_remoteFingerprint.Equals(remote.Fingerprint))
+            throw new InvalidOperationException("the remote DTLS fingerprint changed");
+        if (!restartIce && Ice.RemoteUfrag is null)
+        {
+            Ice.RemoteUfrag = remote.IceUfrag; // answer to our own ICE restart
+            return;
+        }
+        if (restartIce || remote.IceUfrag != Ice.RemoteUfrag)
+        {
+            var fresh = Ice.Restart(remote.IceUfrag);
+            Local = Local with { Ice = fresh };
+        }
+    }
+
+    /// <summary>ICE restart initiated by us (down streams): new local credentials for the next offer; the peer's ufrag comes with its answer.</summary>
+    public void RestartIce()
+    {
+        var fresh = Ice.Restart(null);
+        Local = Local with { Ice = fresh };
+    }
+
+    private DtlsFingerprint? _remoteFingerprint;
 
     private static string Reason(Task t) => t.Exception?.InnerException?.Message ?? "DTLS failed";
 

@@ -21,11 +21,14 @@ public sealed class UpstreamConnection : IDisposable
     private readonly ITimer _reports;
     private readonly uint _localSsrc = RandomNumberGenerator.GetInt32(1, int.MaxValue) is var r ? (uint)r : 1;
     private IReadOnlyList<IncomingTrack> _tracks = [];
+    private readonly IReadOnlyList<string>? _codecs;
+    private volatile PublishAnswer _negotiation;
 
-    private UpstreamConnection(PeerTransport transport, PublishAnswer negotiation, TimeProvider time)
+    private UpstreamConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
     {
         Transport = transport;
-        Negotiation = negotiation;
+        _negotiation = negotiation;
+        _codecs = codecs;
         _time = time;
         transport.RtpReceived = OnRtp;
         transport.RtcpReceived = OnRtcp;
@@ -40,8 +43,9 @@ public sealed class UpstreamConnection : IDisposable
         var transport = new PeerTransport(endpoint, certificate);
         try
         {
-            var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecs);
-            var connection = new UpstreamConnection(transport, negotiation, time ?? TimeProvider.System);
+            var codecList = codecs?.ToList();
+            var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecList);
+            var connection = new UpstreamConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
             transport.Start(negotiation.Remote);
             return connection;
         }
@@ -53,8 +57,24 @@ public sealed class UpstreamConnection : IDisposable
     }
 
     public PeerTransport Transport { get; }
-    public PublishAnswer Negotiation { get; }
+    public PublishAnswer Negotiation => _negotiation;
     public string AnswerSdp => Negotiation.Sdp;
+
+    /// <summary>
+    /// Answers a new offer on the same stream (protocol.md §12.2 step 3). A new remote ufrag means an
+    /// ICE restart: the answer then carries new credentials of ours. Tracks already received keep flowing.
+    /// </summary>
+    public string Renegotiate(string offerSdp)
+    {
+        var offer = SessionDescription.Parse(offerSdp);
+        var remote = RemoteTransport.From(offer);
+        if (!remote.Fingerprint.Equals(Negotiation.Remote.Fingerprint))
+            throw new SdpFormatException("the DTLS fingerprint cannot change on a renegotiation");
+        Transport.Update(remote);
+        var negotiation = PublishAnswerBuilder.Build(offer, Transport.Local, _codecs);
+        _negotiation = negotiation;
+        return negotiation.Sdp;
+    }
 
     /// <summary>Tracks in the order their first packet arrived.</summary>
     public IReadOnlyList<IncomingTrack> Tracks => Volatile.Read(ref _tracks);

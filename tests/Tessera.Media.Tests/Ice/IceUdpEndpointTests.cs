@@ -198,6 +198,29 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ice_restart_retires_the_old_credentials_and_keeps_the_path()
+    {
+        var agent = _endpoint.CreateAgent();
+        agent.RemoteUfrag = "brws";
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+        var old = agent.Local;
+
+        var fresh = agent.Restart("brw2");
+
+        Assert.NotEqual(old.Ufrag, fresh.Ufrag);
+        Assert.NotEqual(old.Password, fresh.Password);
+        Assert.Equal(client.LocalEndPoint, agent.RemoteEndPoint); // media keeps flowing meanwhile
+        long before = _endpoint.UnroutedDatagrams;
+        var stale = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+            .AddUsername($"{old.Ufrag}:brws").AddMessageIntegrity(old.Password).AddFingerprint().ToArray();
+        await client.SendAsync(stale, Server);
+        await Eventually(() => _endpoint.UnroutedDatagrams == before + 1);
+        var reply = await client.CheckAsync(Server, $"{fresh.Ufrag}:brw2", fresh.Password);
+        Assert.Equal(StunMessageType.BindingSuccess, reply.Type);
+    }
+
+    [Fact]
     public void Candidates_use_the_bound_address_and_port()
     {
         var candidate = Assert.Single(_endpoint.Candidates);

@@ -93,6 +93,34 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Renegotiation_with_ice_restart_answers_new_credentials_and_media_keeps_flowing()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
+        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
+        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        string oldUfrag = up.Transport.Local.Ice.Ufrag;
+
+        var restarted = new BrowserSimulator(new IceCredentials("rst9", "restartpassword012345678"));
+        string offer = restarted.PublishOffer().Replace(restarted.Certificate.Fingerprint.ToSdpValue(), publisher.Certificate.Fingerprint.ToSdpValue());
+        string answer = up.Renegotiate(offer);
+
+        var remote = Tessera.Media.Sdp.RemoteTransport.From(Tessera.Media.Sdp.SessionDescription.Parse(answer));
+        Assert.NotEqual(oldUfrag, remote.IceUfrag);
+        Assert.Equal(up.Transport.Local.Ice.Ufrag, remote.IceUfrag);
+        Assert.Equal("rst9", up.Transport.Ice.RemoteUfrag);
+        Assert.Equal(PeerTransportState.Connected, up.Transport.State); // DTLS and SRTP survive the restart
+        restarted.Dispose();
+
+        var added = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.TrackAdded += t => added.TrySetResult(t);
+        await publisher.SendRtpAsync(PublisherPacket(7));
+        Assert.Equal("1:h", (await added.Task.WaitAsync(Generous)).Id);
+    }
+
+    [Fact]
     public async Task Publisher_with_a_certificate_not_matching_its_offer_is_refused()
     {
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
