@@ -51,7 +51,8 @@ public sealed class IncomingTrack
     internal void Attach(TrackForwarder forwarder)
     {
         lock (_gate)
-            _forwarders = [.. _forwarders, forwarder];
+            if (Array.IndexOf(_forwarders, forwarder) < 0)
+                _forwarders = [.. _forwarders, forwarder];
     }
 
     internal void Detach(TrackForwarder forwarder)
@@ -75,7 +76,7 @@ public sealed class IncomingTrack
             _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = lost }]);
         }
         foreach (var forwarder in Volatile.Read(ref _forwarders))
-            forwarder.Forward(packet);
+            forwarder.Forward(this, packet);
     }
 
     /// <summary>Asks the publisher for a keyframe unless one was asked for very recently.</summary>

@@ -18,6 +18,7 @@ public sealed class TrackForwarder : IDisposable
     private readonly byte[] _scratch = new byte[PacketCache.SlotSize + 64];
     private readonly object _gate = new();
     private IncomingTrack _source;
+    private IncomingTrack? _pending;
     private long _packets;
     private long _octets;
     private DateTimeOffset _lastSendTime;
@@ -44,11 +45,33 @@ public sealed class TrackForwarder : IDisposable
 
     public long PacketsSent => Interlocked.Read(ref _packets);
 
-    public void Forward(ReadOnlySpan<byte> packet)
+    /// <summary>Forwards a packet of the current source (packets of a pending source wait for a keyframe).</summary>
+    public void Forward(IncomingTrack from, ReadOnlySpan<byte> packet)
     {
+        IncomingTrack? retired = null;
         lock (_gate)
+        {
+            if (ReferenceEquals(from, _pending))
+            {
+                if (!StartsKeyframe(from, packet))
+                    return;
+                retired = _source;
+                _source = from;
+                _pending = null;
+                _rewriter.SwitchSource();
+            }
+            else if (!ReferenceEquals(from, _source))
+            {
+                return;
+            }
             SendLocked(packet, isRetransmission: false);
+        }
+        retired?.Detach(this);
     }
+
+    private static bool StartsKeyframe(IncomingTrack track, ReadOnlySpan<byte> packet) =>
+        RtpPacket.TryParse(packet, out var rtp)
+        && KeyframeDetector.IsKeyframe(track.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
 
     private void SendLocked(ReadOnlySpan<byte> packet, bool isRetransmission)
     {
@@ -73,20 +96,37 @@ public sealed class TrackForwarder : IDisposable
         }
     }
 
-    /// <summary>Moves to another source (simulcast layer switch): continuous numbering, and a keyframe is requested.</summary>
+    /// <summary>
+    /// Moves to another source (simulcast layer switch). The current source keeps flowing until the
+    /// new one delivers a keyframe, which is requested now; numbering stays continuous.
+    /// </summary>
     public void SwitchSource(IncomingTrack source)
     {
+        IncomingTrack? abandoned = null;
         lock (_gate)
         {
             if (ReferenceEquals(source, _source))
-                return;
-            _source.Detach(this);
-            _source = source;
-            _rewriter.SwitchSource();
-            source.Attach(this);
+            {
+                abandoned = _pending;
+                _pending = null;
+            }
+            else
+            {
+                if (_pending is not null && !ReferenceEquals(_pending, source))
+                    abandoned = _pending;
+                _pending = source;
+            }
         }
-        source.RequestKeyframe();
+        abandoned?.Detach(this);
+        if (_pending is not null)
+        {
+            source.Attach(this);
+            source.RequestKeyframe();
+        }
     }
+
+    /// <summary>The source being switched to, until its first keyframe arrives.</summary>
+    public IncomingTrack? PendingSource => _pending;
 
     /// <summary>Handles feedback from the receiver about this forwarder's SSRC.</summary>
     public void HandleFeedback(RtcpPacket packet)
@@ -138,5 +178,9 @@ public sealed class TrackForwarder : IDisposable
         }
     }
 
-    public void Dispose() => _source.Detach(this);
+    public void Dispose()
+    {
+        _source.Detach(this);
+        _pending?.Detach(this);
+    }
 }

@@ -42,26 +42,43 @@ public class ForwardingTests
     }
 
     [Fact]
-    public void Switching_source_keeps_sequence_numbers_continuous_and_asks_for_a_keyframe()
+    public void Switching_source_waits_for_a_keyframe_and_keeps_numbering_continuous()
     {
         var high = Track(_publisher, _clock, "h", "nack pli");
         var low = new IncomingTrack("1l", Video("nack pli"), Video("nack pli").Codecs[0], 0xBBBB, "l", _publisher, 0x5E4F, _clock);
         var sink = new RecordingSink();
         using var f = new TrackForwarder(high, 7, 96, sink, _clock);
-        high.Deliver(Packet(100, 90000));
-        high.Deliver(Packet(101, 93000));
+        high.Deliver(Packet(100, 90000, Vp8Delta));
+        high.Deliver(Packet(101, 93000, Vp8Delta));
 
         f.SwitchSource(low);
         var pli = Assert.IsType<PictureLossIndication>(Assert.Single(_publisher.Rtcp));
         Assert.Equal(0xBBBBu, pli.MediaSsrc);
-        low.Deliver(Packet(40000, 5000));
-        low.Deliver(Packet(40001, 8000));
-        high.Deliver(Packet(102, 96000)); // no longer forwarded
+        low.Deliver(Packet(40000, 5000, Vp8Delta));   // not decodable alone: dropped
+        high.Deliver(Packet(102, 96000, Vp8Delta));   // old source still flows
+        Assert.Same(low, f.PendingSource);
+        low.Deliver(Packet(40001, 8000, Vp8Key));     // switch happens here
+        low.Deliver(Packet(40002, 11000, Vp8Delta));
+        high.Deliver(Packet(103, 99000, Vp8Delta));   // detached now
 
-        var seqs = sink.Rtp.Select(p => Parse(p).SequenceNumber).ToList();
-        var stamps = sink.Rtp.Select(p => Parse(p).Timestamp).ToList();
-        Assert.Equal([100, 101, 102, 103], seqs.Select(s => (int)s));
-        Assert.Equal([90000u, 93000u, 96000u, 99000u], stamps);
+        Assert.Null(f.PendingSource);
+        Assert.Same(low, f.Source);
+        Assert.DoesNotContain(f, high.Forwarders);
+        Assert.Equal([100, 101, 102, 103, 104], sink.Rtp.Select(p => (int)Parse(p).SequenceNumber));
+        Assert.Equal([90000u, 93000u, 96000u, 99000u, 102000u], sink.Rtp.Select(p => Parse(p).Timestamp));
+    }
+
+    [Fact]
+    public void Switching_back_before_the_keyframe_cancels_the_switch()
+    {
+        var high = Track(_publisher, _clock, "h", "nack pli");
+        var low = new IncomingTrack("1l", Video("nack pli"), Video("nack pli").Codecs[0], 0xBBBB, "l", _publisher, 0x5E4F, _clock);
+        using var f = new TrackForwarder(high, 7, 96, new RecordingSink(), _clock);
+        f.SwitchSource(low);
+        Assert.Contains(f, low.Forwarders);
+        f.SwitchSource(high);
+        Assert.Null(f.PendingSource);
+        Assert.DoesNotContain(f, low.Forwarders);
     }
 
     [Fact]
