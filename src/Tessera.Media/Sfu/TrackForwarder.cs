@@ -155,7 +155,19 @@ public sealed class TrackForwarder : IDisposable
         }
     }
 
-    public void HandleReport(ReceptionReport report) => LastReport = report;
+    /// <summary>Round-trip time from the receiver's last report echoing one of our sender reports (RFC 3550 §6.4.1).</summary>
+    public TimeSpan? RoundTripTime { get; private set; }
+
+    public void HandleReport(ReceptionReport report)
+    {
+        LastReport = report;
+        if (report.LastSenderReport == 0)
+            return;
+        uint now = (uint)(NtpTime.FromDateTime(_time.GetUtcNow()) >> 16);
+        uint rtt = now - report.LastSenderReport - report.DelaySinceLastSenderReport;
+        if (rtt < 0x8000_0000u) // ignore reports that would give a negative time
+            RoundTripTime = TimeSpan.FromSeconds(rtt / 65536.0);
+    }
 
     /// <summary>A sender report for this SSRC, with the RTP time extrapolated to now; null before the first packet.</summary>
     public SenderReport? CreateSenderReport()

@@ -172,6 +172,18 @@ public class ForwardingTests
     }
 
     [Fact]
+    public void Round_trip_time_comes_from_the_receivers_echo_of_our_sender_report()
+    {
+        var track = Track(_publisher, _clock);
+        using var f = new TrackForwarder(track, 5, 96, new RecordingSink(), _clock);
+        track.Deliver(Packet(1));
+        var sr = f.CreateSenderReport()!;
+        _clock.Advance(TimeSpan.FromMilliseconds(600));
+        f.HandleReport(new ReceptionReport { Ssrc = 5, LastSenderReport = (uint)(sr.NtpTimestamp >> 16), DelaySinceLastSenderReport = 32768 });
+        Assert.InRange(f.RoundTripTime!.Value.TotalMilliseconds, 99, 101);
+    }
+
+    [Fact]
     public void Sender_report_counts_packets_and_extrapolates_rtp_time()
     {
         var track = Track(_publisher, _clock);
