@@ -43,18 +43,15 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     {
         options ??= new IceEndpointOptions();
         var address = options.BindAddress;
-        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket socket;
         try
         {
-            if (address.Equals(IPAddress.IPv6Any))
-                socket.DualMode = true;
-            socket.ReceiveBufferSize = 1 << 20;
-            socket.Bind(new IPEndPoint(address, options.Port));
+            socket = Bind(address, options.Port);
         }
-        catch
+        catch (SocketException) when (address.Equals(IPAddress.IPv6Any))
         {
-            socket.Dispose();
-            throw;
+            address = IPAddress.Any; // no IPv6 on this host: IPv4 only
+            socket = Bind(address, options.Port);
         }
         int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         var addresses = options.CandidateAddresses
@@ -63,6 +60,24 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             .Select((a, i) => new IceCandidate((i + 1).ToString(), 1, IceCandidate.HostPriority(65535 - i), new IPEndPoint(a, port)))
             .ToList();
         return new IceUdpEndpoint(socket, options, candidates);
+    }
+
+    private static Socket Bind(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.ReceiveBufferSize = 1 << 20;
+            socket.Bind(new IPEndPoint(address, port));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Non-loopback, non-link-local unicast addresses of interfaces that are up.</summary>
