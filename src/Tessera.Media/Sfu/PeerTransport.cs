@@ -184,6 +184,10 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             _outgoing?.Dispose();
             _outgoing = null;
         }
+        // The receive loop may still hold it for one packet; a disposed context only makes that packet fail.
+        var incoming = _incoming;
+        _incoming = null;
+        incoming?.Dispose();
         if (previous is not ((int)PeerTransportState.Failed or (int)PeerTransportState.Closed))
             Closed?.Invoke(this);
     }

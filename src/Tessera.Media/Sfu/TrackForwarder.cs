@@ -103,22 +103,16 @@ public sealed class TrackForwarder : IDisposable
     public void SwitchSource(IncomingTrack source)
     {
         IncomingTrack? abandoned = null;
+        bool switching;
         lock (_gate)
         {
-            if (ReferenceEquals(source, _source))
-            {
+            if (_pending is not null && !ReferenceEquals(_pending, source))
                 abandoned = _pending;
-                _pending = null;
-            }
-            else
-            {
-                if (_pending is not null && !ReferenceEquals(_pending, source))
-                    abandoned = _pending;
-                _pending = source;
-            }
+            switching = !ReferenceEquals(source, _source);
+            _pending = switching ? source : null;
         }
         abandoned?.Detach(this);
-        if (_pending is not null)
+        if (switching)
         {
             source.Attach(this);
             source.RequestKeyframe();
