@@ -93,6 +93,24 @@ public sealed class IncomingTrack
         return true;
     }
 
+    private long _packetsAtLastAdjust;
+
+    /// <summary>
+    /// Sizes the NACK cache to hold what arrives during a few round trips of the slowest receiver
+    /// (protocol.md §12.11: grown up to 1024 packets with bitrate and RTT). Call about once a second.
+    /// </summary>
+    public void AdjustCache(TimeSpan interval)
+    {
+        long received = Statistics.PacketsReceived;
+        double perSecond = (received - _packetsAtLastAdjust) / Math.Max(0.001, interval.TotalSeconds);
+        _packetsAtLastAdjust = received;
+        double rtt = 0.1;
+        foreach (var f in Volatile.Read(ref _forwarders))
+            if (f.RoundTripTime is { } r && r.TotalSeconds > rtt)
+                rtt = r.TotalSeconds;
+        Cache.Grow((int)Math.Ceiling(perSecond * rtt * 4));
+    }
+
     /// <summary>
     /// The bitrate to ask of the publisher by REMB (protocol.md §12.5): 102,400 bit/s for audio and
     /// "l" layers; otherwise the lowest receiver estimate, never below 204,800 bit/s.

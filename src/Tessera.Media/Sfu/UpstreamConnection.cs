@@ -163,6 +163,8 @@ public sealed class UpstreamConnection : IDisposable
         var tracks = Tracks;
         if (tracks.Count == 0 || Transport.State != PeerTransportState.Connected)
             return;
+        foreach (var t in tracks)
+            t.AdjustCache(TimeSpan.FromSeconds(1));
         var packets = new List<RtcpPacket>();
         var blocks = tracks.Select(t => t.Statistics.CreateReport()).OfType<ReceptionReport>().Take(31).ToList();
         packets.Add(new ReceiverReport { Ssrc = _localSsrc, Reports = blocks });

@@ -19,6 +19,43 @@ public class SfuPartsTests
     }
 
     [Fact]
+    public void Packet_cache_grows_keeping_its_packets_up_to_1024()
+    {
+        var cache = new PacketCache(4);
+        for (ushort s = 10; s < 14; s++)
+            cache.Store(s, [(byte)s]);
+        cache.Grow(64);
+        Assert.Equal(64, cache.Capacity);
+        var buffer = new byte[4];
+        for (ushort s = 10; s < 14; s++)
+            Assert.Equal(1, cache.TryCopy(s, buffer));
+        cache.Grow(16);
+        Assert.Equal(64, cache.Capacity); // never shrinks
+        cache.Grow(5000);
+        Assert.Equal(PacketCache.MaxCapacity, cache.Capacity);
+    }
+
+    [Fact]
+    public void Cache_is_sized_from_packet_rate_and_the_slowest_receivers_rtt()
+    {
+        var clock = new ManualTimeProvider();
+        var track = SfuFixtures.Track(new RecordingSink(), clock);
+        using var f = new TrackForwarder(track, 5, 96, new RecordingSink(), clock);
+        for (int s = 0; s < 400; s++)
+            track.Deliver(SfuFixtures.Packet((ushort)s));
+        track.AdjustCache(TimeSpan.FromSeconds(1));
+        Assert.Equal(160, track.Cache.Capacity); // 400 pkt/s * 0.1 s (RTT floor) * 4
+
+        var sr = f.CreateSenderReport()!;
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        f.HandleReport(new Tessera.Media.Rtcp.ReceptionReport { Ssrc = 5, LastSenderReport = (uint)(sr.NtpTimestamp >> 16) });
+        for (int s = 400; s < 800; s++)
+            track.Deliver(SfuFixtures.Packet((ushort)s));
+        track.AdjustCache(TimeSpan.FromSeconds(1));
+        Assert.Equal(800, track.Cache.Capacity); // 400 pkt/s * 0.5 s * 4
+    }
+
+    [Fact]
     public void Statistics_report_loss_fraction_cumulative_loss_and_wrap()
     {
         var clock = new ManualTimeProvider();
