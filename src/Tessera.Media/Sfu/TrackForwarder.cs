@@ -19,6 +19,10 @@ public sealed class TrackForwarder : IDisposable
     private readonly object _gate = new();
     private IncomingTrack _source;
     private IncomingTrack? _pending;
+    // What each recently sent sequence number was: the source and its number there, so NACKs are
+    // answered correctly across layer switches and dropped packets.
+    private const int HistorySize = 1024;
+    private readonly SentPacket[] _history = new SentPacket[HistorySize];
     private long _packets;
     private long _octets;
     private DateTimeOffset _lastSendTime;
@@ -45,6 +49,14 @@ public sealed class TrackForwarder : IDisposable
 
     public long PacketsSent => Interlocked.Read(ref _packets);
 
+    /// <summary>
+    /// Highest VP8 temporal layer forwarded (protocol.md §12.6); higher layers are dropped without
+    /// leaving gaps. Null forwards everything.
+    /// </summary>
+    public int? MaxTemporalLayer { get; set; }
+
+    private readonly record struct SentPacket(IncomingTrack? Source, ushort SourceSequence, ushort Sequence, uint Timestamp);
+
     /// <summary>Forwards a packet of the current source (packets of a pending source wait for a keyframe).</summary>
     public void Forward(IncomingTrack from, ReadOnlySpan<byte> packet)
     {
@@ -64,7 +76,7 @@ public sealed class TrackForwarder : IDisposable
             {
                 return;
             }
-            SendLocked(packet, isRetransmission: false);
+            SendLocked(packet);
         }
         retired?.Detach(this);
     }
@@ -73,28 +85,49 @@ public sealed class TrackForwarder : IDisposable
         RtpPacket.TryParse(packet, out var rtp)
         && KeyframeDetector.IsKeyframe(track.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
 
-    private void SendLocked(ReadOnlySpan<byte> packet, bool isRetransmission)
+    private void SendLocked(ReadOnlySpan<byte> packet)
     {
         if (packet.Length > PacketCache.SlotSize)
             return;
-        packet.CopyTo(_scratch);
-        int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
-        if (length < 0)
-            return;
-        var (sequence, timestamp) = _rewriter.Rewrite(RtpRewriter.GetSequenceNumber(_scratch), RtpRewriter.GetTimestamp(_scratch));
-        RtpRewriter.SetSsrc(_scratch, Ssrc);
-        RtpRewriter.SetPayloadType(_scratch, PayloadType);
-        RtpRewriter.SetSequenceNumber(_scratch, sequence);
-        RtpRewriter.SetTimestamp(_scratch, timestamp);
-        int payloadLength = RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp) ? rtp.PayloadLength : 0;
-        // Counted only once really sent (SRTP up), since sender reports are built from these counts.
-        if (_sink.SendRtp(_scratch, length) && !isRetransmission)
+        ushort sourceSequence = RtpRewriter.GetSequenceNumber(packet);
+        if (MaxTemporalLayer is { } maxLayer && AboveTemporalLayer(packet, maxLayer))
         {
+            _rewriter.Skip(sourceSequence);
+            return;
+        }
+        if (!_rewriter.TryRewrite(sourceSequence, RtpRewriter.GetTimestamp(packet), out ushort sequence, out uint timestamp))
+            return;
+        int payloadLength = Send(packet, sequence, timestamp);
+        if (payloadLength >= 0)
+        {
+            // Counted only once really sent (SRTP up): sender reports are built from these counts.
+            _history[sequence % HistorySize] = new SentPacket(_source, sourceSequence, sequence, timestamp);
             _packets++;
             _octets += payloadLength;
             _lastSendTime = _time.GetUtcNow();
         }
     }
+
+    /// <summary>Copies, strips extensions, rewrites the header and hands the packet to the sink; returns the payload length, or -1 if not sent.</summary>
+    private int Send(ReadOnlySpan<byte> packet, ushort sequence, uint timestamp)
+    {
+        packet.CopyTo(_scratch);
+        int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
+        if (length < 0)
+            return -1;
+        RtpRewriter.SetSsrc(_scratch, Ssrc);
+        RtpRewriter.SetPayloadType(_scratch, PayloadType);
+        RtpRewriter.SetSequenceNumber(_scratch, sequence);
+        RtpRewriter.SetTimestamp(_scratch, timestamp);
+        int payloadLength = RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp) ? rtp.PayloadLength : 0;
+        return _sink.SendRtp(_scratch, length) ? payloadLength : -1;
+    }
+
+    private bool AboveTemporalLayer(ReadOnlySpan<byte> packet, int maxLayer) =>
+        _source.Codec.Codec.Name == "vp8"
+        && RtpPacket.TryParse(packet, out var rtp)
+        && Vp8Descriptor.TemporalLayer(packet.Slice(rtp.PayloadOffset, rtp.PayloadLength)) is { } tid
+        && tid > maxLayer;
 
     /// <summary>
     /// Moves to another source (simulcast layer switch). The current source keeps flowing until the
@@ -133,9 +166,12 @@ public sealed class TrackForwarder : IDisposable
                     Span<byte> cached = stackalloc byte[PacketCache.SlotSize];
                     foreach (ushort lost in nack.LostSequenceNumbers)
                     {
-                        int n = _source.Cache.TryCopy(_rewriter.ToSource(lost), cached);
+                        var sent = _history[lost % HistorySize];
+                        if (sent.Source is null || sent.Sequence != lost)
+                            continue;
+                        int n = sent.Source.Cache.TryCopy(sent.SourceSequence, cached);
                         if (n > 0)
-                            SendLocked(cached[..n], isRetransmission: true);
+                            Send(cached[..n], sent.Sequence, sent.Timestamp);
                     }
                 }
                 break;

@@ -100,6 +100,63 @@ public class ForwardingTests
     }
 
     [Fact]
+    public void Nack_for_a_packet_sent_before_a_switch_is_answered_from_the_old_source()
+    {
+        var high = Track(_publisher, _clock, "h");
+        var low = new IncomingTrack("1l", Video(), Video().Codecs[0], 0xBBBB, "l", _publisher, 0x5E4F, _clock);
+        var sink = new RecordingSink();
+        using var f = new TrackForwarder(high, 7, 96, sink, _clock);
+        high.Deliver(Packet(100, 90000, [0x10, 0x01, 0xAA]));
+        f.SwitchSource(low);
+        low.Deliver(Packet(5000, 1000, Vp8Key));
+        low.Deliver(Packet(5001, 4000, [0x10, 0x01, 0xBB]));
+        sink.Rtp.Clear();
+
+        f.HandleFeedback(new GenericNack { LostSequenceNumbers = { 100, 102 } });
+
+        Assert.Equal(2, sink.Rtp.Count);
+        var first = Parse(sink.Rtp[0]);
+        Assert.Equal((100, 90000u), (first.SequenceNumber, first.Timestamp));
+        Assert.Equal(0xAA, sink.Rtp[0][first.PayloadOffset + 2]); // the high layer's packet
+        Assert.Equal(0xBB, sink.Rtp[1][Parse(sink.Rtp[1]).PayloadOffset + 2]);
+    }
+
+    private static byte[] Vp8WithTid(int tid) => [0x90, 0x20, (byte)(tid << 6), 0x01, (byte)tid];
+
+    [Fact]
+    public void Temporal_layers_above_the_limit_are_dropped_without_gaps()
+    {
+        var track = Track(_publisher, _clock);
+        var sink = new RecordingSink();
+        using var f = new TrackForwarder(track, 7, 96, sink, _clock) { MaxTemporalLayer = 1 };
+        int[] tids = [0, 2, 1, 2, 0];
+        for (int i = 0; i < tids.Length; i++)
+            track.Deliver(Packet((ushort)(200 + i), 0, Vp8WithTid(tids[i])));
+
+        Assert.Equal([200, 201, 202], sink.Rtp.Select(p => (int)Parse(p).SequenceNumber));
+        Assert.Equal([0, 1, 0], sink.Rtp.Select(p => p[Parse(p).PayloadOffset + 4] & 0xFF));
+
+        sink.Rtp.Clear();
+        f.HandleFeedback(new GenericNack { LostSequenceNumbers = { 201 } });
+        var resent = Parse(Assert.Single(sink.Rtp));
+        Assert.Equal(201, resent.SequenceNumber);
+        Assert.Equal(1, sink.Rtp[0][resent.PayloadOffset + 4]); // source packet 202, the TID 1 one
+    }
+
+    [Fact]
+    public void Late_packet_is_placed_where_it_belongs_despite_a_later_drop()
+    {
+        var track = Track(_publisher, _clock);
+        var sink = new RecordingSink();
+        using var f = new TrackForwarder(track, 7, 96, sink, _clock) { MaxTemporalLayer = 0 };
+        track.Deliver(Packet(300, 0, Vp8WithTid(0)));
+        track.Deliver(Packet(302, 0, Vp8WithTid(1)));   // dropped
+        track.Deliver(Packet(303, 0, Vp8WithTid(0)));
+        track.Deliver(Packet(301, 0, Vp8WithTid(0)));   // late, from before the drop
+        Assert.Equal([300, 302, 301], sink.Rtp.Select(p => (int)Parse(p).SequenceNumber));
+    }
+
+    [Fact]
     public void Nack_for_an_evicted_packet_sends_nothing()
     {
         var track = Track(_publisher, _clock);

@@ -29,4 +29,12 @@ public class KeyframeDetectorTests
     [InlineData("vp8", new byte[] { }, false)]
     public void Keyframes_are_recognised(string codec, byte[] payload, bool expected) =>
         Assert.Equal(expected, KeyframeDetector.IsKeyframe(codec, payload));
+
+    [Theory]
+    [InlineData(new byte[] { 0x90, 0x20, 0x80, 0x00 }, 2)]               // X, T: TID 2
+    [InlineData(new byte[] { 0x90, 0xE0, 0x81, 0x23, 0x05, 0x40 }, 1)]   // I (15-bit PictureID), L, T: TID 1
+    [InlineData(new byte[] { 0x90, 0x80, 0x12, 0x00 }, null)]            // PictureID only: no TID
+    [InlineData(new byte[] { 0x10, 0x00 }, null)]                        // no extension byte
+    public void Vp8_temporal_layer_is_read(byte[] payload, int? expected) =>
+        Assert.Equal(expected, Vp8Descriptor.TemporalLayer(payload));
 }

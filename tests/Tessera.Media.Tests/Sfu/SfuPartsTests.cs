@@ -118,6 +118,21 @@ public class SfuPartsTests
     }
 
     [Fact]
+    public void Rewriter_refuses_a_packet_older_than_every_remembered_drop()
+    {
+        var r = new SequenceRewriter();
+        Assert.True(r.TryRewrite(1000, 0, out _, out _));
+        for (ushort s = 1002; s < 1002 + 2 * 65; s += 2)
+        {
+            r.Skip(s);
+            Assert.True(r.TryRewrite((ushort)(s + 1), 0, out _, out _));
+        }
+        Assert.False(r.TryRewrite(1001, 0, out _, out _)); // 65 drops later: its place is forgotten
+        Assert.True(r.TryRewrite(1125, 0, out ushort placed, out _)); // late but within memory
+        Assert.Equal(1125 - 62, placed);
+    }
+
+    [Fact]
     public void Rewriter_maps_nacked_numbers_back_to_the_source()
     {
         var r = new SequenceRewriter();
