@@ -43,7 +43,7 @@ public sealed class DtlsCertificate
         cert.SetIssuerDN(name);
         cert.SetSubjectDN(name);
         cert.SetNotBefore(now.AddDays(-1));
-        cert.SetNotAfter(now.AddDays(30));
+        cert.SetNotAfter(now.AddYears(1)); // identity is the fingerprint; a long life keeps long-running servers valid
         cert.SetPublicKey(pair.Public);
         var signed = cert.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", pair.Private, random));
         return new DtlsCertificate(signed.GetEncoded(), pair.Private);
