@@ -6,7 +6,7 @@ using Tessera.AuthServer.Tests.Ldap;
 using Tessera.Bench.AuthServer;
 
 // Tokens per second from the tessera-auth executable over loopback HTTP.
-//   dotnet run -c Release --project bench/Tessera.Bench.AuthServer -- [sign|file|ldap|ldap-template|all] [--seconds N] [--concurrency N]
+//   dotnet run -c Release --project bench/Tessera.Bench.AuthServer -- [sign|file|ldap|ldap-template|ldap-nocache|all] [--seconds N] [--concurrency N]
 // The machine may be shared: besides the measured rate, CPU time per token (server, load
 // generator, slapd) is read from /proc and turned into what the idle cores would sustain.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
@@ -18,9 +18,11 @@ var cores = Environment.ProcessorCount;
 
 Console.WriteLine($"tessera-auth bench: {cores} CPUs, {concurrency} connections, {seconds} s per run after 2 s warm-up, load average {LoadAverage()}");
 if (mode is "sign" or "all") Sign();
+if (mode is "ldap-micro") LdapMicro();
 if (mode is "file" or "all") FileBackend();
-if (mode is "ldap" or "all") Ldap(searchMode: true);
-if (mode is "ldap-template" or "all") Ldap(searchMode: false);
+if (mode is "ldap" or "all") Ldap(searchMode: true, cache: true);
+if (mode is "ldap-template" or "all") Ldap(searchMode: false, cache: true);
+if (mode is "ldap-nocache" or "all") Ldap(searchMode: true, cache: false);
 return 0;
 
 // Signing alone, one thread: the floor under every figure below.
@@ -37,6 +39,26 @@ void Sign()
     Console.WriteLine($"ES256 JwtSigner.Sign, one thread: {n / sw.Elapsed.TotalSeconds:F0}/s measured, {used.TotalMilliseconds * 1000 / n:F1} µs CPU each");
 }
 
+// One thread, one connection, binds in a loop: the client library's own cost per operation.
+void LdapMicro()
+{
+    using var directory = new TestDirectory(extraPeople: 10);
+    using var connection = new System.DirectoryServices.Protocols.LdapConnection(
+        new System.DirectoryServices.Protocols.LdapDirectoryIdentifier("127.0.0.1", directory.Port))
+    { AuthType = System.DirectoryServices.Protocols.AuthType.Basic, AutoBind = false };
+    connection.SessionOptions.ProtocolVersion = 3;
+    var credential = new System.Net.NetworkCredential("uid=user1,ou=people," + TestDirectory.Suffix, "user1-pw");
+    for (var i = 0; i < 500; i++) connection.Bind(credential);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var slapd = directory.CpuTime();
+    var sw = Stopwatch.StartNew();
+    var n = 0;
+    while (sw.Elapsed < TimeSpan.FromSeconds(3)) { connection.Bind(credential); n++; }
+    var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    Console.WriteLine($"LdapConnection.Bind, one thread: {n / sw.Elapsed.TotalSeconds:F0}/s, {used.TotalMilliseconds * 1000 / n:F0} µs CPU client, " +
+                      $"{(directory.CpuTime() - slapd).TotalMilliseconds * 1000 / n:F0} µs CPU slapd, {sw.Elapsed.TotalMilliseconds * 1000 / n:F0} µs wall each");
+}
+
 void FileBackend()
 {
     var users = new JsonObject();
@@ -48,7 +70,7 @@ void FileBackend()
     });
 }
 
-void Ldap(bool searchMode)
+void Ldap(bool searchMode, bool cache)
 {
     using var directory = new TestDirectory(extraPeople: Users);
     var backend = new JsonObject
@@ -58,6 +80,7 @@ void Ldap(bool searchMode)
         ["groupBase"] = "ou=groups," + TestDirectory.Suffix,
         ["groupFilter"] = "(&(objectClass=groupOfNames)(member={dn}))",
         ["poolSize"] = 16,
+        ["cacheSeconds"] = cache ? 60 : 0,
     };
     if (searchMode)
     {
@@ -72,8 +95,13 @@ void Ldap(bool searchMode)
         TimeSpan slapdBefore = default;
         var (result, serverCpu) = Measure(server, () => slapdBefore = directory.CpuTime());
         var slapd = directory.CpuTime() - slapdBefore;
-        Report(searchMode ? "LDAP search mode (service search + user bind + group search), pool 16"
-                          : "LDAP bind-template mode (user bind + group search), pool 16", result, serverCpu, slapd);
+        var steps = (searchMode, cache) switch
+        {
+            (_, true) => "DN and groups cached (cacheSeconds 60): one user bind per token",
+            (true, false) => "no cache: service search + user bind + group search per token",
+            (false, false) => "no cache: user bind + group search per token",
+        };
+        Report($"LDAP {(searchMode ? "search" : "bind-template")} mode, pool 16, {steps}", result, serverCpu, slapd);
     });
 }
 

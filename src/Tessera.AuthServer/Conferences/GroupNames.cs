@@ -1,22 +1,15 @@
 namespace Tessera.AuthServer.Conferences;
 
-/// <summary>The group-name rule of files.md §4.1 (also the username rule of auth.md §4).</summary>
+/// <summary>Group names and usernames as this server accepts them, and their place in URLs.</summary>
 public static class GroupNames
 {
     /// <summary>
-    /// Non-empty, no backslash, no leading or trailing <c>/</c>, no empty, <c>.</c> or <c>..</c>
-    /// segment. Control characters are refused too: no real group has them and they have no
-    /// business in a URL we build.
+    /// The shared group-name rule (<see cref="Tessera.Auth.GroupNames"/>, files.md §4.1), and no
+    /// control characters: no real group has them and they have no business in a URL we build.
     /// </summary>
-    public static bool IsValid(string name)
-    {
-        if (name.Length == 0 || name.Contains('\\') || name.Any(char.IsControl)) return false;
-        foreach (var segment in name.Split('/'))
-            if (segment is "" or "." or "..") return false;
-        return true;
-    }
+    public static bool IsValid(string name) => Tessera.Auth.GroupNames.IsValid(name) && !name.Any(char.IsControl);
 
-    /// <summary>Usernames may also be empty (auth.md §4), but an empty one cannot log in here.</summary>
+    /// <summary>Usernames may be empty for the conference server (auth.md §4), but an empty one cannot log in here.</summary>
     public static bool IsValidUsername(string name) => name.Length > 0 && IsValid(name);
 
     /// <summary>Percent-encodes each segment, keeping the <c>/</c> separators.</summary>

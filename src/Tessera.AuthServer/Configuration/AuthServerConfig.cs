@@ -53,6 +53,12 @@ public sealed record LdapBackendConfig : BackendConfig
     [JsonPropertyName("url")] public string Url { get; init; } = "ldap://127.0.0.1:389";
     [JsonPropertyName("startTls")] public bool StartTls { get; init; }
 
+    /// <summary>
+    /// A folder of trusted CA certificates (PEM) for ldaps:// and StartTLS; absent: libldap's
+    /// defaults (/etc/ldap/ldap.conf). The server's name is always checked.
+    /// </summary>
+    [JsonPropertyName("tlsCaDirectory")] public string? TlsCaDirectory { get; init; }
+
     /// <summary>Bind-template mode: <c>{0}</c> is replaced by the RFC 4514-escaped username.</summary>
     [JsonPropertyName("userDn")] public string? UserDn { get; init; }
 

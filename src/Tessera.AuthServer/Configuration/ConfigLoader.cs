@@ -70,7 +70,12 @@ public static class ConfigLoader
         {
             Cert = Full(c.Cert),
             Key = Full(c.Key),
-            Backends = c.Backends.Select(b => b is FileBackendConfig f ? f with { Path = Full(f.Path)! } : b).ToList(),
+            Backends = c.Backends.Select(b => b switch
+            {
+                FileBackendConfig f => f with { Path = Full(f.Path)! },
+                LdapBackendConfig l => l with { TlsCaDirectory = Full(l.TlsCaDirectory) },
+                _ => b,
+            }).ToList(),
         };
     }
 

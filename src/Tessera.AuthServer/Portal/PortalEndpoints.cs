@@ -38,7 +38,16 @@ public sealed class PortalEndpoints(LoginService login, ConferenceSet conference
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
         var username = form["username"].ToString();
         var typedGroup = form["group"].ToString();
         var resolved = Resolve(form["return"], form["conference"], form["group"], out var target);

@@ -21,12 +21,15 @@ public sealed class TestDirectory : IDisposable
     private readonly string _dir;
     private readonly Process _process;
 
-    public TestDirectory(int extraPeople = 0)
+    /// <param name="tls">Also serve StartTLS and ldaps:// with a certificate for 127.0.0.1 signed by a test CA in <see cref="CaDirectory"/>.</param>
+    public TestDirectory(int extraPeople = 0, bool tls = false)
     {
         _dir = Directory.CreateTempSubdirectory("tessera-slapd-").FullName;
         Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        var tlsConfig = tls ? WriteCertificates() : "";
         var conf = Path.Combine(_dir, "slapd.conf");
         File.WriteAllText(conf, $"""
+            {tlsConfig}
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
             include /etc/ldap/schema/inetorgperson.schema
@@ -54,7 +57,9 @@ public sealed class TestDirectory : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             Port = FreePort();
-            var p = Process.Start(new ProcessStartInfo(Slapd, $"-d 0 -f {conf} -h ldap://127.0.0.1:{Port}/")
+            LdapsPort = tls ? FreePort() : 0;
+            var urls = tls ? $"\"ldap://127.0.0.1:{Port}/ ldaps://127.0.0.1:{LdapsPort}/\"" : $"ldap://127.0.0.1:{Port}/";
+            var p = Process.Start(new ProcessStartInfo(Slapd, $"-d 0 -f {conf} -h {urls}")
             {
                 RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
             })!;
@@ -74,6 +79,41 @@ public sealed class TestDirectory : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The ldaps:// port when started with TLS.</summary>
+    public int LdapsPort { get; }
+
+    /// <summary>A folder holding only the test CA's certificate.</summary>
+    public string CaDirectory => Path.Combine(_dir, "ca");
+
+    private string WriteCertificates()
+    {
+        using var caKey = System.Security.Cryptography.RSA.Create(2048);
+        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=Tessera test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(
+            System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(2));
+
+        using var serverKey = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1", serverKey, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var server = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-30), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4, 5, 6, 7, 8]);
+
+        Directory.CreateDirectory(CaDirectory);
+        File.WriteAllText(Path.Combine(CaDirectory, "ca.pem"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_dir, "server.pem"), server.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
+        return $"""
+            TLSCACertificateFile {CaDirectory}/ca.pem
+            TLSCertificateFile {_dir}/server.pem
+            TLSCertificateKeyFile {_dir}/server.key
+            """;
+    }
     public int ProcessId => _process.Id;
     public string Url => $"ldap://127.0.0.1:{Port}";
 

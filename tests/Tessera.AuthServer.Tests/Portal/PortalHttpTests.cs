@@ -219,4 +219,12 @@ public sealed partial class PortalHttpTests
         Assert.Equal((HttpStatusCode)429, response.StatusCode);
         Assert.Null(response.Headers.Location);
     }
+
+    [Fact]
+    public async Task ANonFormPostIsRefused()
+    {
+        await using var server = await TestAuthServer.StartAsync();
+        var response = await server.Client.PostAsync("/login", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }

@@ -23,7 +23,7 @@ public sealed class LdapBackend : IUserBackend
     {
         Validate(config);
         _config = config;
-        var endpoint = LdapEndpoint.Parse(config.Url, config.StartTls);
+        var endpoint = LdapEndpoint.Parse(config.Url, config.StartTls, config.TlsCaDirectory);
         var timeout = TimeSpan.FromSeconds(config.Timeout);
         _userPool = new LdapConnectionPool(endpoint, config.PoolSize, timeout);
         if (config.BindDn is not null) _servicePool = new LdapConnectionPool(endpoint, config.PoolSize, timeout);

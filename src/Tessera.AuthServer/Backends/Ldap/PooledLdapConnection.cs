@@ -17,8 +17,22 @@ internal sealed class PooledLdapConnection : IDisposable
         var options = Connection.SessionOptions;
         options.ProtocolVersion = 3;
         options.ReferralChasing = ReferralChasingOptions.None;
+        if (endpoint.TrustedCaDirectory is not null && (endpoint.Ldaps || endpoint.StartTls))
+        {
+#pragma warning disable CA1416 // OpenLDAP-only options; tessera-auth targets Linux (libldap, PAM).
+            options.TrustedCertificatesDirectory = endpoint.TrustedCaDirectory;
+            // Makes libldap build a TLS context for this connection with the folder above.
+            options.StartNewTlsSessionContext();
+#pragma warning restore CA1416
+        }
         if (endpoint.Ldaps) options.SecureSocketLayer = true;
-        if (endpoint.StartTls) options.StartTransportLayerSecurity(null);
+        if (endpoint.StartTls)
+        {
+            // On Linux the connection is only opened by a first operation, and StartTLS needs it
+            // open: read the root DSE (anonymous, nothing sensitive travels), then upgrade.
+            Connection.SendRequest(new SearchRequest("", "(objectClass=*)", SearchScope.Base, "1.1"));
+            options.StartTransportLayerSecurity(null);
+        }
     }
 
     public LdapConnection Connection { get; }

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text;
+using Tessera.Media.Stun;
+
+namespace Tessera.Media.Ice;
+
+/// <summary>
+/// The ICE-lite side (RFC 8445 §2.5) of one peer connection on a shared <see cref="IceUdpEndpoint"/>.
+/// It answers the browser's authenticated Binding requests, latches the browser's address on the
+/// first one (Chrome sends DTLS before it nominates), moves to a nominated address when USE-CANDIDATE
+/// arrives, and times the peer out when checks stop (consent freshness, RFC 7675).
+/// </summary>
+public sealed class IceLiteAgent : IDisposable
+{
+    private readonly IceUdpEndpoint _endpoint;
+    private byte[] _passwordKey;
+    private readonly object _gate = new();
+    private DateTimeOffset _lastCheck;
+    private bool _nominated;
+    private volatile System.Net.SocketAddress? _remoteAddress;
+
+    internal IceLiteAgent(IceUdpEndpoint endpoint, IceCredentials local)
+    {
+        _endpoint = endpoint;
+        Local = local;
+        _passwordKey = Encoding.UTF8.GetBytes(local.Password);
+        _lastCheck = endpoint.TimeProvider.GetUtcNow();
+    }
+
+    public IceCredentials Local { get; private set; }
+
+    /// <summary>The remote ufrag from the offer; when set, USERNAME must be "localUfrag:remoteUfrag".</summary>
+    public string? RemoteUfrag { get; set; }
+
+    public IceAgentState State { get; private set; }
+
+    /// <summary>Where we send: the latched (later nominated) remote address.</summary>
+    public IPEndPoint? RemoteEndPoint { get; private set; }
+
+    public IReadOnlyList<IceCandidate> LocalCandidates => _endpoint.Candidates;
+
+    /// <summary>DTLS records from the peer (first byte 20–63).</summary>
+    public PacketHandler? DtlsReceived { get; set; }
+
+    /// <summary>SRTP/SRTCP packets from the peer (first byte 128–191).</summary>
+    public PacketHandler? MediaReceived { get; set; }
+
+    /// <summary>Raised once when the first authenticated check latches an address.</summary>
+    public event Action<IceLiteAgent>? Connected;
+
+    /// <summary>Raised once when consent expires or the agent is disposed.</summary>
+    public event Action<IceLiteAgent>? Closed;
+
+    /// <summary>
+    /// ICE restart (RFC 8445 §9): new local credentials and the peer's new ufrag. Media keeps flowing
+    /// on the current path until checks with the new credentials select one.
+    /// </summary>
+    public IceCredentials Restart(string? remoteUfrag)
+    {
+        lock (_gate)
+        {
+            if (State == IceAgentState.Closed)
+                throw new InvalidOperationException("agent closed");
+            Local = _endpoint.Rekey(this, Local);
+            _passwordKey = Encoding.UTF8.GetBytes(Local.Password);
+            RemoteUfrag = remoteUfrag;
+            _nominated = false;
+            _lastCheck = _endpoint.TimeProvider.GetUtcNow();
+            return Local;
+        }
+    }
+
+    /// <summary>Sends a datagram to the selected remote address; false when none is selected yet.</summary>
+    public bool Send(ReadOnlySpan<byte> datagram)
+    {
+        var remote = _remoteAddress;
+        if (remote is null || State == IceAgentState.Closed)
+            return false;
+        _endpoint.SendTo(datagram, remote);
+        return true;
+    }
+
+    /// <summary>Handles a Binding request addressed to our ufrag; returns the response to send (or null to stay silent).</summary>
+    internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source, out bool validated)
+    {
+        validated = false;
+        if (State == IceAgentState.Closed)
+            return null;
+        string username = request.Username ?? "";
+        int colon = username.IndexOf(':');
+        if (RemoteUfrag is not null && colon >= 0 && username[(colon + 1)..] != RemoteUfrag)
+            return ErrorResponse(request, StunErrorCode.Unauthorized, withIntegrity: false);
+        switch (request.CheckRequest(_passwordKey))
+        {
+            case StunCheckResult.MissingFingerprint:
+            case StunCheckResult.BadFingerprint:
+                return null; // not a valid ICE check: discard silently (RFC 8445 §7.3)
+            case StunCheckResult.MissingIntegrity:
+                return ErrorResponse(request, StunErrorCode.BadRequest, withIntegrity: false);
+            case StunCheckResult.BadIntegrity:
+                return ErrorResponse(request, StunErrorCode.Unauthorized, withIntegrity: false);
+        }
+        if (request.IceControlled is not null)
+            return ErrorResponse(request, StunErrorCode.RoleConflict, withIntegrity: true); // a lite agent is always controlled
+        var unknown = request.UnknownRequiredAttributes();
+        if (unknown.Count > 0)
+        {
+            return new StunMessageBuilder(StunMessageType.BindingError, request.TransactionId)
+                .AddErrorCode(StunErrorCode.UnknownAttribute).AddUnknownAttributes(unknown)
+                .AddMessageIntegrity(_passwordKey).AddFingerprint().ToArray();
+        }
+
+        bool connectedNow = false;
+        lock (_gate)
+        {
+            _lastCheck = _endpoint.TimeProvider.GetUtcNow();
+            if (RemoteEndPoint is null || (request.UseCandidate && (!_nominated || !RemoteEndPoint.Equals(source))))
+            {
+                RemoteEndPoint = source;
+                _remoteAddress = _endpoint.ToSocketAddress(source);
+                _nominated |= request.UseCandidate;
+            }
+            if (State == IceAgentState.New)
+            {
+                State = IceAgentState.Connected;
+                connectedNow = true;
+            }
+        }
+        validated = true;
+        if (connectedNow)
+            Connected?.Invoke(this);
+        return new StunMessageBuilder(StunMessageType.BindingSuccess, request.TransactionId)
+            .AddXorMappedAddress(source).AddMessageIntegrity(_passwordKey).AddFingerprint().ToArray();
+    }
+
+    private byte[] ErrorResponse(StunMessage request, StunErrorCode error, bool withIntegrity)
+    {
+        var builder = new StunMessageBuilder(StunMessageType.BindingError, request.TransactionId).AddErrorCode(error);
+        if (withIntegrity)
+            builder.AddMessageIntegrity(_passwordKey);
+        return builder.AddFingerprint().ToArray();
+    }
+
+    /// <summary>Closes the agent if no authenticated check arrived within the consent timeout.</summary>
+    internal void CheckConsent(DateTimeOffset now, TimeSpan timeout)
+    {
+        bool expired;
+        lock (_gate)
+            expired = State != IceAgentState.Closed && now - _lastCheck > timeout;
+        if (expired)
+            Close();
+    }
+
+    private void Close()
+    {
+        lock (_gate)
+        {
+            if (State == IceAgentState.Closed)
+                return;
+            State = IceAgentState.Closed;
+        }
+        _endpoint.Remove(this);
+        Closed?.Invoke(this);
+    }
+
+    public void Dispose() => Close();
+}

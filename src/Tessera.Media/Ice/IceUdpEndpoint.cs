@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Tessera.Media.Stun;
+
+namespace Tessera.Media.Ice;
+
+/// <summary>
+/// One UDP socket shared by every peer connection. Incoming datagrams are demultiplexed by their
+/// first byte (RFC 7983): STUN goes to the agent named by the USERNAME's ufrag, DTLS and SRTP/SRTCP
+/// to the agent whose authenticated check came from that source address.
+/// </summary>
+public sealed class IceUdpEndpoint : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly IceEndpointOptions _options;
+    private readonly ConcurrentDictionary<string, IceLiteAgent> _byUfrag = new();
+    // Keyed by the raw socket address so that routing a media packet needs no allocation.
+    private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _receiveLoop;
+    private readonly ITimer _timeoutTimer;
+
+    private IceUdpEndpoint(Socket socket, IceEndpointOptions options, IReadOnlyList<IceCandidate> candidates)
+    {
+        _socket = socket;
+        _options = options;
+        Candidates = candidates;
+        _receiveLoop = Task.Run(ReceiveLoop);
+        _timeoutTimer = options.TimeProvider.CreateTimer(_ => CheckTimeouts(), null, options.TimeoutCheckInterval, options.TimeoutCheckInterval);
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+    public IReadOnlyList<IceCandidate> Candidates { get; }
+    internal TimeProvider TimeProvider => _options.TimeProvider;
+
+    /// <summary>Number of datagrams dropped because nothing claimed them (diagnostics).</summary>
+    public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
+    private long _unrouted;
+
+    public static IceUdpEndpoint Open(IceEndpointOptions? options = null)
+    {
+        options ??= new IceEndpointOptions();
+        var address = options.BindAddress;
+        Socket socket;
+        try
+        {
+            socket = Bind(address, options.Port);
+        }
+        catch (SocketException) when (address.Equals(IPAddress.IPv6Any))
+        {
+            address = IPAddress.Any; // no IPv6 on this host: IPv4 only
+            socket = Bind(address, options.Port);
+        }
+        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var addresses = options.CandidateAddresses
+            ?? (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? LocalAddresses(address) : [address]);
+        var candidates = addresses
+            .Select((a, i) => new IceCandidate((i + 1).ToString(), 1, IceCandidate.HostPriority(65535 - i), new IPEndPoint(a, port)))
+            .ToList();
+        return new IceUdpEndpoint(socket, options, candidates);
+    }
+
+    private static Socket Bind(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.ReceiveBufferSize = 1 << 20;
+            socket.Bind(new IPEndPoint(address, port));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Non-loopback, non-link-local unicast addresses of interfaces that are up.</summary>
+    private static List<IPAddress> LocalAddresses(IPAddress bind)
+    {
+        bool v6 = bind.AddressFamily == AddressFamily.InterNetworkV6;
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(u => u.Address))
+            .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal
+                        && (a.AddressFamily == AddressFamily.InterNetwork || (v6 && a.AddressFamily == AddressFamily.InterNetworkV6)))
+            .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
+            .ToList();
+    }
+
+    /// <summary>Creates the agent for a new peer connection with fresh local credentials.</summary>
+    public IceLiteAgent CreateAgent(IceCredentials? credentials = null)
+    {
+        while (true)
+        {
+            var local = credentials ?? IceCredentials.Generate();
+            var agent = new IceLiteAgent(this, local);
+            if (_byUfrag.TryAdd(local.Ufrag, agent))
+                return agent;
+            if (credentials is not null)
+                throw new InvalidOperationException("ufrag already in use");
+        }
+    }
+
+    /// <summary>Gives an agent fresh credentials under a new unique ufrag and retires the old one.</summary>
+    internal IceCredentials Rekey(IceLiteAgent agent, IceCredentials old)
+    {
+        IceCredentials fresh;
+        do
+            fresh = IceCredentials.Generate();
+        while (!_byUfrag.TryAdd(fresh.Ufrag, agent));
+        _byUfrag.TryRemove(new KeyValuePair<string, IceLiteAgent>(old.Ufrag, agent));
+        return fresh;
+    }
+
+    /// <summary>Times out peers whose checks stopped; called by the endpoint's timer, public for tests with a manual clock.</summary>
+    public void CheckTimeouts()
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        foreach (var agent in _byUfrag.Values)
+            agent.CheckConsent(now, _options.ConsentTimeout);
+    }
+
+    /// <summary>The socket's form of an endpoint (IPv4 addresses are mapped on a dual-stack socket), for allocation-free sends.</summary>
+    internal SocketAddress ToSocketAddress(IPEndPoint endPoint)
+    {
+        var ep = _socket.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port)
+            : endPoint;
+        return ep.Serialize();
+    }
+
+    internal void Remove(IceLiteAgent agent)
+    {
+        _byUfrag.TryRemove(new KeyValuePair<string, IceLiteAgent>(agent.Local.Ufrag, agent));
+        foreach (var pair in _byAddress)
+            if (ReferenceEquals(pair.Value, agent))
+                _byAddress.TryRemove(pair);
+    }
+
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, remote);
+        }
+        catch (SocketException)
+        {
+            // UDP send errors (unreachable, buffer full) are equivalent to loss
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveLoop()
+    {
+        var buffer = new byte[2048];
+        var source = new SocketAddress(_socket.AddressFamily);
+        while (!_stop.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                continue; // ICMP-induced errors on Windows/Linux: ignore
+            }
+            try
+            {
+                Dispatch(buffer.AsSpan(0, received), source);
+            }
+            catch (Exception)
+            {
+                // one bad packet or a faulty handler must not stop the endpoint
+            }
+        }
+    }
+
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private static IPEndPoint Normalize(IPEndPoint ep) =>
+        ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
+
+    internal void Dispatch(Span<byte> datagram, SocketAddress source)
+    {
+        if (datagram.IsEmpty)
+            return;
+        byte first = datagram[0];
+        if (first <= 3)
+        {
+            HandleStun(datagram, source);
+            return;
+        }
+        if (!_byAddress.TryGetValue(source, out var agent))
+        {
+            Interlocked.Increment(ref _unrouted);
+            return;
+        }
+        if (first is >= 20 and <= 63)
+            agent.DtlsReceived?.Invoke(datagram);
+        else if (first is >= 128 and <= 191)
+            agent.MediaReceived?.Invoke(datagram);
+        else
+            Interlocked.Increment(ref _unrouted);
+    }
+
+    private void HandleStun(Span<byte> datagram, SocketAddress rawSource)
+    {
+        if (!StunMessage.TryParse(datagram, out var message) || message!.Type != StunMessageType.BindingRequest)
+            return; // we send no requests, so responses and indications are ignored
+        string? username = message.Username;
+        int colon = username?.IndexOf(':') ?? -1;
+        if (colon <= 0 || !_byUfrag.TryGetValue(username![..colon], out var agent))
+        {
+            Interlocked.Increment(ref _unrouted);
+            return;
+        }
+        var template = new IPEndPoint(rawSource.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var source = Normalize((IPEndPoint)template.Create(rawSource));
+        var response = agent.HandleBindingRequest(message, source, out bool validated);
+        if (validated)
+            _byAddress[Copy(rawSource)] = agent;
+        if (response is not null)
+            SendTo(response, rawSource);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _timeoutTimer.Dispose();
+        _stop.Cancel();
+        _socket.Dispose();
+        try
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+        }
+        foreach (var agent in _byUfrag.Values)
+            agent.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+namespace Tessera.Media.Sdp;
+
+public sealed class SdpFormatException(string message) : FormatException(message);

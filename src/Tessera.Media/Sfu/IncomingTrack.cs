@@ -1,0 +1,128 @@
+using Tessera.Media.Rtcp;
+using Tessera.Media.Rtp;
+using Tessera.Media.Sdp;
+
+namespace Tessera.Media.Sfu;
+
+/// <summary>
+/// One track received from a publisher (a simulcast encoding counts as its own track). Every packet
+/// is cached for NACKs, counted for receiver reports, and handed to each attached
+/// <see cref="TrackForwarder"/>. Keyframe requests from receivers are rate-limited into PLIs (or
+/// FIRs) towards the publisher, and gaps become NACKs when the publisher negotiated nack.
+/// </summary>
+public sealed class IncomingTrack
+{
+    private readonly IRtpSink _publisherFeedback;
+    private readonly uint _localSsrc;
+    private TrackForwarder[] _forwarders = [];
+    private readonly object _gate = new();
+
+    public IncomingTrack(string id, NegotiatedMedia media, NegotiatedCodec codec, uint ssrc, string? rid,
+        IRtpSink publisherFeedback, uint localSsrc, TimeProvider time)
+    {
+        Id = id;
+        Media = media;
+        Codec = codec;
+        Ssrc = ssrc;
+        Rid = rid;
+        _publisherFeedback = publisherFeedback;
+        _localSsrc = localSsrc;
+        Cache = new PacketCache(PacketCache.DefaultCapacity(media.Kind));
+        Statistics = new ReceiveStatistics(ssrc, codec.Codec.ClockRate, time);
+        Keyframes = new KeyframeRequester(time);
+        _nackNegotiated = media.HasFeedback("nack");
+    }
+
+    private readonly bool _nackNegotiated;
+
+    public string Id { get; }
+    public NegotiatedMedia Media { get; }
+    public string Kind => Media.Kind;
+    public NegotiatedCodec Codec { get; }
+    public uint Ssrc { get; }
+    /// <summary>The simulcast RID ("h", "l") or null.</summary>
+    public string? Rid { get; }
+    public PacketCache Cache { get; }
+    public ReceiveStatistics Statistics { get; }
+    public KeyframeRequester Keyframes { get; }
+
+    public IReadOnlyList<TrackForwarder> Forwarders => Volatile.Read(ref _forwarders);
+
+    internal void Attach(TrackForwarder forwarder)
+    {
+        lock (_gate)
+            if (Array.IndexOf(_forwarders, forwarder) < 0)
+                _forwarders = [.. _forwarders, forwarder];
+    }
+
+    internal void Detach(TrackForwarder forwarder)
+    {
+        lock (_gate)
+            _forwarders = _forwarders.Where(f => f != forwarder).ToArray();
+    }
+
+    /// <summary>Processes one decrypted RTP packet from the publisher.</summary>
+    public void Deliver(ReadOnlySpan<byte> packet)
+    {
+        if (!RtpPacket.TryParse(packet, out var rtp))
+            return;
+        Cache.Store(rtp.SequenceNumber, packet);
+        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, out ushort firstMissing);
+        if (missing is > 0 and <= 64 && _nackNegotiated)
+        {
+            var lost = new List<ushort>(missing);
+            for (int i = 0; i < missing; i++)
+                lost.Add((ushort)(firstMissing + i));
+            _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = lost }]);
+        }
+        foreach (var forwarder in Volatile.Read(ref _forwarders))
+            forwarder.Forward(this, packet);
+    }
+
+    /// <summary>Asks the publisher for a keyframe unless one was asked for very recently.</summary>
+    public bool RequestKeyframe()
+    {
+        if (Kind != "video" || !Keyframes.ShouldRequest())
+            return false;
+        if (Media.HasFeedback("nack pli"))
+            _publisherFeedback.SendRtcp([new PictureLossIndication { SenderSsrc = _localSsrc, MediaSsrc = Ssrc }]);
+        else if (Media.HasFeedback("ccm fir"))
+            _publisherFeedback.SendRtcp([new FullIntraRequest { SenderSsrc = _localSsrc, Entries = { (Ssrc, Keyframes.NextFirSequence()) } }]);
+        else
+            return false;
+        return true;
+    }
+
+    private long _packetsAtLastAdjust;
+
+    /// <summary>
+    /// Sizes the NACK cache to hold what arrives during a few round trips of the slowest receiver
+    /// (protocol.md §12.11: grown up to 1024 packets with bitrate and RTT). Call about once a second.
+    /// </summary>
+    public void AdjustCache(TimeSpan interval)
+    {
+        long received = Statistics.PacketsReceived;
+        double perSecond = (received - _packetsAtLastAdjust) / Math.Max(0.001, interval.TotalSeconds);
+        _packetsAtLastAdjust = received;
+        double rtt = 0.1;
+        foreach (var f in Volatile.Read(ref _forwarders))
+            if (f.RoundTripTime is { } r && r.TotalSeconds > rtt)
+                rtt = r.TotalSeconds;
+        Cache.Grow((int)Math.Ceiling(perSecond * rtt * 4));
+    }
+
+    /// <summary>
+    /// The bitrate to ask of the publisher by REMB (protocol.md §12.5): 102,400 bit/s for audio and
+    /// "l" layers; otherwise the lowest receiver estimate, never below 204,800 bit/s.
+    /// </summary>
+    public ulong TargetBitrate(ulong unconstrained = 1_000_000)
+    {
+        if (Kind == "audio" || Rid == "l")
+            return 102_400;
+        ulong best = unconstrained;
+        foreach (var f in Volatile.Read(ref _forwarders))
+            if (f.ReceiverBitrate is { } b && b < best)
+                best = b;
+        return Math.Max(204_800, best);
+    }
+}

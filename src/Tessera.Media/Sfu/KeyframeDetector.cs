@@ -1,0 +1,81 @@
+namespace Tessera.Media.Sfu;
+
+/// <summary>
+/// Tells whether an RTP payload starts a keyframe, so that a receiver is switched to another source
+/// only where it can start decoding. Audio is always decodable.
+/// </summary>
+public static class KeyframeDetector
+{
+    public static bool IsKeyframe(string codec, ReadOnlySpan<byte> payload) => codec switch
+    {
+        "vp8" => Vp8(payload),
+        "vp9" => Vp9(payload),
+        "h264" => H264(payload),
+        "av1" => Av1(payload),
+        "opus" or "g722" or "pcmu" or "pcma" => true,
+        _ => false,
+    };
+
+    /// <summary>RFC 7741 §4.2–4.3: start of partition 0 and the VP8 frame tag's P bit clear.</summary>
+    private static bool Vp8(ReadOnlySpan<byte> p)
+    {
+        if (p.Length < 1)
+            return false;
+        byte b0 = p[0];
+        bool start = (b0 & 0x10) != 0 && (b0 & 0x07) == 0;
+        if (!start)
+            return false;
+        int at = 1;
+        if ((b0 & 0x80) != 0)
+        {
+            if (p.Length <= at)
+                return false;
+            byte x = p[at++];
+            if ((x & 0x80) != 0) // PictureID
+            {
+                if (p.Length <= at)
+                    return false;
+                at += (p[at] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0)
+                at++; // TL0PICIDX
+            if ((x & 0x30) != 0)
+                at++; // TID/Y/KEYIDX
+        }
+        return p.Length > at && (p[at] & 0x01) == 0;
+    }
+
+    /// <summary>VP9 payload descriptor (RFC 9628 §4.2): not inter-predicted (P=0) and beginning of a frame (B=1).</summary>
+    private static bool Vp9(ReadOnlySpan<byte> p) => p.Length >= 1 && (p[0] & 0x40) == 0 && (p[0] & 0x08) != 0;
+
+    /// <summary>RFC 6184: an IDR slice or SPS, in a single NAL unit, a STAP-A, or the first fragment of an FU-A.</summary>
+    private static bool H264(ReadOnlySpan<byte> p)
+    {
+        if (p.Length < 1)
+            return false;
+        int type = p[0] & 0x1F;
+        switch (type)
+        {
+            case 5:
+            case 7:
+                return true;
+            case 24: // STAP-A: 16-bit sizes followed by NAL units
+                for (int at = 1; at + 2 < p.Length;)
+                {
+                    int size = (p[at] << 8) | p[at + 1];
+                    int nal = p[at + 2] & 0x1F;
+                    if (nal is 5 or 7)
+                        return true;
+                    at += 2 + size;
+                }
+                return false;
+            case 28: // FU-A
+                return p.Length >= 2 && (p[1] & 0x80) != 0 && (p[1] & 0x1F) is 5 or 7;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>AV1 RTP aggregation header: N=1 marks the first packet of a coded video sequence.</summary>
+    private static bool Av1(ReadOnlySpan<byte> p) => p.Length >= 1 && (p[0] & 0x08) != 0;
+}

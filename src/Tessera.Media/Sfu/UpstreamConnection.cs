@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text;
+using Tessera.Media.Dtls;
+using Tessera.Media.Ice;
+using Tessera.Media.Rtcp;
+using Tessera.Media.Rtp;
+using Tessera.Media.Sdp;
+
+namespace Tessera.Media.Sfu;
+
+/// <summary>
+/// The server side of a publisher's stream (protocol.md §12.2): answers the offer, receives the
+/// media, discovers tracks as their first packets arrive (by MID/RID header extensions, a=ssrc
+/// lines or payload type), and every second sends receiver reports and, when negotiated, REMB.
+/// </summary>
+public sealed class UpstreamConnection : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly Dictionary<uint, IncomingTrack> _bySsrc = new();
+    private readonly object _gate = new();
+    private readonly ITimer _reports;
+    private readonly uint _localSsrc = RandomNumberGenerator.GetInt32(1, int.MaxValue) is var r ? (uint)r : 1;
+    private IReadOnlyList<IncomingTrack> _tracks = [];
+    private readonly IReadOnlyList<string>? _codecs;
+    private volatile PublishAnswer _negotiation;
+
+    private UpstreamConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
+    {
+        Transport = transport;
+        _negotiation = negotiation;
+        _codecs = codecs;
+        _time = time;
+        transport.RtpReceived = OnRtp;
+        transport.RtcpReceived = OnRtcp;
+        _reports = time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Answers a publishing offer; the answer restricts codecs to <paramref name="codecs"/> (empty: vp8 and opus).</summary>
+    public static UpstreamConnection Accept(IceUdpEndpoint endpoint, DtlsCertificate certificate, string offerSdp,
+        IEnumerable<string>? codecs = null, TimeProvider? time = null)
+    {
+        var offer = SessionDescription.Parse(offerSdp);
+        var transport = new PeerTransport(endpoint, certificate);
+        try
+        {
+            var codecList = codecs?.ToList();
+            var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecList);
+            var connection = new UpstreamConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
+            transport.Start(negotiation.Remote);
+            return connection;
+        }
+        catch
+        {
+            transport.Dispose();
+            throw;
+        }
+    }
+
+    public PeerTransport Transport { get; }
+    public PublishAnswer Negotiation => _negotiation;
+    public string AnswerSdp => Negotiation.Sdp;
+
+    /// <summary>
+    /// Answers a new offer on the same stream (protocol.md §12.2 step 3). A new remote ufrag means an
+    /// ICE restart: the answer then carries new credentials of ours. Tracks already received keep flowing.
+    /// </summary>
+    public string Renegotiate(string offerSdp)
+    {
+        var offer = SessionDescription.Parse(offerSdp);
+        var remote = RemoteTransport.From(offer);
+        if (!remote.Fingerprint.Equals(Negotiation.Remote.Fingerprint))
+            throw new SdpFormatException("the DTLS fingerprint cannot change on a renegotiation");
+        Transport.Update(remote);
+        var negotiation = PublishAnswerBuilder.Build(offer, Transport.Local, _codecs);
+        _negotiation = negotiation;
+        return negotiation.Sdp;
+    }
+
+    /// <summary>Tracks in the order their first packet arrived.</summary>
+    public IReadOnlyList<IncomingTrack> Tracks => Volatile.Read(ref _tracks);
+
+    /// <summary>Raised (on the receive thread) when a track's first packet arrives.</summary>
+    public event Action<IncomingTrack>? TrackAdded;
+
+    private void OnRtp(Span<byte> packet)
+    {
+        uint ssrc = RtpRewriter.GetSsrc(packet);
+        IncomingTrack? track;
+        lock (_gate)
+            _bySsrc.TryGetValue(ssrc, out track);
+        if (track is null)
+        {
+            track = Discover(packet, ssrc);
+            if (track is null)
+                return;
+            TrackAdded?.Invoke(track);
+        }
+        track.Deliver(packet);
+    }
+
+    private IncomingTrack? Discover(ReadOnlySpan<byte> packet, uint ssrc)
+    {
+        if (!RtpPacket.TryParse(packet, out var rtp))
+            return null;
+        var extensions = rtp.GetExtensions(packet);
+        if (ExtensionValue(packet, extensions, RtpExtensionUris.RepairedRtpStreamId) is not null)
+            return null; // retransmission stream: not negotiated, never forwarded
+        string? mid = ExtensionValue(packet, extensions, RtpExtensionUris.Mid);
+        string? rid = ExtensionValue(packet, extensions, RtpExtensionUris.RtpStreamId);
+        var section = Negotiation.Media.FirstOrDefault(m => m.Mid == mid)
+            ?? Negotiation.Media.FirstOrDefault(m => m.Ssrcs.Contains(ssrc))
+            ?? Negotiation.Media.FirstOrDefault(m => m.CodecFor(rtp.PayloadType) is not null);
+        if (section is null)
+            return null;
+        var codec = section.CodecFor(rtp.PayloadType);
+        if (codec is null)
+            return null;
+        if (section.SimulcastRids.Count > 0 && (rid is null || !section.SimulcastRids.Contains(rid)))
+            return null; // simulcast encodings are told apart by RID; wait for a packet that carries it
+        var track = new IncomingTrack(rid is null ? section.Mid : $"{section.Mid}:{rid}", section, codec, ssrc, rid, Transport, _localSsrc, _time);
+        lock (_gate)
+        {
+            if (_bySsrc.TryGetValue(ssrc, out var existing))
+                return existing;
+            _bySsrc[ssrc] = track;
+            _tracks = [.. _tracks, track];
+        }
+        return track;
+    }
+
+    /// <summary>The text of the header extension negotiated for <paramref name="uri"/> (MID and RID are ASCII).</summary>
+    private string? ExtensionValue(ReadOnlySpan<byte> packet, List<RtpHeaderExtension> extensions, string uri)
+    {
+        foreach (var media in Negotiation.Media)
+        {
+            int id = media.ExtensionId(uri);
+            if (id == 0)
+                continue;
+            foreach (var e in extensions)
+                if (e.Id == id)
+                    return Encoding.ASCII.GetString(packet.Slice(e.DataOffset, e.DataLength));
+        }
+        return null;
+    }
+
+    private void OnRtcp(IReadOnlyList<RtcpPacket> packets)
+    {
+        foreach (var packet in packets)
+        {
+            if (packet is SenderReport sr)
+            {
+                IncomingTrack? track;
+                lock (_gate)
+                    _bySsrc.TryGetValue(sr.Ssrc, out track);
+                track?.Statistics.OnSenderReport(sr.NtpTimestamp);
+            }
+        }
+    }
+
+    /// <summary>Receiver reports for every track, and one REMB covering them when goog-remb was negotiated.</summary>
+    public void SendReports()
+    {
+        var tracks = Tracks;
+        if (tracks.Count == 0 || Transport.State != PeerTransportState.Connected)
+            return;
+        foreach (var t in tracks)
+            t.AdjustCache(TimeSpan.FromSeconds(1));
+        var packets = new List<RtcpPacket>();
+        var blocks = tracks.Select(t => t.Statistics.CreateReport()).OfType<ReceptionReport>().Take(31).ToList();
+        packets.Add(new ReceiverReport { Ssrc = _localSsrc, Reports = blocks });
+        if (Negotiation.Media.Any(m => m.HasFeedback("goog-remb")))
+        {
+            ulong total = 0;
+            foreach (var t in tracks)
+                total += t.TargetBitrate();
+            packets.Add(new ReceiverEstimatedMaxBitrate
+            {
+                SenderSsrc = _localSsrc,
+                Bitrate = Math.Min(total, 1UL << 30),
+                Ssrcs = tracks.Select(t => t.Ssrc).Take(255).ToList(),
+            });
+        }
+        Transport.SendRtcp(packets);
+    }
+
+    public void Dispose()
+    {
+        _reports.Dispose();
+        Transport.Dispose();
+    }
+}

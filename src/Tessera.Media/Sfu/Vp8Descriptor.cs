@@ -1,0 +1,25 @@
+namespace Tessera.Media.Sfu;
+
+/// <summary>Reads the VP8 RTP payload descriptor (RFC 7741 §4.2).</summary>
+public static class Vp8Descriptor
+{
+    /// <summary>The temporal layer index (TID), or null when the descriptor carries none.</summary>
+    public static int? TemporalLayer(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 2 || (payload[0] & 0x80) == 0)
+            return null;
+        byte x = payload[1];
+        if ((x & 0x20) == 0)
+            return null; // no T bit: no TID
+        int at = 2;
+        if ((x & 0x80) != 0)
+        {
+            if (payload.Length <= at)
+                return null;
+            at += (payload[at] & 0x80) != 0 ? 2 : 1; // PictureID
+        }
+        if ((x & 0x40) != 0)
+            at++; // TL0PICIDX
+        return payload.Length > at ? payload[at] >> 6 : null;
+    }
+}

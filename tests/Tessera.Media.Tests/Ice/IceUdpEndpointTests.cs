@@ -1,0 +1,252 @@
+using System.Net;
+using System.Text;
+using Tessera.Media.Ice;
+using Tessera.Media.Stun;
+
+namespace Tessera.Media.Tests.Ice;
+
+public sealed class IceUdpEndpointTests : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _clock = new();
+    private IceUdpEndpoint _endpoint = null!;
+
+    public Task InitializeAsync()
+    {
+        _endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            TimeProvider = _clock,
+            TimeoutCheckInterval = TimeSpan.FromHours(1),
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _endpoint.DisposeAsync();
+
+    private IPEndPoint Server => _endpoint.LocalEndPoint;
+
+    private static string User(IceLiteAgent agent, string remote = "brws") => $"{agent.Local.Ufrag}:{remote}";
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (int i = 0; i < 250 && !condition(); i++)
+            await Task.Delay(20);
+        Assert.True(condition());
+    }
+
+    [Fact]
+    public async Task Authenticated_check_is_answered_and_latches_the_peer()
+    {
+        var agent = _endpoint.CreateAgent();
+        agent.RemoteUfrag = "brws";
+        int connected = 0;
+        agent.Connected += _ => connected++;
+        using var client = new StunTestClient();
+
+        var reply = await client.CheckAsync(Server, User(agent), agent.Local.Password);
+
+        Assert.Equal(StunMessageType.BindingSuccess, reply.Type);
+        Assert.Equal(client.LocalEndPoint, reply.XorMappedAddress);
+        Assert.True(reply.VerifyMessageIntegrity(Encoding.UTF8.GetBytes(agent.Local.Password)));
+        Assert.True(reply.VerifyFingerprint());
+        Assert.Equal(IceAgentState.Connected, agent.State);
+        Assert.Equal(client.LocalEndPoint, agent.RemoteEndPoint);
+        Assert.Equal(1, connected);
+    }
+
+    [Fact]
+    public async Task Wrong_password_gets_401_and_does_not_latch()
+    {
+        var agent = _endpoint.CreateAgent();
+        using var client = new StunTestClient();
+        var reply = await client.CheckAsync(Server, User(agent), "not-the-password-at-all");
+        Assert.Equal(StunMessageType.BindingError, reply.Type);
+        Assert.Equal(401, reply.ErrorCode!.Value.Code);
+        Assert.Equal(IceAgentState.New, agent.State);
+        Assert.Null(agent.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Wrong_remote_ufrag_is_refused()
+    {
+        var agent = _endpoint.CreateAgent();
+        agent.RemoteUfrag = "brws";
+        using var client = new StunTestClient();
+        var reply = await client.CheckAsync(Server, User(agent, "evil"), agent.Local.Password);
+        Assert.Equal(401, reply.ErrorCode!.Value.Code);
+        Assert.Null(agent.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Controlled_peer_gets_role_conflict()
+    {
+        var agent = _endpoint.CreateAgent();
+        using var client = new StunTestClient();
+        var reply = await client.CheckAsync(Server, User(agent), agent.Local.Password, controlled: true);
+        Assert.Equal(487, reply.ErrorCode!.Value.Code);
+        Assert.Null(agent.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Unknown_ufrag_is_dropped_silently()
+    {
+        using var client = new StunTestClient();
+        var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+            .AddUsername("nobody:brws").AddMessageIntegrity("x").AddFingerprint().ToArray();
+        await client.SendAsync(request, Server);
+        await Eventually(() => _endpoint.UnroutedDatagrams == 1);
+    }
+
+    [Fact]
+    public async Task Dtls_and_media_are_routed_only_after_an_authenticated_check()
+    {
+        var agent = _endpoint.CreateAgent();
+        var dtls = new List<byte[]>();
+        var media = new List<byte[]>();
+        agent.DtlsReceived = p => { lock (dtls) dtls.Add(p.ToArray()); };
+        agent.MediaReceived = p => { lock (media) media.Add(p.ToArray()); };
+        using var client = new StunTestClient();
+
+        await client.SendAsync([22, 254, 253, 0], Server); // DTLS record before any check
+        await Eventually(() => _endpoint.UnroutedDatagrams == 1);
+        Assert.Empty(dtls);
+
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+        await client.SendAsync([22, 254, 253, 1], Server);
+        await client.SendAsync([0x80, 96, 0, 1], Server);
+        await client.SendAsync([200, 0, 0, 0], Server); // first byte 200: no protocol, dropped
+        await Eventually(() => dtls.Count == 1 && media.Count == 1 && _endpoint.UnroutedDatagrams == 2);
+        Assert.Equal(new byte[] { 22, 254, 253, 1 }, dtls[0]);
+        Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, media[0]);
+    }
+
+    [Fact]
+    public async Task Two_peers_share_the_port_and_are_demultiplexed()
+    {
+        var a = _endpoint.CreateAgent();
+        var b = _endpoint.CreateAgent();
+        int toA = 0, toB = 0;
+        a.MediaReceived = _ => Interlocked.Increment(ref toA);
+        b.MediaReceived = _ => Interlocked.Increment(ref toB);
+        using var clientA = new StunTestClient();
+        using var clientB = new StunTestClient();
+        await clientA.CheckAsync(Server, User(a), a.Local.Password);
+        await clientB.CheckAsync(Server, User(b), b.Local.Password);
+        await clientA.SendAsync([0x80, 0], Server);
+        await clientB.SendAsync([0x80, 0], Server);
+        await clientB.SendAsync([0x80, 0], Server);
+        await Eventually(() => toA == 1 && toB == 2);
+        Assert.Equal(clientA.LocalEndPoint, a.RemoteEndPoint);
+        Assert.Equal(clientB.LocalEndPoint, b.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Nomination_moves_the_selected_address_and_sticks()
+    {
+        var agent = _endpoint.CreateAgent();
+        using var first = new StunTestClient();
+        using var second = new StunTestClient();
+        await first.CheckAsync(Server, User(agent), agent.Local.Password);
+        Assert.Equal(first.LocalEndPoint, agent.RemoteEndPoint);
+        await second.CheckAsync(Server, User(agent), agent.Local.Password, useCandidate: true);
+        Assert.Equal(second.LocalEndPoint, agent.RemoteEndPoint);
+        await first.CheckAsync(Server, User(agent), agent.Local.Password); // unnominated check: no switch back
+        Assert.Equal(second.LocalEndPoint, agent.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task Send_reaches_the_latched_peer()
+    {
+        var agent = _endpoint.CreateAgent();
+        using var client = new StunTestClient();
+        Assert.False(agent.Send([1, 2, 3]));
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+        Assert.True(agent.Send([0x80, 1, 2, 3]));
+        Assert.Equal(new byte[] { 0x80, 1, 2, 3 }, await client.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task Peer_times_out_when_checks_stop_and_fresh_checks_keep_it()
+    {
+        var agent = _endpoint.CreateAgent();
+        int closed = 0;
+        agent.Closed += _ => closed++;
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        _endpoint.CheckTimeouts();
+        Assert.Equal(IceAgentState.Connected, agent.State);
+        await client.CheckAsync(Server, User(agent), agent.Local.Password); // consent refreshed
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        _endpoint.CheckTimeouts();
+        Assert.Equal(IceAgentState.Connected, agent.State);
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+        _endpoint.CheckTimeouts();
+        Assert.Equal(IceAgentState.Closed, agent.State);
+        Assert.Equal(1, closed);
+        Assert.False(agent.Send([0x80]));
+
+        // The closed agent's ufrag is gone: a later check goes unanswered.
+        var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+            .AddUsername(User(agent)).AddMessageIntegrity(agent.Local.Password).AddFingerprint().ToArray();
+        long before = _endpoint.UnroutedDatagrams;
+        await client.SendAsync(request, Server);
+        await Eventually(() => _endpoint.UnroutedDatagrams == before + 1);
+    }
+
+    [Fact]
+    public async Task Ice_restart_retires_the_old_credentials_and_keeps_the_path()
+    {
+        var agent = _endpoint.CreateAgent();
+        agent.RemoteUfrag = "brws";
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+        var old = agent.Local;
+
+        var fresh = agent.Restart("brw2");
+
+        Assert.NotEqual(old.Ufrag, fresh.Ufrag);
+        Assert.NotEqual(old.Password, fresh.Password);
+        Assert.Equal(client.LocalEndPoint, agent.RemoteEndPoint); // media keeps flowing meanwhile
+        long before = _endpoint.UnroutedDatagrams;
+        var stale = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+            .AddUsername($"{old.Ufrag}:brws").AddMessageIntegrity(old.Password).AddFingerprint().ToArray();
+        await client.SendAsync(stale, Server);
+        await Eventually(() => _endpoint.UnroutedDatagrams == before + 1);
+        var reply = await client.CheckAsync(Server, $"{fresh.Ufrag}:brw2", fresh.Password);
+        Assert.Equal(StunMessageType.BindingSuccess, reply.Type);
+    }
+
+    [Fact]
+    public void Candidates_use_the_bound_address_and_port()
+    {
+        var candidate = Assert.Single(_endpoint.Candidates);
+        Assert.Equal(Server, candidate.EndPoint);
+        Assert.Equal($"candidate:1 1 udp 2130706431 127.0.0.1 {Server.Port} typ host", candidate.ToSdpAttribute());
+    }
+
+    [Fact]
+    public async Task Explicit_candidate_addresses_are_advertised_in_order()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            CandidateAddresses = [IPAddress.Parse("192.0.2.10"), IPAddress.Parse("2001:db8::10")],
+        });
+        Assert.Equal(["192.0.2.10", "2001:db8::10"], endpoint.Candidates.Select(c => c.EndPoint.Address.ToString()));
+        Assert.True(endpoint.Candidates[0].Priority > endpoint.Candidates[1].Priority);
+        Assert.All(endpoint.Candidates, c => Assert.Equal(endpoint.LocalEndPoint.Port, c.EndPoint.Port));
+    }
+
+    [Fact]
+    public void Generated_credentials_meet_rfc_lengths()
+    {
+        var c = IceCredentials.Generate();
+        Assert.True(c.Ufrag.Length >= 4);
+        Assert.True(c.Password.Length >= 22);
+        Assert.NotEqual(c, IceCredentials.Generate());
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using Tessera.Media.Dtls;
+using Tessera.Media.Ice;
+using Tessera.Media.Rtcp;
+using Tessera.Media.Rtp;
+using Tessera.Media.Sfu;
+
+namespace Tessera.Media.Tests.Sfu;
+
+/// <summary>A publisher and a receiver, both simulated browsers on 127.0.0.1, through the real server stack.</summary>
+public sealed class EndToEndTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
+    private static byte[] PublisherPacket(ushort seq, string rid = "h", byte marker = 0)
+    {
+        var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = seq * 3000u, Ssrc = 0x1234, Payload = [1, 2, 3, (byte)seq] };
+        b.Extensions.Add((4, "1"u8.ToArray()));                 // mid
+        b.Extensions.Add((10, System.Text.Encoding.ASCII.GetBytes(rid))); // rtp-stream-id
+        return b.ToArray();
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (int i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(20);
+        Assert.True(condition());
+    }
+
+    [Fact]
+    public async Task Media_flows_from_publisher_to_receiver_with_feedback()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var receiver = new BrowserSimulator();
+
+        // Publisher offers, server answers, browser connects.
+        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
+        var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.TrackAdded += t => trackAdded.TrySetResult(t);
+        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
+        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+
+        await publisher.SendRtpAsync(PublisherPacket(1000));
+        var track = await trackAdded.Task.WaitAsync(Generous);
+        Assert.Equal(("1:h", "h", "vp8"), (track.Id, track.Rid, track.Codec.Codec.Name));
+
+        // Server offers the track to the receiver, which answers and connects.
+        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        var outgoing = down.AddTrack(track);
+        string offer = down.CreateOffer();
+        down.ApplyAnswer(receiver.AnswerFor(offer));
+        await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
+        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+
+        // Connecting a receiver asks the publisher for a keyframe.
+        var pli = await publisher.ReceiveRtcpAsync<PictureLossIndication>().WaitAsync(Generous);
+        Assert.Equal(0x1234u, pli.MediaSsrc);
+
+        for (ushort s = 1001; s <= 1003; s++)
+            await publisher.SendRtpAsync(PublisherPacket(s));
+        var received = new List<RtpPacket>();
+        var raw = new List<byte[]>();
+        for (int i = 0; i < 3; i++)
+        {
+            var bytes = await receiver.ReceiveRtpAsync().WaitAsync(Generous);
+            Assert.True(RtpPacket.TryParse(bytes, out var p));
+            received.Add(p);
+            raw.Add(bytes);
+        }
+        Assert.All(received, p => Assert.Equal(outgoing.Ssrc, p.Ssrc));
+        Assert.All(received, p => Assert.Equal(96, p.PayloadType));
+        Assert.All(received, p => Assert.False(p.HasExtension));
+        Assert.Equal([1001, 1002, 1003], received.Select(p => (int)p.SequenceNumber));
+        Assert.Equal(new byte[] { 1, 2, 3, 0xEA }, raw[1].AsSpan(received[1].PayloadOffset, received[1].PayloadLength).ToArray());
+
+        // A packet lost on the way to the receiver is NACKed and resent from the cache.
+        receiver.LoseNextRtp(1);
+        await publisher.SendRtpAsync(PublisherPacket(1004));
+        await Eventually(() => down.Forwarders.Single().PacketsSent == 4);
+        await receiver.SendRtcpAsync(new GenericNack { SenderSsrc = 5, MediaSsrc = outgoing.Ssrc, LostSequenceNumbers = { 1004 } });
+        var resent = await receiver.ReceiveRtpAsync().WaitAsync(Generous);
+        Assert.True(RtpPacket.TryParse(resent, out var again));
+        Assert.Equal(1004, again.SequenceNumber);
+        Assert.Equal(outgoing.Ssrc, again.Ssrc);
+
+        // The receiver's REMB reaches the forwarder, and the publisher gets receiver reports.
+        await receiver.SendRtcpAsync(new ReceiverEstimatedMaxBitrate { SenderSsrc = 5, Bitrate = 300_000, Ssrcs = { outgoing.Ssrc } });
+        await Eventually(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
+        var rr = await publisher.ReceiveRtcpAsync<ReceiverReport>().WaitAsync(Generous);
+        Assert.Contains(rr.Reports, r => r.Ssrc == 0x1234);
+    }
+
+    [Fact]
+    public async Task Renegotiation_with_ice_restart_answers_new_credentials_and_media_keeps_flowing()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
+        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
+        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        string oldUfrag = up.Transport.Local.Ice.Ufrag;
+
+        var restarted = new BrowserSimulator(new IceCredentials("rst9", "restartpassword012345678"));
+        string offer = restarted.PublishOffer().Replace(restarted.Certificate.Fingerprint.ToSdpValue(), publisher.Certificate.Fingerprint.ToSdpValue());
+        string answer = up.Renegotiate(offer);
+
+        var remote = Tessera.Media.Sdp.RemoteTransport.From(Tessera.Media.Sdp.SessionDescription.Parse(answer));
+        Assert.NotEqual(oldUfrag, remote.IceUfrag);
+        Assert.Equal(up.Transport.Local.Ice.Ufrag, remote.IceUfrag);
+        Assert.Equal("rst9", up.Transport.Ice.RemoteUfrag);
+        Assert.Equal(PeerTransportState.Connected, up.Transport.State); // DTLS and SRTP survive the restart
+        restarted.Dispose();
+
+        var added = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.TrackAdded += t => added.TrySetResult(t);
+        await publisher.SendRtpAsync(PublisherPacket(7));
+        Assert.Equal("1:h", (await added.Task.WaitAsync(Generous)).Id);
+    }
+
+    [Fact]
+    public async Task Publisher_with_a_certificate_not_matching_its_offer_is_refused()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
+        // Someone who knows the ICE credentials but holds another certificate than the offer's fingerprint.
+        using var impostor = new BrowserSimulator(publisher.Ice);
+        await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
+        await Eventually(() => up.Transport.State == PeerTransportState.Failed);
+        Assert.Contains("fingerprint", up.Transport.FailureReason);
+    }
+}

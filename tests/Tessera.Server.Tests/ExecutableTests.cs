@@ -1,0 +1,80 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Tessera.Server.Tests.Support;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>The real executable with Galène's flags, as an administrator starts it.</summary>
+public sealed class ExecutableTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("tessera-exe-").FullName;
+
+    private (string Data, string Groups) Dirs()
+    {
+        var data = Path.Combine(_root, "data");
+        var groups = Path.Combine(_root, "groups");
+        Directory.CreateDirectory(data);
+        Directory.CreateDirectory(groups);
+        File.WriteAllText(Path.Combine(groups, "lobby.json"), """{"public": true, "wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""");
+        return (data, groups);
+    }
+
+    [Fact]
+    public async Task StartsWithGaleneFlagsOverPlainHttp()
+    {
+        var (data, groups) = Dirs();
+        await using var server = await ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", groups);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        var status = JsonNode.Parse(await http.GetStringAsync("/group/lobby/.status"))!;
+        Assert.Equal($"ws://127.0.0.1:{server.Port}/ws", (string?)status["endpoint"]);
+        var landing = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, landing.StatusCode); // the built-in client ships with the binary
+
+        await using var c = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"));
+        await c.HandshakeAsync();
+        Assert.Equal("join", (await c.JoinAsync("lobby", "ann", "x")).Kind);
+    }
+
+    [Fact]
+    public async Task GeneratesAndKeepsASelfSignedCertificateForHttps()
+    {
+        var (data, groups) = Dirs();
+        X509Certificate2? seen = null;
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) => { seen = new X509Certificate2(cert!); return true; },
+        };
+        using var http = new HttpClient(handler);
+        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"https://127.0.0.1:{server.Port}/group/lobby/.status")).StatusCode);
+        }
+        Assert.True(File.Exists(Path.Combine(data, "cert.pem")));
+        Assert.True(File.Exists(Path.Combine(data, "key.pem")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "key.pem")));
+        var first = seen!.Thumbprint;
+
+        // A restart serves the same certificate, so browsers do not warn anew.
+        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups))
+        {
+            var status = JsonNode.Parse(await http.GetStringAsync($"https://127.0.0.1:{server.Port}/group/lobby/.status"))!;
+            Assert.StartsWith("wss://", (string?)status["endpoint"]);
+        }
+        Assert.Equal(first, seen!.Thumbprint);
+    }
+
+    [Fact]
+    public async Task ABadListenAddressIsAClearError()
+    {
+        var (data, groups) = Dirs();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ServerProcess.StartAsync("--insecure", "--http", "nonsense", "--data", data, "--groups", groups));
+        Assert.Contains("--http", error.Message);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tessera.Server.Tests.Support;
+
+/// <summary>The built <c>tessera</c> executable, started as an administrator would, killed on dispose.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    public string Output
+    {
+        get { lock (_output) return string.Join("\n", _output); }
+    }
+
+    /// <summary>The server's build output, next to this test project's configuration.</summary>
+    public static string ServerDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tessera.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "src", "Tessera.Server", "bin", configuration, "net10.0", "tessera.dll");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<ServerProcess> StartAsync(params string[] args)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ServerDll());
+        foreach (var a in args) info.ArgumentList.Add(a.Replace("{port}", port.ToString()));
+        var server = new ServerProcess(Process.Start(info)!, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!server.Output.Contains("listening on"))
+        {
+            if (server._process.HasExited) throw new InvalidOperationException("tessera exited: " + server.Output);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("tessera did not start: " + server.Output);
+            await Task.Delay(50);
+        }
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
