@@ -65,4 +65,28 @@ public sealed class PasswordLoginTests(PasswordFixture fixture) : IClassFixture<
         Assert.True(overflow <= 0, $"page is {overflow}px wider than the screen");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_pages_run_under_the_servers_content_security_policy_without_errors()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning") lock (problems) problems.Add(message.Text);
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (problems) problems.Add(error);
+        };
+
+        await page.GotoAsync(fixture.Server.BaseUrl + "/");
+        await Expect(page.GetByLabel("Group", new() { Exact = true })).ToBeVisibleAsync();
+        await GroupPage.LoginAsync(page, fixture.GroupUrl("phone"), "bob", "builder");
+        await GroupPage.SayAsync(page, "/help");
+        await Expect(GroupPage.Chat(page)).ToContainTextAsync("/invite");
+
+        lock (problems) Assert.Empty(problems);
+        await page.Context.CloseAsync();
+    }
 }

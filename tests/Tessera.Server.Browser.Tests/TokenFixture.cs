@@ -47,6 +47,12 @@ public sealed class TokenFixture : ConferenceFixture
                     context.Response.Headers.CacheControl = "no-store";
                     await context.Response.WriteAsync(Jwt.Mint(location, "ada", ["op", "present", "message", "token"]) + "\n");
                 }
+                else if (username == "confused")
+                {
+                    // A success that carries no token.
+                    context.Response.ContentType = "text/plain";
+                    await context.Response.WriteAsync("welcome");
+                }
                 else if (username == "local")
                 {
                     // Declines to decide: the conference server checks the password itself.
