@@ -75,11 +75,12 @@ public sealed class BenchConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Full close handshake, bounded in time.</summary>
-    public async Task CloseAsync(CancellationToken ct)
+    /// <summary>Full close handshake, bounded in time; returns the code the server answered with.</summary>
+    public async Task<WebSocketCloseStatus?> CloseAsync(CancellationToken ct)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+        return _socket.CloseStatus;
     }
 
     /// <summary>Sends the close frame only, for connections whose reader is still running.</summary>

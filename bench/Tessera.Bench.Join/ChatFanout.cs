@@ -93,7 +93,12 @@ public sealed class ChatFanout
         if (kind != "join") throw new InvalidOperationException($"sender could not join: {kind} {value}");
         var senderReader = Task.Run(async () =>
         {
-            try { while (true) await sender.ReceiveAsync(stop.Token); }
+            try
+            {
+                while (true)
+                    if (Wire.Scan((await sender.ReceiveAsync(stop.Token)).Span).Type == MessageType.Ping)
+                        await sender.SendAsync(Wire.Pong, stop.Token);
+            }
             catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException) { }
         });
         await Task.Delay(200); // let the sender's own user/add reach everybody
@@ -187,6 +192,10 @@ public sealed class ChatFanout
                         Volatile.Write(ref member.Received[incoming.ChatNumber], at);
                         Interlocked.Increment(ref member.ChatsSeen);
                     }
+                }
+                else if (incoming.Type == MessageType.Ping)
+                {
+                    await member.Connection.SendAsync(Wire.Pong, stop);
                 }
                 else if (incoming.Type == MessageType.User && incoming.Kind == "add")
                 {

@@ -61,7 +61,9 @@ public sealed class JoinBench
                         await connection.SendAsync(joinMessage, ct);
                         var (kind, value) = await connection.WaitJoinedAsync(ct);
                         var joined = Stopwatch.GetTimestamp();
-                        await connection.CloseAsync(ct);
+                        var closeStatus = await connection.CloseAsync(ct);
+                        if (closeStatus != System.Net.WebSockets.WebSocketCloseStatus.NormalClosure)
+                            Problem($"note (not a failure): server answered our close (1000) with {(int?)closeStatus}");
                         if (kind == "join") { Interlocked.Increment(ref joins); mine.Add(Ms(start, joined)); }
                         else { Interlocked.Increment(ref failures); Problem($"joined {kind}: {value}"); }
                     }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Tessera.Bench.Join;
 
 /// <summary>What the load client needs to know about a server message; everything else is skipped.</summary>
-public enum MessageType { Other, Handshake, Joined, User, Chat, UserMessage }
+public enum MessageType { Other, Handshake, Joined, User, Chat, UserMessage, Ping }
 
 public readonly record struct Incoming(MessageType Type, string? Kind, int ChatNumber);
 
@@ -44,6 +44,9 @@ public static class Wire
             w.WriteString("group", group);
             w.WriteString("token", token);
         });
+
+    /// <summary>The answer to the server's keep-alive ping (protocol.md §3.2); silent members are dropped after 45 s.</summary>
+    public static readonly byte[] Pong = "{\"type\":\"pong\"}"u8.ToArray();
 
     public static byte[] Leave(string group) =>
         Encode(w =>
@@ -99,6 +102,7 @@ public static class Wire
                 else if (reader.ValueTextEquals("chat"u8)) type = MessageType.Chat;
                 else if (reader.ValueTextEquals("handshake"u8)) type = MessageType.Handshake;
                 else if (reader.ValueTextEquals("usermessage"u8)) type = MessageType.UserMessage;
+                else if (reader.ValueTextEquals("ping"u8)) type = MessageType.Ping;
             }
             else if (reader.ValueTextEquals("kind"u8))
             {
