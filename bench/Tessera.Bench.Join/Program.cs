@@ -52,6 +52,10 @@ try
         fixture = Fixture.Create(tempRoot, options.TokenPool);
         var dll = options.ServerDll ?? FindServerDll();
         server = await ServerProcess.StartAsync(dll, fixture);
+        // Ctrl+C or SIGTERM must not leave the child server running.
+        var child = server;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => child.Dispose();
+        Console.CancelKeyPress += (_, _) => child.Dispose();
         baseUrl = server.BaseUrl;
         serverPid = server.Pid;
         Console.WriteLine($"Started {dll} (pid {server.Pid}) on {baseUrl}");

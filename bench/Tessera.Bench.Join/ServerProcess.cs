@@ -72,8 +72,11 @@ public sealed partial class ServerProcess : IDisposable
         if (match.Success) _listening.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         try
         {
             if (!_process.HasExited)
