@@ -76,11 +76,25 @@ public sealed class ChatFanout
 
         // Every member learns of every other one through user/add; wait for that flood to finish
         // so that it does not overlap the latency measurement.
-        var presenceDeadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+        // Settled = every live member has seen everybody, or (when the server dropped members, so
+        // that later joiners never hear of them) no user/add has arrived anywhere for 2 s.
+        var presenceDeadline = Stopwatch.GetTimestamp() + 120 * Stopwatch.Frequency;
+        var lastTotal = -1L;
+        var lastChange = Stopwatch.GetTimestamp();
+        long? settledAt = null;
         while (Stopwatch.GetTimestamp() < presenceDeadline &&
                all.Any(m => !m.Disconnected && Volatile.Read(ref m.UsersSeen) < members - joinFailures))
+        {
+            var total = all.Sum(m => (long)Volatile.Read(ref m.UsersSeen));
+            if (total != lastTotal) (lastTotal, lastChange) = (total, Stopwatch.GetTimestamp());
+            else if (Stopwatch.GetElapsedTime(lastChange) > TimeSpan.FromSeconds(2))
+            {
+                settledAt = lastChange;
+                break;
+            }
             await Task.Delay(20);
-        var presenceSeconds = Stopwatch.GetElapsedTime(beforeJoin.Timestamp).TotalSeconds;
+        }
+        var presenceSeconds = Stopwatch.GetElapsedTime(beforeJoin.Timestamp, settledAt ?? Stopwatch.GetTimestamp()).TotalSeconds;
         var joinCpu = CpuSample.Take(_serverPid) - beforeJoin;
 
         // Phase 2: the sender (not counted as a member; noecho) sends numbered messages at a fixed pace.
