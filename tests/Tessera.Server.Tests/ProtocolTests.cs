@@ -24,6 +24,15 @@ public class ProtocolTests
     }
 
     [Fact]
+    public async Task ANormalCloseIsEchoedAsNormal()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var c = await s.JoinAsync("g", "u", "w");
+        await c.CloseNormallyAsync();
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, c.CloseStatus);
+    }
+
+    [Fact]
     public async Task OldVersionGetsAWarningButContinues()
     {
         await using var s = await TestServer.StartAsync();

@@ -96,7 +96,12 @@ public sealed class WebSocketEndpoint
             while (true)
             {
                 (buffer, var length, var type, var tooBig) = await ReadMessageAsync(socket, buffer, stop.Token);
-                if (type == WebSocketMessageType.Close) return;
+                if (type == WebSocketMessageType.Close)
+                {
+                    // The client said goodbye: echo a normal closure (RFC 6455 §5.5.1), not an error.
+                    transport.Close(new CloseReason(CloseReason.Normal, null));
+                    return;
+                }
                 Volatile.Write(ref lastHeard, time.GetTimestamp());
                 Volatile.Write(ref gotFirst, true);
                 if (tooBig)

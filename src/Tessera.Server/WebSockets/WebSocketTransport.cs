@@ -13,7 +13,12 @@ namespace Tessera.Server.WebSockets;
 public sealed class WebSocketTransport : IClientTransport
 {
     public const long MaxQueuedBytes = 4 << 20;
-    private static readonly TimeSpan WriteTimeout = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Galène allows 500 ms per write. A write only waits when the client's TCP window is full;
+    /// on a CPU-starved host 500 ms also dropped clients that were reading, so allow 2 s.
+    /// Clients that really stop reading are caught by the byte budget anyway.
+    /// </summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket _socket;
@@ -70,17 +75,19 @@ public sealed class WebSocketTransport : IClientTransport
     {
         try
         {
+            // One timer source for the connection's life, re-armed per write, rather than one per message.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
             await foreach (var bytes in _queue.Reader.ReadAllAsync(_aborted.Token))
             {
                 Interlocked.Add(ref _queuedBytes, -bytes.Length);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
                 timeout.CancelAfter(WriteTimeout);
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
             if (_closeReason is { } reason && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
-                await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, timeout.Token);
+                using var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, closeTimeout.Token);
                 // Give the client a moment to answer the close, then stop waiting for it.
                 _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
             }

@@ -178,6 +178,13 @@ public sealed class WsClient : IAsyncDisposable
 
     public static Message Decode(JsonObject json) => JsonSerializer.Deserialize<Message>(json.ToJsonString())!;
 
+    /// <summary>Starts a normal close and waits for the server's answer.</summary>
+    public async Task CloseNormallyAsync()
+    {
+        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        await ReceiveUntilClosedAsync();
+    }
+
     /// <summary>Drops the TCP connection without a close frame, like a browser tab that crashed.</summary>
     public Task AbortAsync()
     {
