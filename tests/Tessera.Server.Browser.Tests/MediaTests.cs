@@ -49,4 +49,71 @@ public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixtur
             await bob.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task The_receive_preset_decides_whether_a_camera_is_received_and_switching_it_renegotiates()
+    {
+        var ada = await fixture.Browser.NewPageAsync();
+        var bob = await fixture.Browser.NewPageAsync();
+        try
+        {
+            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
+            await GroupPage.LoginAsync(bob, fixture.GroupUrl("media"), "bob", "builder");
+            await Expect(GroupPage.Users(ada)).ToContainTextAsync("bob");
+            await ReceiveAsync(bob, "nothing");
+
+            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+            await Expect(ada.Locator("figure.tile-local")).ToHaveCountAsync(1);
+            var remote = bob.Locator("figure.tile:not(.tile-local)", new() { HasText = "ada" });
+            await Task.Delay(1500); // well past the server's 200 ms push delay
+            await Expect(remote).ToHaveCountAsync(0);
+
+            // Asking for everything brings the camera in at once.
+            await ReceiveAsync(bob, "everything");
+            await ExpectPlayingVideoAsync(bob);
+
+            // Low-resolution video: the same down stream is renegotiated onto the half-size layer (RID l).
+            await ReceiveAsync(bob, "low-video");
+            await bob.WaitForFunctionAsync("""
+                () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0 && v.videoWidth <= 320)
+                """, null, new() { Timeout = 20_000 });
+            await ExpectPlayingVideoAsync(bob);
+
+            // A camera without microphone has nothing for "audio only": the stream is closed.
+            await ReceiveAsync(bob, "audio-only");
+            await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+
+            // And asked for again, it comes back.
+            await ReceiveAsync(bob, "everything");
+            await ExpectPlayingVideoAsync(bob);
+
+            // The publisher switches the camera off: its stream goes from bob's page.
+            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+            await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        }
+        finally
+        {
+            await ada.Context.CloseAsync();
+            await bob.Context.CloseAsync();
+        }
+    }
+
+    static async Task ReceiveAsync(IPage page, string preset)
+    {
+        var select = page.GetByLabel("Receive", new() { Exact = true });
+        if (!await select.IsVisibleAsync())
+            await page.GetByText("Media settings").ClickAsync();
+        await select.SelectOptionAsync(preset);
+    }
+
+    static async Task ExpectPlayingVideoAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("""
+            () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0)
+            """, null, new() { Timeout = 20_000 });
+        var before = await page.Locator("figure.tile:not(.tile-local) video").First.EvaluateAsync<double>("v => v.currentTime");
+        await page.WaitForFunctionAsync(
+            "t => [...document.querySelectorAll('figure.tile:not(.tile-local) video')].some(v => v.currentTime > t + 0.5)",
+            before, new() { Timeout = 10_000 });
+    }
 }

@@ -46,6 +46,7 @@ public sealed class DownStream : IDisposable
             _iceRestartPending |= iceRestart;
             return null;
         }
+        SwitchLayers(wanted);
         bool changed = false;
         foreach (var (source, outgoing) in _carried.Where(p => !wanted.Contains(p.Key)).ToList())
         {
@@ -66,6 +67,45 @@ public sealed class DownStream : IDisposable
         AwaitingAnswer = true;
         _offeredOnce = true;
         return Connection.CreateOffer(restart);
+    }
+
+    /// <summary>
+    /// Another simulcast layer of a section already carried (video ↔ video-low) is a source switch on
+    /// the same outgoing track: no renegotiation, and the forwarder waits for the new layer's keyframe.
+    /// </summary>
+    private void SwitchLayers(IReadOnlyList<IncomingTrack> wanted)
+    {
+        foreach (var track in wanted.Where(t => !_carried.ContainsKey(t)).ToList())
+        {
+            var sibling = _carried.Keys.FirstOrDefault(c => !wanted.Contains(c) && c.Rid is not null && track.Rid is not null
+                                                             && c.Media.Mid == track.Media.Mid && c.Codec.Codec.Name == track.Codec.Codec.Name);
+            if (sibling is null)
+                continue;
+            var outgoing = _carried[sibling];
+            var forwarder = Connection.Forwarders.FirstOrDefault(f => f.Ssrc == outgoing.Ssrc);
+            if (forwarder is null)
+                continue; // refused in the last answer: renegotiate instead
+            forwarder.SwitchSource(track);
+            _carried.Remove(sibling);
+            _carried[track] = outgoing;
+        }
+    }
+
+    /// <summary>
+    /// Whether reaching <paramref name="wanted"/> would remove the first section, which tags the BUNDLE
+    /// group: browsers then build a new transport the ICE-lite/DTLS server side cannot follow, so such a
+    /// change is made with a fresh down stream instead.
+    /// </summary>
+    public bool WouldDropBundleTag(IReadOnlyList<IncomingTrack> wanted)
+    {
+        var first = Connection.Tracks.FirstOrDefault(t => t.Active);
+        if (first is null)
+            return false;
+        var source = _carried.FirstOrDefault(p => p.Value.Mid == first.Mid).Key;
+        if (source is null || wanted.Contains(source))
+            return false;
+        // A simulcast sibling will take its place without renegotiation.
+        return !wanted.Any(t => !_carried.ContainsKey(t) && t.Rid is not null && source.Rid is not null && t.Media.Mid == source.Media.Mid);
     }
 
     /// <summary>Applies the receiver's answer; afterwards a remembered change may be offered.</summary>

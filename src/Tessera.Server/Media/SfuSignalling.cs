@@ -232,10 +232,20 @@ public sealed class SfuSignalling : IStreamSignalling
                 receiver.Send(new Message { Type = MessageTypes.Close, Id = replaced.OldId });
             return;
         }
+        IReadOnlyList<string>? kept = null;
+        if (down is not null && !down.AwaitingAnswer && down.WouldDropBundleTag(wanted))
+        {
+            kept = down.Override; // the override stays with the stream across its fresh copy
+            CloseDown(receiver, streams, down);
+            down = null;
+        }
         bool fresh = down is null;
         if (down is null)
         {
-            down = new DownStream(up, receiver, new DownstreamConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time));
+            down = new DownStream(up, receiver, new DownstreamConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time))
+            {
+                Override = kept,
+            };
             streams.Down[up.Id] = down;
         }
         string? sdp;
