@@ -98,6 +98,40 @@ public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixtur
         }
     }
 
+    [Fact]
+    public async Task Adding_the_microphone_replaces_the_stream_and_the_receiver_swaps_to_the_new_one()
+    {
+        var ada = await fixture.Browser.NewPageAsync();
+        var bob = await fixture.Browser.NewPageAsync();
+        var received = GroupPage.RecordReceivedFrames(bob);
+        try
+        {
+            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
+            await GroupPage.LoginAsync(bob, fixture.GroupUrl("media"), "bob", "builder");
+            await Expect(GroupPage.Users(ada)).ToContainTextAsync("bob");
+            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+            await ExpectPlayingVideoAsync(bob);
+
+            await ada.GetByRole(AriaRole.Button, new() { Name = "Microphone" }).ClickAsync();
+
+            // The new stream's offer names the one it replaces (protocol.md §12.7) and still plays.
+            await bob.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m =>
+                m.GetProperty("type").GetString() == "offer" && m.TryGetProperty("replace", out _)), 20_000);
+            var offers = GroupPage.Parsed(received).Where(m => m.GetProperty("type").GetString() == "offer").ToList();
+            var replacing = offers.First(m => m.TryGetProperty("replace", out _));
+            Assert.Equal(offers[0].GetProperty("id").GetString(), replacing.GetProperty("replace").GetString());
+            Assert.Contains("m=audio", replacing.GetProperty("sdp").GetString());
+            var remote = bob.Locator("figure.tile:not(.tile-local)", new() { HasText = "ada" });
+            await Expect(remote).ToHaveCountAsync(1);
+            await ExpectPlayingVideoAsync(bob);
+        }
+        finally
+        {
+            await ada.Context.CloseAsync();
+            await bob.Context.CloseAsync();
+        }
+    }
+
     static async Task ReceiveAsync(IPage page, string preset)
     {
         var select = page.GetByLabel("Receive", new() { Exact = true });
