@@ -142,6 +142,19 @@ public sealed class MediaSignallingTests
         Assert.Equal("up1", (await p.ReceiveAsync("answer")).Str("id"));
     }
 
+    [Fact]
+    public async Task AnIdAlreadyPublishedByAnotherMemberIsRefused()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var p1 = await s.JoinAsync("g", "p1", "w");
+        await using var p2 = await s.JoinAsync("g", "p2", "w");
+        await p1.SendAsync(Offer("up1", AudioOffer()));
+        await p1.ReceiveAsync("answer");
+        await p2.SendAsync(Offer("up1", AudioOffer("Ww3r")));
+        Assert.Equal("up1", (await p2.ReceiveAsync("abort")).Str("id"));
+        Assert.Equal("adding duplicate connection", (await p2.ReceiveAsync("usermessage")).Str("value"));
+    }
+
     [Theory]
     [InlineData(null, 0, 0)]
     [InlineData("", 0, 0)]

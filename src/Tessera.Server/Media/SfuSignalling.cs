@@ -110,7 +110,9 @@ public sealed class SfuSignalling : IStreamSignalling
     private void Offer(ClientSession session, Message message, string id)
     {
         var streams = StreamsOf(session);
-        if (streams.Down.ContainsKey(id))
+        // Receivers know a stream by its id alone, so an id in use by anyone else in the group is refused.
+        if (streams.Down.ContainsKey(id)
+            || _clients.Any(c => c.Key != session && c.Key.Group == session.Group && c.Value.Up.ContainsKey(id)))
         {
             Refuse(session, id, "adding duplicate connection");
             return;
