@@ -18,7 +18,7 @@ public sealed class UpStream : IDisposable
         Connection = connection;
         Debounce = debounce;
         _debounce = time.CreateTimer(_ => pushed(this), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        connection.TrackAdded += _ => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        connection.TrackAdded += _ => Restart();
     }
 
     public string Id { get; }
@@ -29,6 +29,19 @@ public sealed class UpStream : IDisposable
     public bool Disposed { get; private set; }
 
     public IReadOnlyList<IncomingTrack> Tracks => Connection.Tracks;
+
+    /// <summary>Runs on the endpoint's receive thread, possibly racing <see cref="Dispose"/>: it must never throw there.</summary>
+    private void Restart()
+    {
+        try
+        {
+            if (!Disposed)
+                _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     public void Dispose()
     {
