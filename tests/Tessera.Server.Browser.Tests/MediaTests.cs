@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Tessera.Server.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -130,6 +131,72 @@ public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixtur
             await ada.Context.CloseAsync();
             await bob.Context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_down_stream_never_has_two_offers_outstanding_and_follows_requestStream_abort_and_bad_answers()
+    {
+        var ada = await fixture.Browser.NewPageAsync();
+        await using var raw = await RawClient.ConnectAsync(fixture.Server.BaseUrl);
+        try
+        {
+            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
+            await raw.SendAsync(new JsonObject { ["type"] = "join", ["kind"] = "join", ["group"] = "media", ["username"] = "rob", ["password"] = "guest" });
+            await raw.ReceiveUntilAsync(m => Type(m) == "joined");
+            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+            await raw.SendAsync(Json("""{"type": "request", "request": {"": ["audio", "video"]}}"""));
+
+            var offer = (await raw.ReceiveUntilAsync(m => Type(m) == "offer")).Last();
+            string id = (string)offer["id"]!;
+            Assert.Equal(("camera", "ada"), ((string?)offer["label"], (string?)offer["username"]));
+            Assert.Contains("m=video", (string)offer["sdp"]!);
+
+            // An ICE restart asked for while the offer is unanswered waits for the answer (ping/pong: nothing came before).
+            await raw.SendAsync(new JsonObject { ["type"] = "renegotiate", ["id"] = id });
+            await raw.SendAsync(Json("""{"type": "ping"}"""));
+            Assert.DoesNotContain(await raw.ReceiveUntilAsync(m => Type(m) == "pong"), m => Type(m) == "offer");
+            await raw.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = id, ["sdp"] = AnswerTo((string)offer["sdp"]!) });
+            var restart = (await raw.ReceiveUntilAsync(m => Type(m) == "offer")).Last();
+            Assert.Equal(id, (string?)restart["id"]);
+            Assert.NotEqual(Ufrag((string)offer["sdp"]!), Ufrag((string)restart["sdp"]!));
+            await raw.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = id, ["sdp"] = AnswerTo((string)restart["sdp"]!) });
+
+            // requestStream for audio only: this camera has none, so the stream is closed.
+            await raw.SendAsync(new JsonObject { ["type"] = "requestStream", ["id"] = id, ["request"] = new JsonArray("audio") });
+            await raw.ReceiveUntilAsync(m => Type(m) == "close" && (string?)m["id"] == id);
+
+            // A new request brings it back; an abort is answered with close.
+            await raw.SendAsync(Json("""{"type": "request", "request": {"": ["video"]}}"""));
+            await raw.ReceiveUntilAsync(m => Type(m) == "offer" && (string?)m["id"] == id);
+            await raw.SendAsync(new JsonObject { ["type"] = "abort", ["id"] = id });
+            await raw.ReceiveUntilAsync(m => Type(m) == "close" && (string?)m["id"] == id);
+
+            // An answer that cannot be applied closes the stream with the failure as an error.
+            await raw.SendAsync(Json("""{"type": "request", "request": {"": ["audio", "video"]}}"""));
+            await raw.ReceiveUntilAsync(m => Type(m) == "offer" && (string?)m["id"] == id);
+            await raw.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = id, ["sdp"] = "garbage" });
+            var after = await raw.ReceiveUntilAsync(m => Type(m) == "usermessage" && (string?)m["kind"] == "error");
+            Assert.Contains(after, m => Type(m) == "close" && (string?)m["id"] == id);
+        }
+        finally
+        {
+            await ada.Context.CloseAsync();
+        }
+
+        static string? Type(JsonObject m) => (string?)m["type"];
+        static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
+        static string Ufrag(string sdp) => sdp.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:"));
+        // What a browser would answer, minus a working transport: the test only drives signalling.
+        static string AnswerTo(string offerSdp) => string.Join("\r\n", offerSdp.Split("\r\n")
+            .Where(l => !l.StartsWith("a=candidate") && !l.StartsWith("a=end-of-candidates") && !l.StartsWith("a=ssrc") && !l.StartsWith("a=msid") && !l.StartsWith("a=ice-lite"))
+            .Select(l => l switch
+            {
+                "a=sendonly" => "a=recvonly",
+                "a=setup:actpass" => "a=setup:active",
+                _ when l.StartsWith("a=ice-ufrag:") => "a=ice-ufrag:Rb0b",
+                _ when l.StartsWith("a=ice-pwd:") => "a=ice-pwd:Q3v8Lr2Kp0Wm4Tn6Vb1Xc3Yd",
+                _ => l,
+            }));
     }
 
     static async Task ReceiveAsync(IPage page, string preset)
