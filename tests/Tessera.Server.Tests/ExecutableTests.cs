@@ -24,7 +24,7 @@ public sealed class ExecutableTests : IDisposable
     public async Task StartsWithGaleneFlagsOverPlainHttp()
     {
         var (data, groups) = Dirs();
-        await using var server = await ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", groups);
+        await using var server = await ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
         var status = JsonNode.Parse(await http.GetStringAsync("/group/lobby/.status"))!;
         Assert.Equal($"ws://127.0.0.1:{server.Port}/ws", (string?)status["endpoint"]);
@@ -46,7 +46,7 @@ public sealed class ExecutableTests : IDisposable
             ServerCertificateCustomValidationCallback = (_, cert, _, _) => { seen = new X509Certificate2(cert!); return true; },
         };
         using var http = new HttpClient(handler);
-        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups))
+        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1"))
         {
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"https://127.0.0.1:{server.Port}/group/lobby/.status")).StatusCode);
         }
@@ -56,7 +56,7 @@ public sealed class ExecutableTests : IDisposable
         var first = seen!.Thumbprint;
 
         // A restart serves the same certificate, so browsers do not warn anew.
-        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups))
+        await using (var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1"))
         {
             var status = JsonNode.Parse(await http.GetStringAsync($"https://127.0.0.1:{server.Port}/group/lobby/.status"))!;
             Assert.StartsWith("wss://", (string?)status["endpoint"]);
@@ -69,8 +69,20 @@ public sealed class ExecutableTests : IDisposable
     {
         var (data, groups) = Dirs();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ServerProcess.StartAsync("--insecure", "--http", "nonsense", "--data", data, "--groups", groups));
+            ServerProcess.StartAsync("--insecure", "--http", "nonsense", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1"));
         Assert.Contains("--http", error.Message);
+    }
+
+    [Theory]
+    [InlineData("--udp-range", "70000")]
+    [InlineData("--udp-range", "9-8")]
+    [InlineData("--ice-address", "not-an-address")]
+    public async Task BadMediaFlagsAreClearErrors(string flag, string value)
+    {
+        var (data, groups) = Dirs();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, flag, value));
+        Assert.Contains(flag, error.Message);
     }
 
     public void Dispose()

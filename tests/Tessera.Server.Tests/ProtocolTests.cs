@@ -118,7 +118,7 @@ public class ProtocolTests
     }
 
     [Fact]
-    public async Task OfferWithoutPresentIsAbortedAndOffersWithoutMediaPlaneAreRefusedClearly()
+    public async Task OfferWithoutPresentIsAbortedAndUnusableOffersAreRefusedWithTheFailure()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g",
             """{"users": {"viewer": {"password": "v", "permissions": "message"}}, "wildcard-user": {"password": "w", "permissions": "present"}}"""));
@@ -130,7 +130,10 @@ public class ProtocolTests
         await using var presenter = await s.JoinAsync("g", "p", "w");
         await presenter.SendAsync(Json.Obj("""{"type": "offer", "id": "up2", "label": "camera", "sdp": "v=0"}"""));
         Assert.Equal("up2", (await presenter.ReceiveAsync("abort")).Str("id"));
-        Assert.Equal("this server does not forward media", (await presenter.ReceiveAsync("usermessage")).Str("value"));
+        var error = await presenter.ReceiveAsync("usermessage");
+        Assert.Equal("error", error.Str("kind"));
+        Assert.False(string.IsNullOrWhiteSpace(error.Str("value")));
+        Assert.NotEqual("not authorised", error.Str("value"));
     }
 
     [Fact]

@@ -10,6 +10,12 @@ public sealed record ServerOptions
     public bool Insecure { get; init; }
     public bool RelayOnly { get; init; }
 
+    /// <summary><c>--udp-range</c>: the media port (<c>N</c>) or range (<c>MIN-MAX</c>); null: one port chosen by the system.</summary>
+    public string? UdpRange { get; init; }
+
+    /// <summary><c>--ice-address</c>: addresses offered as ICE host candidates; empty: all local non-loopback addresses.</summary>
+    public IReadOnlyList<string> IceAddresses { get; init; } = [];
+
     /// <summary>Keep-alive timings; tests shrink them, production keeps Galène's (protocol.md §3.2).</summary>
     public KeepAliveTimings KeepAlive { get; init; } = KeepAliveTimings.Default;
 

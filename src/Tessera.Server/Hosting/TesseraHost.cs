@@ -68,7 +68,10 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
-        builder.Services.AddSingleton<IStreamSignalling, NoMediaSignalling>();
+        var mediaPorts = Tessera.Server.Media.UdpPortRange.Parse(options.UdpRange);
+        var iceAddresses = Tessera.Server.Media.IceAddressList.Parse(options.IceAddresses);
+        builder.Services.AddSingleton(_ => Tessera.Server.Media.MediaPlane.Open(mediaPorts, iceAddresses));
+        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Media.SfuSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
@@ -88,6 +91,7 @@ public static class TesseraHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
+        app.Services.GetRequiredService<Tessera.Server.Media.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));

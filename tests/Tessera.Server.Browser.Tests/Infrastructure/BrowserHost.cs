@@ -31,6 +31,7 @@ public sealed class BrowserHost : IAsyncDisposable
                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                    "--allow-loopback-in-peer-connection", // the test server's media candidates are 127.0.0.1
                 ],
             });
             return new BrowserHost(playwright, browser);

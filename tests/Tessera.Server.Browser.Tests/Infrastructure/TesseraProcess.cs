@@ -44,7 +44,8 @@ public sealed class TesseraProcess : IAsyncDisposable
             var baseUrl = $"http://127.0.0.1:{listen}";
             // The server serves the client copied next to its binary, exactly as shipped.
             var process = await DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
-                ["--insecure", "--http", $"127.0.0.1:{listen}", "--data", data, "--groups", groupsDir],
+                // Media on loopback only (Chromium takes it with --allow-loopback-in-peer-connection).
+                ["--insecure", "--http", $"127.0.0.1:{listen}", "--data", data, "--groups", groupsDir, "--ice-address", "127.0.0.1"],
                 root, baseUrl + "/");
             return new TesseraProcess(process, root, baseUrl);
         }

@@ -45,6 +45,7 @@ public sealed class TestServer : IAsyncDisposable
             Groups = Path.Combine(root, "groups"),
             Insecure = true,
             Static = Path.Combine(root, "static"),
+            IceAddresses = ["127.0.0.1"], // media on loopback only
         };
         options = configure?.Invoke(options) ?? options;
         Directory.CreateDirectory(options.Data);

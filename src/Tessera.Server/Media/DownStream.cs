@@ -1,0 +1,119 @@
+using Tessera.Groups.Protocol;
+using Tessera.Media.Sdp;
+using Tessera.Media.Sfu;
+
+namespace Tessera.Server.Media;
+
+/// <summary>
+/// One receiver's copy of an up stream (protocol.md §12.3). Never has two offers outstanding: a
+/// change while an answer is awaited is remembered and offered once the answer arrives.
+/// </summary>
+public sealed class DownStream : IDisposable
+{
+    private readonly Dictionary<IncomingTrack, OutgoingTrack> _carried = new();
+
+    public DownStream(UpStream source, ClientSession receiver, DownstreamConnection connection)
+    {
+        Source = source;
+        Receiver = receiver;
+        Connection = connection;
+    }
+
+    public UpStream Source { get; }
+    public ClientSession Receiver { get; }
+    public DownstreamConnection Connection { get; }
+    public string Id => Source.Id;
+
+    /// <summary>The <c>requestStream</c> override, if any; it outranks the label-based request.</summary>
+    public IReadOnlyList<string>? Override { get; set; }
+
+    public bool AwaitingAnswer { get; private set; }
+    public bool ChangePending { get; private set; }
+    private bool _iceRestartPending;
+    private bool _offeredOnce;
+
+    public IReadOnlyCollection<IncomingTrack> Carried => _carried.Keys;
+
+    /// <summary>
+    /// Brings the carried tracks to <paramref name="wanted"/> and offers when anything changed or an
+    /// ICE restart is asked for; returns the offer SDP to send, or null (nothing to say, or deferred).
+    /// </summary>
+    public string? Update(IReadOnlyList<IncomingTrack> wanted, bool iceRestart = false)
+    {
+        if (AwaitingAnswer)
+        {
+            ChangePending = true;
+            _iceRestartPending |= iceRestart;
+            return null;
+        }
+        SwitchLayers(wanted);
+        bool changed = false;
+        foreach (var (source, outgoing) in _carried.Where(p => !wanted.Contains(p.Key)).ToList())
+        {
+            Connection.RemoveTrack(outgoing);
+            _carried.Remove(source);
+            changed = true;
+        }
+        foreach (var track in wanted.Where(t => !_carried.ContainsKey(t)))
+        {
+            _carried[track] = Connection.AddTrack(track);
+            changed = true;
+        }
+        bool restart = iceRestart || _iceRestartPending;
+        if (!changed && !restart && _offeredOnce)
+            return null;
+        _iceRestartPending = false;
+        ChangePending = false;
+        AwaitingAnswer = true;
+        _offeredOnce = true;
+        return Connection.CreateOffer(restart);
+    }
+
+    /// <summary>
+    /// Another simulcast layer of a section already carried (video ↔ video-low) is a source switch on
+    /// the same outgoing track: no renegotiation, and the forwarder waits for the new layer's keyframe.
+    /// </summary>
+    private void SwitchLayers(IReadOnlyList<IncomingTrack> wanted)
+    {
+        foreach (var track in wanted.Where(t => !_carried.ContainsKey(t)).ToList())
+        {
+            var sibling = _carried.Keys.FirstOrDefault(c => !wanted.Contains(c) && c.Rid is not null && track.Rid is not null
+                                                             && c.Media.Mid == track.Media.Mid && c.Codec.Codec.Name == track.Codec.Codec.Name);
+            if (sibling is null)
+                continue;
+            var outgoing = _carried[sibling];
+            var forwarder = Connection.Forwarders.FirstOrDefault(f => f.Ssrc == outgoing.Ssrc);
+            if (forwarder is null)
+                continue; // refused in the last answer: renegotiate instead
+            forwarder.SwitchSource(track);
+            _carried.Remove(sibling);
+            _carried[track] = outgoing;
+        }
+    }
+
+    /// <summary>
+    /// Whether reaching <paramref name="wanted"/> would remove the first section, which tags the BUNDLE
+    /// group: browsers then build a new transport the ICE-lite/DTLS server side cannot follow, so such a
+    /// change is made with a fresh down stream instead.
+    /// </summary>
+    public bool WouldDropBundleTag(IReadOnlyList<IncomingTrack> wanted)
+    {
+        var first = Connection.Tracks.FirstOrDefault(t => t.Active);
+        if (first is null)
+            return false;
+        var source = _carried.FirstOrDefault(p => p.Value.Mid == first.Mid).Key;
+        if (source is null || wanted.Contains(source))
+            return false;
+        // A simulcast sibling will take its place without renegotiation.
+        return !wanted.Any(t => !_carried.ContainsKey(t) && t.Rid is not null && source.Rid is not null && t.Media.Mid == source.Media.Mid);
+    }
+
+    /// <summary>Applies the receiver's answer; afterwards a remembered change may be offered.</summary>
+    public void Answered(string sdp)
+    {
+        AwaitingAnswer = false;
+        Connection.ApplyAnswer(sdp);
+    }
+
+    public void Dispose() => Connection.Dispose();
+}

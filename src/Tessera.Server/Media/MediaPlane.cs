@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Tessera.Media.Dtls;
+using Tessera.Media.Ice;
+
+namespace Tessera.Server.Media;
+
+/// <summary>
+/// The host's one UDP endpoint and DTLS certificate, shared by every peer connection (an SFU
+/// multiplexes all peers on one port); disposed with the host.
+/// </summary>
+public sealed class MediaPlane : IAsyncDisposable
+{
+    private MediaPlane(IceUdpEndpoint endpoint, DtlsCertificate certificate)
+    {
+        Endpoint = endpoint;
+        Certificate = certificate;
+    }
+
+    public IceUdpEndpoint Endpoint { get; }
+    public DtlsCertificate Certificate { get; }
+
+    /// <param name="ports">The configured port or range; a range takes its first free port.</param>
+    /// <param name="candidateAddresses">Addresses offered as host candidates; empty: all local non-loopback ones.</param>
+    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses)
+    {
+        var bind = BindAddressFor(candidateAddresses);
+        var certificate = DtlsCertificate.Generate();
+        for (int port = ports.Min; ; port++)
+        {
+            try
+            {
+                var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+                {
+                    Port = port,
+                    BindAddress = bind,
+                    CandidateAddresses = candidateAddresses.Count > 0 ? candidateAddresses : null,
+                });
+                return new MediaPlane(endpoint, certificate);
+            }
+            catch (SocketException) when (port < ports.Max)
+            {
+                // Taken: try the next port of the range.
+            }
+        }
+    }
+
+    /// <summary>Loopback-only candidates (tests, local demos) need no socket on the public interfaces.</summary>
+    private static IPAddress BindAddressFor(IReadOnlyList<IPAddress> candidates)
+    {
+        if (candidates.Count > 0 && candidates.All(IPAddress.IsLoopback))
+            return candidates.All(a => a.AddressFamily == AddressFamily.InterNetwork) ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        return IPAddress.IPv6Any;
+    }
+
+    public ValueTask DisposeAsync() => Endpoint.DisposeAsync();
+}
