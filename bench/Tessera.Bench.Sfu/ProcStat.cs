@@ -1,0 +1,18 @@
+namespace Tessera.Bench.Sfu;
+
+/// <summary>CPU time from /proc/&lt;pid&gt;/stat (Linux) and the load average.</summary>
+internal static class ProcStat
+{
+    // USER_HZ is 100 on every Linux architecture .NET runs on.
+    private const long MicrosecondsPerTick = 10_000;
+
+    public static long CpuMicroseconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(f[11]) + long.Parse(f[12])) * MicrosecondsPerTick;
+    }
+
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}

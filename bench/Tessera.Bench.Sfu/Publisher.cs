@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Tessera.Bench.Sfu;
+
+/// <summary>A synthetic camera: one up stream carrying opus-sized audio and VP8-shaped video.</summary>
+internal sealed class Publisher : IAsyncDisposable
+{
+    public const int AudioPacketsPerSecond = 50;
+    public const int AudioPacketSize = 100;
+    public const int VideoPacketSize = 1100;
+    private const double KeyframeIntervalSeconds = 3;
+
+    private readonly int _index;
+    private readonly SignallingClient _signalling = new();
+    private readonly MediaPeer _peer = new();
+    private readonly uint _audioSsrc, _videoSsrc;
+    private readonly double _videoPacketsPerSecond;
+    private readonly TaskCompletionSource<string> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private uint _audioSent, _videoSent;
+    private long _startTicks;
+
+    public Publisher(int index, int videoBitrate)
+    {
+        _index = index;
+        _audioSsrc = 0x1000_0000u + (uint)index * 2;
+        _videoSsrc = _audioSsrc + 1;
+        _videoPacketsPerSecond = videoBitrate / 8.0 / VideoPacketSize;
+    }
+
+    public long Sent => _audioSent + _videoSent;
+    public double PacketsPerSecond => AudioPacketsPerSecond + _videoPacketsPerSecond;
+
+    public async Task StartAsync(Uri endpoint, CancellationToken cancel)
+    {
+        _signalling.OnMessage = m =>
+        {
+            if ((string?)m["type"] == "answer")
+                _answer.TrySetResult((string)m["sdp"]!);
+            else if ((string?)m["type"] is "abort" or "error" or "usermessage")
+                Console.Error.WriteLine($"publisher {_index}: {m.ToJsonString()}");
+            return Task.CompletedTask;
+        };
+        await _signalling.JoinAsync(endpoint, ServerProcess.Group, $"pub{_index}", cancel);
+        await _signalling.SendAsync(new JsonObject
+        {
+            ["type"] = "offer", ["id"] = $"up{_index}", ["label"] = "camera", ["source"] = _signalling.Id,
+            ["username"] = $"pub{_index}", ["sdp"] = PublisherOffer.Build(_peer, _audioSsrc, _videoSsrc),
+        });
+        string answer = await _answer.Task.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        await _peer.ConnectAsync(answer, cancel);
+        _startTicks = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Sends whatever is due by now (called from the single sender thread).</summary>
+    public void SendDue()
+    {
+        double elapsed = Stopwatch.GetElapsedTime(_startTicks).TotalSeconds;
+        while (_audioSent < elapsed * AudioPacketsPerSecond)
+        {
+            uint n = _audioSent++;
+            _peer.SendRtp(BenchPayload.Build(_index, BenchPayload.Audio, n, n, n * 960, _audioSsrc,
+                PublisherOffer.OpusPayloadType, false, AudioPacketSize, "0"));
+        }
+        while (_videoSent < elapsed * _videoPacketsPerSecond)
+        {
+            uint n = _videoSent++;
+            bool keyframe = n % (uint)Math.Max(1, _videoPacketsPerSecond * KeyframeIntervalSeconds) == 0;
+            uint timestamp = (uint)(n * 90000 / _videoPacketsPerSecond);
+            _peer.SendRtp(BenchPayload.Build(_index, BenchPayload.Video, n, n, timestamp, _videoSsrc,
+                PublisherOffer.Vp8PayloadType, keyframe, VideoPacketSize, "1"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _signalling.DisposeAsync();
+        _peer.Dispose();
+    }
+}
