@@ -47,8 +47,9 @@ try
     long cpuBefore = server.CpuMicroseconds();
     long selfBefore = ProcStat.CpuMicroseconds(Environment.ProcessId);
     var window = Stopwatch.StartNew();
-    recorder.Measuring = true;
+    recorder.OpenWindow(Stopwatch.GetTimestamp());
     await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+    recorder.CloseWindow(Stopwatch.GetTimestamp());
     long sentAfter = publishers.Sum(p => p.Sent);
     long cpuAfter = server.CpuMicroseconds();
     long selfAfter = ProcStat.CpuMicroseconds(Environment.ProcessId);

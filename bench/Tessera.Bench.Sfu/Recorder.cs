@@ -11,7 +11,13 @@ internal sealed class Recorder
     private volatile bool _measuring;
     private long _received;
 
+    private long _windowStart = long.MaxValue, _windowEnd = long.MaxValue;
+
     public bool Measuring { get => _measuring; set => _measuring = value; }
+
+    /// <summary>Only packets sent inside [start, end) count, so packets in flight at either edge are not miscounted.</summary>
+    public void OpenWindow(long startTicks) { _windowEnd = long.MaxValue; _windowStart = startTicks; _measuring = true; }
+    public void CloseWindow(long endTicks) => _windowEnd = endTicks;
     public long Received => Interlocked.Read(ref _received);
 
     /// <summary>Per (subscriber, publisher, kind): counters seen; touched only by that peer's receive loop.</summary>
@@ -40,7 +46,7 @@ internal sealed class Recorder
 
     public void Record(Track track, uint counter, long sentTicks)
     {
-        if (!_measuring)
+        if (!_measuring || sentTicks < _windowStart || sentTicks >= _windowEnd)
             return;
         long micros = (Stopwatch.GetTimestamp() - sentTicks) * 1_000_000 / Stopwatch.Frequency;
         Interlocked.Increment(ref _histogram[Math.Clamp(micros / BucketMicroseconds, 0, Buckets)]);
