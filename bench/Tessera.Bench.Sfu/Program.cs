@@ -11,6 +11,11 @@ Console.WriteLine($"SFU bench: {options.Publishers} publishers × {options.Subsc
 using var server = new ServerProcess(options.ServerDll);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 await server.WaitReadyAsync();
+// The idle server's own consumption (timers, GC, runtime), to tell fixed cost from per-packet cost.
+long idleBefore = server.CpuMicroseconds();
+var idleWatch = Stopwatch.StartNew();
+await Task.Delay(TimeSpan.FromSeconds(2));
+double idleFraction = (server.CpuMicroseconds() - idleBefore) / (idleWatch.Elapsed.TotalSeconds * 1e6);
 var endpoint = new Uri($"ws://127.0.0.1:{server.Port}/ws");
 var recorder = new Recorder();
 var handshakes = new SemaphoreSlim(4);
@@ -79,6 +84,7 @@ try
     Console.WriteLine($"| latency p50 / p99 | {recorder.Percentile(0.50) / 1000:F2} ms / {recorder.Percentile(0.99) / 1000:F2} ms |");
     Console.WriteLine($"| server CPU | {serverCpu / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| **server CPU per forwarded packet** | **{(received == 0 ? double.NaN : serverCpu / received):F2} µs** |");
+    Console.WriteLine($"| server CPU per packet above idle ({idleFraction * 100:F1} % idle) | {(received == 0 ? double.NaN : (serverCpu - idleFraction * seconds * 1e6) / received):F2} µs |");
     Console.WriteLine($"| load client CPU | {(selfAfter - selfBefore) / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| load average (1/5/15 min) | {ProcStat.LoadAverage()} |");
     Console.WriteLine($"| undecryptable packets | {subscribers.Sum(s => s.Undecryptable)} |");
