@@ -60,7 +60,7 @@ try
     long selfAfter = ProcStat.CpuMicroseconds(Environment.ProcessId);
     double seconds = window.Elapsed.TotalSeconds;
     // Let packets in flight at the end of the window land before we stop counting.
-    await Task.Delay(300);
+    await Task.Delay(1000);
     recorder.Measuring = false;
 
     long received = recorder.Received;
