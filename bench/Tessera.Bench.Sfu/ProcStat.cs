@@ -14,5 +14,25 @@ internal static class ProcStat
         return (long.Parse(f[11]) + long.Parse(f[12])) * MicrosecondsPerTick;
     }
 
+    /// <summary>Voluntary + involuntary context switches summed over the process's threads.</summary>
+    public static long ContextSwitches(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.StartsWith("voluntary_ctxt_switches:") || line.StartsWith("nonvoluntary_ctxt_switches:"))
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim());
+            }
+            catch (IOException)
+            {
+                // the thread ended while we were reading
+            }
+        }
+        return total;
+    }
+
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

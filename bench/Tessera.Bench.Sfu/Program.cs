@@ -49,6 +49,7 @@ try
 
     await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
     long sentBefore = publishers.Sum(p => p.Sent);
+    long switchesBefore = ProcStat.ContextSwitches(server.Pid);
     long cpuBefore = server.CpuMicroseconds();
     long selfBefore = ProcStat.CpuMicroseconds(Environment.ProcessId);
     var window = Stopwatch.StartNew();
@@ -57,6 +58,7 @@ try
     recorder.CloseWindow(Stopwatch.GetTimestamp());
     long sentAfter = publishers.Sum(p => p.Sent);
     long cpuAfter = server.CpuMicroseconds();
+    long switches = ProcStat.ContextSwitches(server.Pid) - switchesBefore;
     long selfAfter = ProcStat.CpuMicroseconds(Environment.ProcessId);
     double seconds = window.Elapsed.TotalSeconds;
     // Let packets in flight at the end of the window land before we stop counting.
@@ -85,6 +87,7 @@ try
     Console.WriteLine($"| server CPU | {serverCpu / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| **server CPU per forwarded packet** | **{(received == 0 ? double.NaN : serverCpu / received):F2} µs** |");
     Console.WriteLine($"| server CPU per packet above idle ({idleFraction * 100:F1} % idle) | {(received == 0 ? double.NaN : (serverCpu - idleFraction * seconds * 1e6) / received):F2} µs |");
+    Console.WriteLine($"| server context switches per forwarded packet | {(received == 0 ? double.NaN : (double)switches / received):F2} ({switches / seconds:F0}/s) |");
     Console.WriteLine($"| load client CPU | {(selfAfter - selfBefore) / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| load average (1/5/15 min) | {ProcStat.LoadAverage()} |");
     Console.WriteLine($"| undecryptable packets | {subscribers.Sum(s => s.Undecryptable)} |");
