@@ -1,11 +1,11 @@
 namespace Tessera.Bench.Sfu;
 
-/// <summary>Command-line flags: --publishers N --subscribers M --seconds S --bitrate BITS --warmup S --server PATH.</summary>
-internal sealed record Options(int Publishers, int Subscribers, int Seconds, int VideoBitrate, int Warmup, string ServerDll)
+/// <summary>Command-line flags: --publishers N --subscribers M --seconds S --bitrate BITS --warmup S --drain S --server PATH.</summary>
+internal sealed record Options(int Publishers, int Subscribers, int Seconds, int VideoBitrate, int Warmup, string ServerDll, int Drain)
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options(10, 25, 10, 1_000_000, 3, "src/Tessera.Server/bin/Release/net10.0/tessera.dll");
+        var o = new Options(10, 25, 10, 1_000_000, 3, "src/Tessera.Server/bin/Release/net10.0/tessera.dll", 2);
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             string v = args[i + 1];
@@ -16,6 +16,7 @@ internal sealed record Options(int Publishers, int Subscribers, int Seconds, int
                 "--seconds" => o with { Seconds = int.Parse(v) },
                 "--bitrate" => o with { VideoBitrate = ParseBitrate(v) },
                 "--warmup" => o with { Warmup = int.Parse(v) },
+                "--drain" => o with { Drain = int.Parse(v) },
                 "--server" => o with { ServerDll = v },
                 _ => throw new ArgumentException($"unknown flag {args[i]}"),
             };

@@ -62,7 +62,7 @@ try
     long selfAfter = ProcStat.CpuMicroseconds(Environment.ProcessId);
     double seconds = window.Elapsed.TotalSeconds;
     // Let packets in flight at the end of the window land before we stop counting.
-    await Task.Delay(1000);
+    await Task.Delay(TimeSpan.FromSeconds(options.Drain));
     recorder.Measuring = false;
 
     long received = recorder.Received;
@@ -81,8 +81,8 @@ try
     Console.WriteLine($"| down streams connected | {connected}/{wanted * options.Subscribers} |");
     Console.WriteLine($"| published packets/s (total) | {(sentAfter - sentBefore) / seconds:F0} |");
     Console.WriteLine($"| forwarded packets/s received | {received / seconds:F0} |");
-    Console.WriteLine($"| received / expected | {received}/{expected} ({(expected == 0 ? 0 : 100.0 * received / expected):F2} %) |");
-    Console.WriteLine($"| loss (counter gaps per track) | {gapLoss * 100:F3} % over {tracks.Length} tracks |");
+    Console.WriteLine($"| delivered (received / expected, {options.Drain} s drain) | {received}/{expected} ({(expected == 0 ? 0 : 100.0 * received / expected):F2} %, missing {(expected == 0 ? 0 : 100.0 - 100.0 * received / expected):F2} %) |");
+    Console.WriteLine($"| loss as counter gaps inside tracks | {gapLoss * 100:F3} % over {tracks.Length} tracks |");
     Console.WriteLine($"| latency p50 / p99 | {recorder.Percentile(0.50) / 1000:F2} ms / {recorder.Percentile(0.99) / 1000:F2} ms |");
     Console.WriteLine($"| server CPU | {serverCpu / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| **server CPU per forwarded packet** | **{(received == 0 ? double.NaN : serverCpu / received):F2} µs** |");
