@@ -48,12 +48,12 @@ try
     Console.WriteLine($"down streams connected: {connected}/{wanted * options.Subscribers} after {setup.Elapsed.TotalSeconds:F1} s");
 
     await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-    long sentBefore = publishers.Sum(p => p.Sent);
     long switchesBefore = ProcStat.ContextSwitches(server.Pid);
     long cpuBefore = server.CpuMicroseconds();
     long selfBefore = ProcStat.CpuMicroseconds(Environment.ProcessId);
     var window = Stopwatch.StartNew();
     recorder.OpenWindow(Stopwatch.GetTimestamp());
+    long sentBefore = publishers.Sum(p => p.Sent); // right at the window edge: /proc reads above take a while
     await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
     recorder.CloseWindow(Stopwatch.GetTimestamp());
     long sentAfter = publishers.Sum(p => p.Sent);
