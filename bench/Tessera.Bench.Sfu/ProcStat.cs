@@ -8,10 +8,17 @@ internal static class ProcStat
 
     public static long CpuMicroseconds(int pid)
     {
+        var (user, system) = UserSystemMicroseconds(pid);
+        return user + system;
+    }
+
+    /// <summary>utime and stime separately: on loopback the kernel's delivery to the receiving socket is charged to the sender's stime.</summary>
+    public static (long User, long System) UserSystemMicroseconds(int pid)
+    {
         string stat = File.ReadAllText($"/proc/{pid}/stat");
         // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
         var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(f[11]) + long.Parse(f[12])) * MicrosecondsPerTick;
+        return (long.Parse(f[11]) * MicrosecondsPerTick, long.Parse(f[12]) * MicrosecondsPerTick);
     }
 
     /// <summary>Voluntary + involuntary context switches summed over the process's threads.</summary>

@@ -49,7 +49,8 @@ try
 
     await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
     long switchesBefore = ProcStat.ContextSwitches(server.Pid);
-    long cpuBefore = server.CpuMicroseconds();
+    var (userBefore, systemBefore) = ProcStat.UserSystemMicroseconds(server.Pid);
+    long cpuBefore = userBefore + systemBefore;
     long selfBefore = ProcStat.CpuMicroseconds(Environment.ProcessId);
     var window = Stopwatch.StartNew();
     recorder.OpenWindow(Stopwatch.GetTimestamp());
@@ -57,7 +58,8 @@ try
     await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
     recorder.CloseWindow(Stopwatch.GetTimestamp());
     long sentAfter = publishers.Sum(p => p.Sent);
-    long cpuAfter = server.CpuMicroseconds();
+    var (userAfter, systemAfter) = ProcStat.UserSystemMicroseconds(server.Pid);
+    long cpuAfter = userAfter + systemAfter;
     long switches = ProcStat.ContextSwitches(server.Pid) - switchesBefore;
     long selfAfter = ProcStat.CpuMicroseconds(Environment.ProcessId);
     double seconds = window.Elapsed.TotalSeconds;
@@ -86,6 +88,7 @@ try
     Console.WriteLine($"| latency p50 / p99 | {recorder.Percentile(0.50) / 1000:F2} ms / {recorder.Percentile(0.99) / 1000:F2} ms |");
     Console.WriteLine($"| server CPU | {serverCpu / seconds / 1e4:F1} % of one core |");
     Console.WriteLine($"| **server CPU per forwarded packet** | **{(received == 0 ? double.NaN : serverCpu / received):F2} µs** |");
+    Console.WriteLine($"| of which user / kernel per packet | {(userAfter - userBefore) / (double)Math.Max(1, received):F2} µs / {(systemAfter - systemBefore) / (double)Math.Max(1, received):F2} µs |");
     Console.WriteLine($"| server CPU per packet above idle ({idleFraction * 100:F1} % idle) | {(received == 0 ? double.NaN : (serverCpu - idleFraction * seconds * 1e6) / received):F2} µs |");
     Console.WriteLine($"| server context switches per forwarded packet | {(received == 0 ? double.NaN : (double)switches / received):F2} ({switches / seconds:F0}/s) |");
     Console.WriteLine($"| load client CPU | {(selfAfter - selfBefore) / seconds / 1e4:F1} % of one core |");
