@@ -16,11 +16,33 @@ public static class Base64UrlStrict
         {
             if (!IsAlphabet(c)) return null;
         }
-        // Every character is checked above, so the framework decoder sees only canonical input.
         var result = new byte[text.Length * 3 / 4];
-        var ok = System.Buffers.Text.Base64Url.TryDecodeFromChars(text, result, out var written);
+        bool ok;
+        int written;
+        try
+        {
+            ok = System.Buffers.Text.Base64Url.TryDecodeFromChars(text, result, out written);
+        }
+        catch (FormatException)
+        {
+            // Non-zero unused bits in the last character: not the canonical encoding of any bytes.
+            return null;
+        }
         if (!ok) return null;
         return written == result.Length ? result : result[..written];
+    }
+
+    /// <summary>
+    /// True when the text uses only the alphabet at a possible length but its last character
+    /// carries non-zero unused bits: a lenient decoder would read the same bytes as for another
+    /// text, so such a signature must never verify.
+    /// </summary>
+    public static bool IsNonCanonical(ReadOnlySpan<char> text)
+    {
+        if (text.Length % 4 == 1) return false;
+        foreach (var c in text)
+            if (!IsAlphabet(c)) return false;
+        return TryDecode(text) is null;
     }
 
     private static bool IsAlphabet(char c) =>

@@ -72,6 +72,12 @@ internal sealed class CompactJws : IDisposable
         result.Algorithm = alg!;
 
         var signature = Base64UrlStrict.TryDecode(text[(secondDot + 1)..]);
+        if (signature is null && Base64UrlStrict.IsNonCanonical(text[(secondDot + 1)..]))
+        {
+            // A JWT whose signature was tampered with in its last character: refused as a JWT.
+            result.FailedReason = "bad signature (non-canonical base64url)";
+            return result;
+        }
         if (signature is null)
         {
             result.Dispose();

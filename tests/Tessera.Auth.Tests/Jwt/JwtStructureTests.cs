@@ -190,6 +190,18 @@ public class JwtStructureTests : JwtTestBase
     }
 
     [Fact]
+    public void Every_change_of_the_signatures_last_character_fails_as_a_jwt()
+    {
+        var token = TokenFactory.Sign(Key, TokenFactory.GoodClaims());
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        foreach (var c in alphabet)
+        {
+            if (c == token[^1]) continue;
+            AssertRefused(Verify(token[..^1] + c, [Key]), "bad signature");
+        }
+    }
+
+    [Fact]
     public void Empty_signature_fails()
     {
         var token = TokenFactory.Sign(Key, TokenFactory.GoodClaims());

@@ -53,7 +53,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!server.Output.Contains("listening on"))
         {
-            if (server._process.HasExited) throw new InvalidOperationException("tessera exited: " + server.Output);
+            if (server._process.HasExited)
+            {
+                server._process.WaitForExit(); // lets the asynchronous output readers drain
+                throw new InvalidOperationException("tessera exited: " + server.Output);
+            }
             if (DateTime.UtcNow > deadline) throw new TimeoutException("tessera did not start: " + server.Output);
             await Task.Delay(50);
         }
