@@ -10,12 +10,12 @@ namespace Tessera.Bench.Sfu;
 /// <summary>A browser-like DTLS-SRTP client built on BouncyCastle, playing the browser side of each benchmark peer connection.</summary>
 internal sealed class BenchDtlsClient : DefaultTlsClient
 {
-    private readonly BenchCertificate _certificate;
+    private readonly DtlsCertificate _certificate;
     private readonly DtlsFingerprint _expectedServer;
     private readonly int[] _profiles;
     private readonly bool _sendCertificate;
 
-    public BenchDtlsClient(BenchCertificate certificate, DtlsFingerprint expectedServer, int[] profiles, bool sendCertificate = true)
+    public BenchDtlsClient(DtlsCertificate certificate, DtlsFingerprint expectedServer, int[] profiles, bool sendCertificate = true)
         : base(new BcTlsCrypto(new SecureRandom()))
     {
         _certificate = certificate;

@@ -34,7 +34,7 @@ internal sealed class MediaPeer : IDisposable
         _ = Task.Run(ReceiveLoop);
     }
 
-    public BenchCertificate Certificate { get; } = BenchCertificate.Generate();
+    public DtlsCertificate Certificate { get; } = DtlsCertificate.Generate("sfubench");
     public IceCredentials Ice { get; } = IceCredentials.Generate();
 
     /// <summary>Called with each decrypted RTP packet (the span is only valid during the call).</summary>

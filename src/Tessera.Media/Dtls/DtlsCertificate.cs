@@ -27,7 +27,8 @@ public sealed class DtlsCertificate
 
     public byte[] Der { get; }
     public DtlsFingerprint Fingerprint { get; }
-    internal AsymmetricKeyParameter PrivateKey { get; }
+    /// <summary>Public so that a DTLS client (benchmarks, simulated browsers) can present the same kind of identity.</summary>
+    public AsymmetricKeyParameter PrivateKey { get; }
 
     public static DtlsCertificate Generate(string commonName = "tessera", TimeProvider? time = null)
     {
@@ -49,6 +50,6 @@ public sealed class DtlsCertificate
         return new DtlsCertificate(signed.GetEncoded(), pair.Private);
     }
 
-    internal Certificate ToTlsCertificate(BcTlsCrypto crypto) =>
+    public Certificate ToTlsCertificate(BcTlsCrypto crypto) =>
         new(new Org.BouncyCastle.Tls.Crypto.TlsCertificate[] { new BcTlsCertificate(crypto, Der) });
 }
