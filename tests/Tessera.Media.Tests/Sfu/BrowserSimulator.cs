@@ -1,72 +1,39 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
-using Org.BouncyCastle.Tls;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
-using Tessera.Media.Sdp;
 using Tessera.Media.Srtp;
-using Tessera.Media.Stun;
-using Tessera.Media.Tests.Dtls;
+using Tessera.Media.Testing;
 
 namespace Tessera.Media.Tests.Sfu;
 
 /// <summary>
-/// Plays the browser over real UDP on 127.0.0.1: ICE checks, the DTLS client handshake, SRTP, with
-/// one socket demultiplexed like a browser does.
+/// Plays the browser over real UDP on 127.0.0.1 through the shared <see cref="BrowserPeerConnection"/>
+/// (ICE check, DTLS client handshake, SRTP), adding what tests need: Chrome's publish offer, queued
+/// media read on demand, RTCP, and simulated loss.
 /// </summary>
 internal sealed class BrowserSimulator : IDisposable
 {
-    private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
-    private readonly Channel<StunMessage> _stun = Channel.CreateUnbounded<StunMessage>();
-    private readonly Channel<byte[]> _media = Channel.CreateUnbounded<byte[]>();
-    private readonly QueuedDatagramTransport _dtls;
-    private readonly CancellationTokenSource _stop = new();
-    private IPEndPoint? _server;
-    private SrtpContext? _outgoing;
-    private SrtpContext? _incoming;
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
+    private readonly Channel<byte[]> _media = Channel.CreateUnbounded<byte[]>();
+    private readonly BrowserPeerConnection _connection;
     private int _dropRtp;
+
+    public BrowserSimulator(IceCredentials? ice = null) => _connection = new BrowserPeerConnection("browser", OnMedia, ice);
+
+    public DtlsCertificate Certificate => _connection.Certificate;
+    public IceCredentials Ice => _connection.Ice;
 
     /// <summary>Loses the next <paramref name="count"/> RTP packets addressed to this browser.</summary>
     public void LoseNextRtp(int count) => Volatile.Write(ref _dropRtp, count);
 
-    public BrowserSimulator(IceCredentials? ice = null)
+    private void OnMedia(byte[] buffer, int length)
     {
-        Ice = ice ?? IceCredentials.Generate();
-        _dtls = new QueuedDatagramTransport(d => _udp.Send(d.Span, _server!));
-        _ = Task.Run(ReceiveLoop);
-    }
-
-    public DtlsCertificate Certificate { get; } = DtlsCertificate.Generate("browser");
-    public IceCredentials Ice { get; }
-
-    private async Task ReceiveLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            UdpReceiveResult r;
-            try
-            {
-                r = await _udp.ReceiveAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            byte first = r.Buffer[0];
-            if (first <= 3 && StunMessage.TryParse(r.Buffer, out var m))
-                _stun.Writer.TryWrite(m!);
-            else if (first is >= 20 and <= 63)
-                _dtls.Deliver(r.Buffer);
-            else if (first is >= 128 and <= 191)
-            {
-                if (!RtcpPacketType.IsRtcp(r.Buffer) && Interlocked.Decrement(ref _dropRtp) >= 0)
-                    continue; // simulated loss on the way to this browser
-                _media.Writer.TryWrite(r.Buffer);
-            }
-        }
+        if (!RtcpPacketType.IsRtcp(buffer.AsSpan(0, length)) && Interlocked.Decrement(ref _dropRtp) >= 0)
+            return; // simulated loss on the way to this browser
+        _media.Writer.TryWrite(buffer.AsSpan(0, length).ToArray());
     }
 
     /// <summary>The Chromium-shaped publish offer with this browser's credentials.</summary>
@@ -78,53 +45,17 @@ internal sealed class BrowserSimulator : IDisposable
         .Replace(Sdp.ChromeSamples.ClientFingerprint, Certificate.Fingerprint.ToSdpValue());
 
     /// <summary>Answers a down-stream offer like Chrome: recvonly, first codec of each section, setup:active.</summary>
-    public string AnswerFor(string offerSdp)
-    {
-        var offer = SessionDescription.Parse(offerSdp);
-        var answer = new SessionDescription { Origin = "- 99 2 IN IP4 127.0.0.1" };
-        answer.OtherLines.Add("t=0 0");
-        answer.Attributes.Add(new SdpAttribute("group", "BUNDLE " + string.Join(' ', offer.Media.Select(m => m.Mid))));
-        foreach (var m in offer.Media)
-        {
-            var a = new MediaDescription { Media = m.Media, Port = 9, Formats = [m.Formats[0]] };
-            a.OtherLines.Add("c=IN IP4 0.0.0.0");
-            a.Attributes.Add(new SdpAttribute("ice-ufrag", Ice.Ufrag));
-            a.Attributes.Add(new SdpAttribute("ice-pwd", Ice.Password));
-            a.Attributes.Add(new SdpAttribute("fingerprint", Certificate.Fingerprint.ToSdpValue()));
-            a.Attributes.Add(new SdpAttribute("setup", "active"));
-            a.Attributes.Add(new SdpAttribute("mid", m.Mid));
-            a.Attributes.Add(new SdpAttribute("recvonly"));
-            a.Attributes.Add(new SdpAttribute("rtcp-mux"));
-            a.Attributes.AddRange(m.Attributes.Where(x => x.Name is "rtpmap" or "fmtp" or "rtcp-fb" && x.Value!.StartsWith(m.Formats[0] + " ")));
-            answer.Media.Add(a);
-        }
-        return answer.ToString();
-    }
+    public string AnswerFor(string offerSdp) => _connection.AnswerFor(offerSdp);
 
     /// <summary>ICE check (nominating), then the DTLS handshake as client; SRTP is ready afterwards.</summary>
-    public async Task ConnectAsync(IPEndPoint server, string remoteSdp)
-    {
-        _server = server;
-        var remote = RemoteTransport.From(SessionDescription.Parse(remoteSdp));
-        var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
-            .AddUsername($"{remote.IceUfrag}:{Ice.Ufrag}").AddPriority(1845501695).AddIceControlling(7).AddUseCandidate()
-            .AddMessageIntegrity(remote.IcePassword).AddFingerprint().ToArray();
-        await _udp.SendAsync(request, server);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var response = await _stun.Reader.ReadAsync(cts.Token);
-        Assert.Equal(StunMessageType.BindingSuccess, response.Type);
-
-        var client = new DtlsTestClient(Certificate, remote.Fingerprint, [(int)SrtpProfile.AeadAes128Gcm, (int)SrtpProfile.AesCm128HmacSha1_80]);
-        await Task.Run(() => new DtlsClientProtocol().Connect(client, _dtls)).WaitAsync(TimeSpan.FromSeconds(10));
-        (_outgoing, _incoming) = client.Keys!.CreateClientContexts();
-    }
+    public Task ConnectAsync(IPEndPoint server, string remoteSdp) => _connection.ConnectAsync(server, remoteSdp, Generous);
 
     public async Task SendRtpAsync(byte[] plain)
     {
         var buffer = new byte[plain.Length + 32];
         plain.CopyTo(buffer, 0);
-        int n = _outgoing!.ProtectRtp(buffer, plain.Length);
-        await _udp.SendAsync(buffer.AsMemory(0, n), _server!);
+        int n = _connection.Outgoing!.ProtectRtp(buffer, plain.Length);
+        await _connection.SendAsync(buffer.AsMemory(0, n));
     }
 
     public async Task SendRtcpAsync(params RtcpPacket[] packets)
@@ -132,8 +63,8 @@ internal sealed class BrowserSimulator : IDisposable
         byte[] plain = RtcpCompound.Serialize(packets);
         var buffer = new byte[plain.Length + 32];
         plain.CopyTo(buffer, 0);
-        int n = _outgoing!.ProtectRtcp(buffer, plain.Length);
-        await _udp.SendAsync(buffer.AsMemory(0, n), _server!);
+        int n = _connection.Outgoing!.ProtectRtcp(buffer, plain.Length);
+        await _connection.SendAsync(buffer.AsMemory(0, n));
     }
 
     /// <summary>Next decrypted RTP packet (RTCP is skipped).</summary>
@@ -152,29 +83,22 @@ internal sealed class BrowserSimulator : IDisposable
 
     private async Task<(byte[]? Rtp, List<RtcpPacket>? Rtcp)> ReceiveAsync(bool rtcp)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(Generous);
         while (true)
         {
             var datagram = await _media.Reader.ReadAsync(cts.Token);
             if (RtcpPacketType.IsRtcp(datagram))
             {
-                if (rtcp && _incoming!.UnprotectRtcp(datagram, datagram.Length, out int n) == SrtpStatus.Ok
+                if (rtcp && _connection.Incoming!.UnprotectRtcp(datagram, datagram.Length, out int n) == SrtpStatus.Ok
                     && RtcpCompound.TryParse(datagram.AsSpan(0, n), out var packets))
                     return (null, packets);
             }
-            else if (!rtcp && _incoming!.UnprotectRtp(datagram, datagram.Length, out int n) == SrtpStatus.Ok)
+            else if (!rtcp && _connection.Incoming!.UnprotectRtp(datagram, datagram.Length, out int n) == SrtpStatus.Ok)
             {
                 return (datagram[..n], null);
             }
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _dtls.Close();
-        _udp.Dispose();
-        _outgoing?.Dispose();
-        _incoming?.Dispose();
-    }
+    public void Dispose() => _connection.Dispose();
 }

@@ -5,17 +5,24 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using Tessera.Media.Dtls;
 using Tessera.Media.Srtp;
 
-namespace Tessera.Bench.Sfu;
+namespace Tessera.Media.Testing;
 
-/// <summary>A browser-like DTLS-SRTP client built on BouncyCastle, playing the browser side of each benchmark peer connection.</summary>
-internal sealed class BenchDtlsClient : DefaultTlsClient
+/// <summary>
+/// A browser-like DTLS-SRTP client built on BouncyCastle: DTLS 1.2 only, an ECDSA client certificate,
+/// the use_srtp extension, a check of the server certificate against the SDP fingerprint, and SRTP
+/// keys from the RFC 5764 exporter once the handshake completes.
+/// </summary>
+public class BrowserDtlsClient : DefaultTlsClient
 {
     private readonly DtlsCertificate _certificate;
     private readonly DtlsFingerprint _expectedServer;
     private readonly int[] _profiles;
     private readonly bool _sendCertificate;
+    private IDictionary<int, byte[]>? _serverExtensions;
 
-    public BenchDtlsClient(DtlsCertificate certificate, DtlsFingerprint expectedServer, int[] profiles, bool sendCertificate = true)
+    /// <param name="profiles">SRTP protection profiles offered, in order of preference.</param>
+    /// <param name="sendCertificate">False plays a broken client that answers the certificate request with nothing.</param>
+    public BrowserDtlsClient(DtlsCertificate certificate, DtlsFingerprint expectedServer, int[] profiles, bool sendCertificate = true)
         : base(new BcTlsCrypto(new SecureRandom()))
     {
         _certificate = certificate;
@@ -24,6 +31,10 @@ internal sealed class BenchDtlsClient : DefaultTlsClient
         _sendCertificate = sendCertificate;
     }
 
+    /// <summary>What current browsers offer: AEAD_AES_128_GCM first, then AES_CM_128_HMAC_SHA1_80.</summary>
+    public static int[] BrowserProfiles => [(int)SrtpProfile.AeadAes128Gcm, (int)SrtpProfile.AesCm128HmacSha1_80];
+
+    /// <summary>The SRTP keys, set when the handshake has completed.</summary>
     public DtlsSrtpKeys? Keys { get; private set; }
     public ProtocolVersion? NegotiatedVersion { get; private set; }
     public int SelectedCipherSuite { get; private set; }
@@ -45,8 +56,6 @@ internal sealed class BenchDtlsClient : DefaultTlsClient
         SelectedCipherSuite = selectedCipherSuite;
     }
 
-    private IDictionary<int, byte[]>? _serverExtensions;
-
     public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
     {
         base.ProcessServerExtensions(serverExtensions);
@@ -66,7 +75,8 @@ internal sealed class BenchDtlsClient : DefaultTlsClient
             m_context.ExportKeyingMaterial(DtlsSrtpKeys.ExporterLabel, null, DtlsSrtpKeys.ExporterLength(profile)));
     }
 
-    private sealed class Authentication(BenchDtlsClient client) : TlsAuthentication
+    /// <summary>Checks the server like a browser does (fingerprint from the SDP) and signs with our ECDSA key.</summary>
+    private sealed class Authentication(BrowserDtlsClient client) : TlsAuthentication
     {
         public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
         {
