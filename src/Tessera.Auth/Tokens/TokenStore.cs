@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Tessera.Auth.Files;
 
 namespace Tessera.Auth.Tokens;
 
@@ -237,8 +238,7 @@ public sealed class TokenStore
 
     /// <summary>
     /// Writes the tokens sorted by expiry (none first), followed by any unreadable text kept from
-    /// the old file, to a temporary file in the same folder, flushes it to disk and renames it
-    /// into place; with nothing left to keep, the file is removed.
+    /// the old file, replacing the file atomically; with nothing left to keep, the file is removed.
     /// </summary>
     private void Rewrite(List<StatefulToken> tokens)
     {
@@ -250,10 +250,9 @@ public sealed class TokenStore
             return;
         }
         EnsureFolder();
-        var temporary = Path.Combine(Path.GetDirectoryName(_path)!, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, PrivateFileOptions(System.IO.FileMode.CreateNew)))
+            AtomicFile.Write(_path, stream =>
             {
                 using (var writer = new Utf8JsonWriter(stream))
                 {
@@ -266,13 +265,10 @@ public sealed class TokenStore
                     }
                 }
                 foreach (var text in unreadable) stream.Write(Encoding.UTF8.GetBytes(text + "\n"));
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, _path, overwrite: true);
+            }, FileMode600);
         }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
             Invalidate();
         }
     }

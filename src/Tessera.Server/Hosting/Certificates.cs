@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth.Files;
 
 namespace Tessera.Server.Hosting;
 
