@@ -22,6 +22,9 @@ public sealed class QueuedDatagramTransport : DatagramTransport
 
     public bool IsClosed => _closed;
 
+    /// <summary>Whether a received datagram is waiting to be read.</summary>
+    public bool HasQueued => _incoming.Count > 0;
+
     /// <summary>Queues one received datagram; dropped when the queue is full or the transport closed.</summary>
     public void Deliver(ReadOnlySpan<byte> datagram)
     {
@@ -48,7 +51,8 @@ public sealed class QueuedDatagramTransport : DatagramTransport
             throw new ObjectDisposedException(nameof(QueuedDatagramTransport));
         try
         {
-            if (!_incoming.TryTake(out var datagram, Math.Max(0, waitMillis)))
+            // BouncyCastle's contract: a wait of zero means no time limit.
+            if (!_incoming.TryTake(out var datagram, waitMillis == 0 ? Timeout.Infinite : Math.Max(0, waitMillis)))
                 return _closed ? throw new ObjectDisposedException(nameof(QueuedDatagramTransport)) : -1;
             int n = Math.Min(buffer.Length, datagram.Length);
             datagram.AsSpan(0, n).CopyTo(buffer);

@@ -10,6 +10,8 @@ namespace Tessera.Media.Ice;
 /// One UDP socket shared by every peer connection. Incoming datagrams are demultiplexed by their
 /// first byte (RFC 7983): STUN goes to the agent named by the USERNAME's ufrag, DTLS and SRTP/SRTCP
 /// to the agent whose authenticated check came from that source address.
+/// One dedicated thread receives and dispatches; what it sends while handling a datagram is batched
+/// and flushed once that datagram is handled (see <see cref="DatagramBatch"/>).
 /// </summary>
 public sealed class IceUdpEndpoint : IAsyncDisposable
 {
@@ -19,7 +21,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     // Keyed by the raw socket address so that routing a media packet needs no allocation.
     private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiveLoop;
+    private readonly Thread _receiveThread;
+    private readonly DatagramBatch? _batch = DatagramBatch.TryCreate();
+    private int _receiveThreadId = -1;
     private readonly ITimer _timeoutTimer;
 
     private IceUdpEndpoint(Socket socket, IceEndpointOptions options, IReadOnlyList<IceCandidate> candidates)
@@ -27,7 +31,8 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         _socket = socket;
         _options = options;
         Candidates = candidates;
-        _receiveLoop = Task.Run(ReceiveLoop);
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "ICE UDP receive" };
+        _receiveThread.Start();
         _timeoutTimer = options.TimeProvider.CreateTimer(_ => CheckTimeouts(), null, options.TimeoutCheckInterval, options.TimeoutCheckInterval);
     }
 
@@ -145,6 +150,15 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
 
     internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote)
     {
+        var batch = _batch;
+        if (batch is not null && Environment.CurrentManagedThreadId == Volatile.Read(ref _receiveThreadId))
+        {
+            if (batch.TryAdd(datagram, remote))
+                return;
+            batch.Flush(_socket);
+            if (batch.TryAdd(datagram, remote))
+                return;
+        }
         try
         {
             _socket.SendTo(datagram, SocketFlags.None, remote);
@@ -158,8 +172,10 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoop()
+    // Blocking receives on a thread of our own: no thread-pool hand-off per datagram.
+    private void ReceiveLoop()
     {
+        Volatile.Write(ref _receiveThreadId, Environment.CurrentManagedThreadId);
         var buffer = new byte[2048];
         var source = new SocketAddress(_socket.AddressFamily);
         while (!_stop.IsCancellationRequested)
@@ -167,11 +183,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, source);
             }
             catch (ObjectDisposedException)
             {
@@ -179,7 +191,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             }
             catch (SocketException)
             {
-                continue; // ICMP-induced errors on Windows/Linux: ignore
+                continue; // ICMP-induced errors (port unreachable) or the socket being shut down
             }
             try
             {
@@ -189,6 +201,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             {
                 // one bad packet or a faulty handler must not stop the endpoint
             }
+            _batch?.Flush(_socket);
         }
     }
 
@@ -249,16 +262,12 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     {
         _timeoutTimer.Dispose();
         _stop.Cancel();
-        _socket.Dispose();
-        try
-        {
-            await _receiveLoop.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-        }
+        _socket.Dispose(); // unblocks the receive thread
+        bool stopped = await Task.Run(() => _receiveThread.Join(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         foreach (var agent in _byUfrag.Values)
             agent.Dispose();
+        if (stopped)
+            _batch?.Dispose(); // otherwise leaked rather than freed under a running thread
         _stop.Dispose();
     }
 }

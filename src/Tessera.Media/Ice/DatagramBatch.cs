@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Tessera.Media.Ice;
+
+/// <summary>
+/// Outgoing datagrams collected while the receive thread handles one incoming datagram (one video
+/// packet fans out to every receiver), then handed to the kernel with a single <c>sendmmsg(2)</c>.
+/// One system call per batch instead of per datagram is most of what a forwarded packet costs.
+/// Used by one thread only; elsewhere than on Linux it is never enabled and callers send directly.
+/// </summary>
+internal sealed unsafe class DatagramBatch : IDisposable
+{
+    public const int Capacity = 64;
+    public const int MaxDatagram = 2048;
+    private const int MaxAddress = 32; // sockaddr_in6 is 28 bytes
+
+    private readonly byte* _data;
+    private readonly byte* _addresses;
+    private readonly MessageHeader* _headers;
+    private readonly IoVector* _vectors;
+    private int _count;
+    private bool _disposed;
+
+    private DatagramBatch()
+    {
+        _data = (byte*)NativeMemory.AlignedAlloc((nuint)(Capacity * MaxDatagram), 64);
+        _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(Capacity * MaxAddress));
+        _headers = (MessageHeader*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MessageHeader)));
+        _vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(IoVector)));
+        for (int i = 0; i < Capacity; i++)
+        {
+            _vectors[i].Base = _data + i * MaxDatagram;
+            _headers[i].Name = _addresses + i * MaxAddress;
+            _headers[i].Vectors = &_vectors[i];
+            _headers[i].VectorCount = 1;
+        }
+    }
+
+    /// <summary>A batch when this platform has <c>sendmmsg</c>; null otherwise.</summary>
+    public static DatagramBatch? TryCreate() =>
+        OperatingSystem.IsLinux() && IntPtr.Size == 8 && Probe() ? new DatagramBatch() : null;
+
+    public int Count => _count;
+
+    /// <summary>Copies a datagram into the batch; false when it is full or the datagram does not fit a slot.</summary>
+    public bool TryAdd(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        if (_count == Capacity || datagram.Length > MaxDatagram || remote.Size > MaxAddress)
+            return false;
+        int i = _count++;
+        datagram.CopyTo(new Span<byte>(_data + i * MaxDatagram, MaxDatagram));
+        remote.Buffer.Span[..remote.Size].CopyTo(new Span<byte>(_addresses + i * MaxAddress, MaxAddress));
+        _vectors[i].Length = (nuint)datagram.Length;
+        _headers[i].NameLength = (uint)remote.Size;
+        return true;
+    }
+
+    /// <summary>Sends everything queued. A datagram the kernel refuses (unreachable, no buffer) is dropped like any lost packet.</summary>
+    public void Flush(Socket socket)
+    {
+        if (_count == 0 || _disposed)
+            return;
+        bool added = false;
+        try
+        {
+            socket.SafeHandle.DangerousAddRef(ref added);
+            int fd = (int)socket.SafeHandle.DangerousGetHandle();
+            int sent = 0;
+            while (sent < _count)
+            {
+                int n = SendMessages(fd, _headers + sent, (uint)(_count - sent), 0);
+                if (n > 0)
+                    sent += n;
+                else if (Marshal.GetLastPInvokeError() == Interrupted)
+                    continue;
+                else
+                    sent++; // the first remaining datagram failed: skip it, keep the rest
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // socket closed under us: the endpoint is shutting down
+        }
+        finally
+        {
+            if (added)
+                socket.SafeHandle.DangerousRelease();
+            _count = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        NativeMemory.AlignedFree(_data);
+        NativeMemory.Free(_addresses);
+        NativeMemory.Free(_headers);
+        NativeMemory.Free(_vectors);
+    }
+
+    private const int Interrupted = 4; // EINTR
+
+    private static bool Probe()
+    {
+        try
+        {
+            // A zero-length call on an invalid descriptor: EBADF proves the entry point exists.
+            SendMessages(-1, null, 0, 0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    private static extern int SendMessages(int socket, MessageHeader* messages, uint count, int flags);
+
+    // struct iovec and struct mmsghdr (struct msghdr + msg_len) as laid out by 64-bit Linux.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct IoVector
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    private struct MessageHeader
+    {
+        [FieldOffset(0)] public byte* Name;
+        [FieldOffset(8)] public uint NameLength;
+        [FieldOffset(16)] public IoVector* Vectors;
+        [FieldOffset(24)] public nuint VectorCount;
+        [FieldOffset(32)] public void* Control;
+        [FieldOffset(40)] public nuint ControlLength;
+        [FieldOffset(48)] public int Flags;
+        [FieldOffset(56)] public uint SentLength; // msg_len follows the 56-byte struct msghdr
+    }
+}
