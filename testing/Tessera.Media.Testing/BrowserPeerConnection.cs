@@ -21,6 +21,9 @@ public sealed class BrowserPeerConnection : IDisposable
     /// <summary>How long to wait for an answer before sending the check again (browsers start near this).</summary>
     private static readonly TimeSpan CheckRetransmission = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Consent freshness (RFC 7675 §5.1): a check every 4–6 s once connected, as browsers do.</summary>
+    private static TimeSpan NextConsentCheck() => TimeSpan.FromMilliseconds(Random.Shared.Next(4000, 6000));
+
     private readonly Socket _udp = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Channel<StunMessage> _stun = Channel.CreateUnbounded<StunMessage>();
     private readonly QueuedDatagramTransport _dtls;
@@ -28,6 +31,7 @@ public sealed class BrowserPeerConnection : IDisposable
     private readonly MediaDatagramHandler _onMedia;
     private IPEndPoint? _server;
     private volatile SrtpContext? _incoming;
+    private volatile bool _connected;
 
     /// <param name="certificateName">Subject of the self-signed ECDSA certificate, like a browser's per-connection one.</param>
     /// <param name="onMedia">Gets every SRTP/SRTCP datagram, still protected.</param>
@@ -67,8 +71,13 @@ public sealed class BrowserPeerConnection : IDisposable
         _server = server;
         var remote = RemoteTransport.From(SessionDescription.Parse(remoteSdp));
         await CheckConnectivityAsync(remote, timeout, cancel);
+        _connected = true;
+        _ = KeepConsentAsync(remote);
         var client = new BrowserDtlsClient(Certificate, remote.Fingerprint, BrowserDtlsClient.BrowserProfiles);
-        await Task.Run(() => new DtlsClientProtocol().Connect(client, _dtls)).WaitAsync(timeout, cancel);
+        // BouncyCastle's handshake blocks: a thread of its own, so that hundreds of peers connecting
+        // at once do not starve the thread pool that runs everybody's ICE checks.
+        await Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(client, _dtls), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(timeout, cancel);
         var (outgoing, incoming) = client.Keys!.CreateClientContexts();
         Outgoing = outgoing;
         _incoming = incoming;
@@ -110,6 +119,23 @@ public sealed class BrowserPeerConnection : IDisposable
         }
     }
 
+    // Without these the server rightly times the connection out after 30 s.
+    private async Task KeepConsentAsync(RemoteTransport remote)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(NextConsentCheck(), _stop.Token);
+                _udp.SendTo(NominatingIceCheck.Request(remote, Ice, StunMessageBuilder.NewTransactionId()), _server!);
+            }
+        }
+        catch (Exception)
+        {
+            // stopped or disposed
+        }
+    }
+
     /// <summary>Sends one datagram to the server (synchronously: the cheapest path for a sender thread).</summary>
     public void Send(ReadOnlySpan<byte> datagram) => _udp.SendTo(datagram, SocketFlags.None, _server!);
 
@@ -134,8 +160,12 @@ public sealed class BrowserPeerConnection : IDisposable
             if (length == 0)
                 continue;
             byte first = buffer[0];
-            if (first <= 3 && StunMessage.TryParse(buffer.AsSpan(0, length), out var m))
-                _stun.Writer.TryWrite(m!);
+            if (first <= 3)
+            {
+                // Answers to consent checks are not awaited: only the first check's are read.
+                if (!_connected && StunMessage.TryParse(buffer.AsSpan(0, length), out var m))
+                    _stun.Writer.TryWrite(m!);
+            }
             else if (first is >= 20 and <= 63)
                 _dtls.Deliver(buffer.AsSpan(0, length));
             else if (first is >= 128 and <= 191)
