@@ -37,6 +37,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>Whether the receive thread is still running (it ends on dispose).</summary>
+    internal bool IsReceiving => _receiveThread.IsAlive;
     public IReadOnlyList<IceCandidate> Candidates { get; }
     internal TimeProvider TimeProvider => _options.TimeProvider;
 

@@ -155,6 +155,16 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disposing_the_endpoint_ends_its_blocked_receive_thread()
+    {
+        var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        Assert.True(endpoint.IsReceiving);
+        var stopping = endpoint.DisposeAsync().AsTask();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(3)); // the join allows 5 s: finishing sooner means the socket close woke it
+        Assert.False(endpoint.IsReceiving);
+    }
+
+    [Fact]
     public async Task Send_reaches_the_latched_peer()
     {
         var agent = _endpoint.CreateAgent();
