@@ -8,14 +8,15 @@ namespace Tessera.Server.Browser.Tests;
 /// Someone joining a running camera stream needs a keyframe; Chromium sends one only when asked,
 /// so the server must ask the publisher (PLI or FIR, protocol.md §12.11) when it adds a receiver.
 /// </summary>
-public sealed class LateJoinerKeyframeTests(MediaFixture fixture, ITestOutputHelper output) : IClassFixture<MediaFixture>
+[Collection(MediaCollection.Name)]
+public sealed class LateJoinerKeyframeTests(MediaFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_late_joiner_gets_playing_video_because_the_server_asks_the_publisher_for_a_keyframe()
     {
         await using var pages = await TwoPages.OpenAsync(fixture.Browser);
         await PeerConnections.RecordAsync(pages.Ada);
-        await pages.JoinAsync(fixture.GroupUrl("media"));
+        await pages.JoinAsync(fixture.GroupUrl("latejoiner"));
         await MediaPage.Button(pages.Ada, "Camera").ClickAsync();
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada");
         // The publisher has been sending for a while; the count of keyframe requests so far is
@@ -26,7 +27,7 @@ public sealed class LateJoinerKeyframeTests(MediaFixture fixture, ITestOutputHel
         var carol = await fixture.Browser.NewPageAsync();
         try
         {
-            await GroupPage.LoginAsync(carol, fixture.GroupUrl("media"), "carol", "guest");
+            await GroupPage.LoginAsync(carol, fixture.GroupUrl("latejoiner"), "carol", "guest");
             await MediaPage.ExpectPlayingVideoAsync(carol, "ada");
 
             var after = await pages.Ada.SampleUntilAsync(() => KeyframeRequestsAsync(pages.Ada), n => n > before, 5000);

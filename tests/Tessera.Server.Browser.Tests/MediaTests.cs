@@ -5,16 +5,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tessera.Server.Browser.Tests;
 
-public sealed class MediaFixture : ConferenceFixture
-{
-    protected override IReadOnlyDictionary<string, string> Groups() => new Dictionary<string, string>
-    {
-        ["media"] = GroupFiles.Ordinary,
-    };
-}
-
 /// <summary>Media through the server's SFU between two real browser pages, on loopback.</summary>
-public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixture>
+[Collection(MediaCollection.Name)]
+public sealed class MediaTests(MediaFixture fixture)
 {
     [Fact]
     public async Task A_camera_reaches_the_other_page_as_playing_video_and_its_tile_goes_when_the_publisher_leaves()

@@ -8,14 +8,15 @@ namespace Tessera.Server.Browser.Tests;
 /// Screen sharing through the real button (headless Chromium with --use-fake-ui-for-media-stream
 /// and --use-fake-device-for-media-stream answers getDisplayMedia with a fake screen, no prompt).
 /// </summary>
-public sealed class ScreenShareTests(MediaFixture fixture) : IClassFixture<MediaFixture>
+[Collection(MediaCollection.Name)]
+public sealed class ScreenShareTests(MediaFixture fixture)
 {
     [Fact]
     public async Task The_share_screen_button_publishes_a_screenshare_stream_that_the_other_page_plays()
     {
         await using var pages = await TwoPages.OpenAsync(fixture.Browser);
         var sent = GroupPage.RecordSentFrames(pages.Ada);
-        await pages.JoinAsync(fixture.GroupUrl("media"));
+        await pages.JoinAsync(fixture.GroupUrl("screenshare"));
 
         await MediaPage.Button(pages.Ada, "Share screen").ClickAsync();
 
@@ -29,7 +30,7 @@ public sealed class ScreenShareTests(MediaFixture fixture) : IClassFixture<Media
     [Fact]
     public async Task With_the_screen_share_only_preset_the_screen_is_received_and_the_camera_is_not()
     {
-        await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("media"));
+        await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("screenshare"));
         await MediaPage.ReceiveAsync(pages.Bob, "screenshare-only");
         await MediaPage.Button(pages.Ada, "Camera").ClickAsync();
         await MediaPage.Button(pages.Ada, "Share screen").ClickAsync();

@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Tessera.Server.Browser.Tests;
 
 /// <summary>Two people who both switch camera and microphone on see and hear each other through the server.</summary>
-public sealed class TwoWayMediaTests(MediaFixture fixture) : IClassFixture<MediaFixture>
+[Collection(MediaCollection.Name)]
+public sealed class TwoWayMediaTests(MediaFixture fixture)
 {
     [Fact]
     public async Task Each_page_plays_the_others_video_and_receives_real_audio()
@@ -13,7 +14,7 @@ public sealed class TwoWayMediaTests(MediaFixture fixture) : IClassFixture<Media
         await using var pages = await TwoPages.OpenAsync(fixture.Browser);
         await PeerConnections.RecordAsync(pages.Ada);
         await PeerConnections.RecordAsync(pages.Bob);
-        await pages.JoinAsync(fixture.GroupUrl("media"));
+        await pages.JoinAsync(fixture.GroupUrl("twoway"));
 
         foreach (var page in new[] { pages.Ada, pages.Bob })
         {
