@@ -5,132 +5,87 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tessera.Server.Browser.Tests;
 
-public sealed class MediaFixture : ConferenceFixture
-{
-    protected override IReadOnlyDictionary<string, string> Groups() => new Dictionary<string, string>
-    {
-        ["media"] = GroupFiles.Ordinary,
-    };
-}
-
 /// <summary>Media through the server's SFU between two real browser pages, on loopback.</summary>
-public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixture>
+[Collection(MediaCollection.Name)]
+public sealed class MediaTests(MediaFixture fixture)
 {
     [Fact]
     public async Task A_camera_reaches_the_other_page_as_playing_video_and_its_tile_goes_when_the_publisher_leaves()
     {
-        var ada = await fixture.Browser.NewPageAsync();
-        var bob = await fixture.Browser.NewPageAsync();
-        try
-        {
-            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
-            await GroupPage.LoginAsync(bob, fixture.GroupUrl("media"), "bob", "builder");
-            await Expect(GroupPage.Users(ada)).ToContainTextAsync("bob");
+        await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("media"));
+        var (ada, bob) = (pages.Ada, pages.Bob);
 
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+        await MediaPage.Button(ada, "Camera").ClickAsync();
 
-            // Bob's page gets a tile for ada whose video decodes frames and keeps playing.
-            var remote = bob.Locator("figure.tile:not(.tile-local)", new() { HasText = "ada" });
-            await Expect(remote).ToHaveCountAsync(1, new() { Timeout = 20_000 });
-            await bob.WaitForFunctionAsync("""
-                () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0)
-                """, null, new() { Timeout = 20_000 });
-            var before = await remote.Locator("video").EvaluateAsync<double>("v => v.currentTime");
-            await bob.WaitForFunctionAsync(
-                "t => [...document.querySelectorAll('figure.tile:not(.tile-local) video')].some(v => v.currentTime > t + 0.5)",
-                before, new() { Timeout = 10_000 });
+        // Bob's page gets a tile for ada whose video decodes frames and keeps playing.
+        var remote = MediaPage.RemoteTile(bob, "ada");
+        await Expect(remote).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await MediaPage.ExpectPlayingVideoAsync(bob, "ada");
 
-            // Ada goes away: bob's tile for her disappears.
-            await ada.Context.CloseAsync();
-            await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        }
-        finally
-        {
-            await ada.Context.CloseAsync();
-            await bob.Context.CloseAsync();
-        }
+        // Ada goes away: bob's tile for her disappears.
+        await ada.Context.CloseAsync();
+        await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
     }
 
     [Fact]
     public async Task The_receive_preset_decides_whether_a_camera_is_received_and_switching_it_renegotiates()
     {
-        var ada = await fixture.Browser.NewPageAsync();
-        var bob = await fixture.Browser.NewPageAsync();
-        try
-        {
-            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
-            await GroupPage.LoginAsync(bob, fixture.GroupUrl("media"), "bob", "builder");
-            await Expect(GroupPage.Users(ada)).ToContainTextAsync("bob");
-            await ReceiveAsync(bob, "nothing");
+        await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("media"));
+        var (ada, bob) = (pages.Ada, pages.Bob);
+        await MediaPage.ReceiveAsync(bob, "nothing");
 
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
-            await Expect(ada.Locator("figure.tile-local")).ToHaveCountAsync(1);
-            var remote = bob.Locator("figure.tile:not(.tile-local)", new() { HasText = "ada" });
-            await Task.Delay(1500); // well past the server's 200 ms push delay
-            await Expect(remote).ToHaveCountAsync(0);
+        await MediaPage.Button(ada, "Camera").ClickAsync();
+        await Expect(ada.Locator("figure.tile-local")).ToHaveCountAsync(1);
+        var remote = MediaPage.RemoteTile(bob, "ada");
+        await Task.Delay(1500); // well past the server's 200 ms push delay
+        await Expect(remote).ToHaveCountAsync(0);
 
-            // Asking for everything brings the camera in at once.
-            await ReceiveAsync(bob, "everything");
-            await ExpectPlayingVideoAsync(bob);
+        // Asking for everything brings the camera in at once.
+        await MediaPage.ReceiveAsync(bob, "everything");
+        await MediaPage.ExpectPlayingVideoAsync(bob);
 
-            // Low-resolution video: the same down stream is renegotiated onto the half-size layer (RID l).
-            await ReceiveAsync(bob, "low-video");
-            await bob.WaitForFunctionAsync("""
-                () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0 && v.videoWidth <= 320)
-                """, null, new() { Timeout = 20_000 });
-            await ExpectPlayingVideoAsync(bob);
+        // Low-resolution video: the same down stream is renegotiated onto the half-size layer (RID l).
+        await MediaPage.ReceiveAsync(bob, "low-video");
+        await bob.WaitForFunctionAsync("""
+            () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0 && v.videoWidth <= 320)
+            """, null, new() { Timeout = 20_000 });
+        await MediaPage.ExpectPlayingVideoAsync(bob);
 
-            // A camera without microphone has nothing for "audio only": the stream is closed.
-            await ReceiveAsync(bob, "audio-only");
-            await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        // A camera without microphone has nothing for "audio only": the stream is closed.
+        await MediaPage.ReceiveAsync(bob, "audio-only");
+        await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
 
-            // And asked for again, it comes back.
-            await ReceiveAsync(bob, "everything");
-            await ExpectPlayingVideoAsync(bob);
+        // And asked for again, it comes back.
+        await MediaPage.ReceiveAsync(bob, "everything");
+        await MediaPage.ExpectPlayingVideoAsync(bob);
 
-            // The publisher switches the camera off: its stream goes from bob's page.
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
-            await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        }
-        finally
-        {
-            await ada.Context.CloseAsync();
-            await bob.Context.CloseAsync();
-        }
+        // The publisher switches the camera off: its stream goes from bob's page.
+        await MediaPage.Button(ada, "Camera").ClickAsync();
+        await Expect(remote).ToHaveCountAsync(0, new() { Timeout = 15_000 });
     }
 
     [Fact]
     public async Task Adding_the_microphone_replaces_the_stream_and_the_receiver_swaps_to_the_new_one()
     {
-        var ada = await fixture.Browser.NewPageAsync();
-        var bob = await fixture.Browser.NewPageAsync();
+        await using var pages = await TwoPages.OpenAsync(fixture.Browser);
+        var (ada, bob) = (pages.Ada, pages.Bob);
         var received = GroupPage.RecordReceivedFrames(bob);
-        try
-        {
-            await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
-            await GroupPage.LoginAsync(bob, fixture.GroupUrl("media"), "bob", "builder");
-            await Expect(GroupPage.Users(ada)).ToContainTextAsync("bob");
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
-            await ExpectPlayingVideoAsync(bob);
+        await pages.JoinAsync(fixture.GroupUrl("media"));
+        await MediaPage.Button(ada, "Camera").ClickAsync();
+        await MediaPage.ExpectPlayingVideoAsync(bob);
 
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Microphone" }).ClickAsync();
+        await MediaPage.Button(ada, "Microphone").ClickAsync();
 
-            // The new stream's offer names the one it replaces (protocol.md §12.7) and still plays.
-            await bob.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m =>
-                m.GetProperty("type").GetString() == "offer" && m.TryGetProperty("replace", out _)), 20_000);
-            var offers = GroupPage.Parsed(received).Where(m => m.GetProperty("type").GetString() == "offer").ToList();
-            var replacing = offers.First(m => m.TryGetProperty("replace", out _));
-            Assert.Equal(offers[0].GetProperty("id").GetString(), replacing.GetProperty("replace").GetString());
-            Assert.Contains("m=audio", replacing.GetProperty("sdp").GetString());
-            var remote = bob.Locator("figure.tile:not(.tile-local)", new() { HasText = "ada" });
-            await Expect(remote).ToHaveCountAsync(1);
-            await ExpectPlayingVideoAsync(bob);
-        }
-        finally
-        {
-            await ada.Context.CloseAsync();
-            await bob.Context.CloseAsync();
-        }
+        // The new stream's offer names the one it replaces (protocol.md §12.7) and still plays.
+        await bob.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m =>
+            m.GetProperty("type").GetString() == "offer" && m.TryGetProperty("replace", out _)), 20_000);
+        var offers = GroupPage.Parsed(received).Where(m => m.GetProperty("type").GetString() == "offer").ToList();
+        var replacing = offers.First(m => m.TryGetProperty("replace", out _));
+        Assert.Equal(offers[0].GetProperty("id").GetString(), replacing.GetProperty("replace").GetString());
+        Assert.Contains("m=audio", replacing.GetProperty("sdp").GetString());
+        var remote = MediaPage.RemoteTile(bob, "ada");
+        await Expect(remote).ToHaveCountAsync(1);
+        await MediaPage.ExpectPlayingVideoAsync(bob);
     }
 
     [Fact]
@@ -143,7 +98,7 @@ public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixtur
             await GroupPage.LoginAsync(ada, fixture.GroupUrl("media"), "ada", "secret");
             await raw.SendAsync(new JsonObject { ["type"] = "join", ["kind"] = "join", ["group"] = "media", ["username"] = "rob", ["password"] = "guest" });
             await raw.ReceiveUntilAsync(m => Type(m) == "joined");
-            await ada.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
+            await MediaPage.Button(ada, "Camera").ClickAsync();
             await raw.SendAsync(Json("""{"type": "request", "request": {"": ["audio", "video"]}}"""));
 
             var offer = (await raw.ReceiveUntilAsync(m => Type(m) == "offer")).Last();
@@ -197,24 +152,5 @@ public sealed class MediaTests(MediaFixture fixture) : IClassFixture<MediaFixtur
                 _ when l.StartsWith("a=ice-pwd:") => "a=ice-pwd:Q3v8Lr2Kp0Wm4Tn6Vb1Xc3Yd",
                 _ => l,
             }));
-    }
-
-    static async Task ReceiveAsync(IPage page, string preset)
-    {
-        var select = page.GetByLabel("Receive", new() { Exact = true });
-        if (!await select.IsVisibleAsync())
-            await page.GetByText("Media settings").ClickAsync();
-        await select.SelectOptionAsync(preset);
-    }
-
-    static async Task ExpectPlayingVideoAsync(IPage page)
-    {
-        await page.WaitForFunctionAsync("""
-            () => [...document.querySelectorAll("figure.tile:not(.tile-local) video")].some(v => v.videoWidth > 0)
-            """, null, new() { Timeout = 20_000 });
-        var before = await page.Locator("figure.tile:not(.tile-local) video").First.EvaluateAsync<double>("v => v.currentTime");
-        await page.WaitForFunctionAsync(
-            "t => [...document.querySelectorAll('figure.tile:not(.tile-local) video')].some(v => v.currentTime > t + 0.5)",
-            before, new() { Timeout = 10_000 });
     }
 }

@@ -30,6 +30,9 @@ public sealed class BrowserHost : IAsyncDisposable
                 [
                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                    // Together these also answer getDisplayMedia with a fake screen and no prompt
+                    // (without the first it waits for a prompt; without the second it fails with
+                    // NotReadableError for the audio), so screen sharing needs no further flag.
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                     "--allow-loopback-in-peer-connection", // the test server's media candidates are 127.0.0.1
                 ],

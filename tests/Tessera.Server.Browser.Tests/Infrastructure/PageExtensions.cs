@@ -14,4 +14,20 @@ public static class PageExtensions
             await page.WaitForTimeoutAsync(50);
         }
     }
+
+    /// <summary>
+    /// Samples (e.g. getStats) every 250 ms until the sample satisfies the condition or the time
+    /// is up, and returns the last sample: the caller asserts on it for a precise failure message.
+    /// </summary>
+    public static async Task<T> SampleUntilAsync<T>(this IPage page, Func<Task<T>> sample, Func<T, bool> condition, int timeoutMs)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        var value = await sample();
+        while (!condition(value) && DateTime.UtcNow < deadline)
+        {
+            await page.WaitForTimeoutAsync(250);
+            value = await sample();
+        }
+        return value;
+    }
 }

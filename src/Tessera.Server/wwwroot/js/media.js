@@ -8,6 +8,7 @@ import { newClientId } from "./protocol.js";
 export const receivePresets = {
     everything: { "": ["audio", "video"] },
     "low-video": { "": ["audio", "video-low"] },
+    "screenshare-only": { screenshare: ["audio", "video"], "": ["audio"] },
     "audio-only": { "": ["audio"] },
     nothing: { "": [] },
 };
