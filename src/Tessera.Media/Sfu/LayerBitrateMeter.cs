@@ -1,0 +1,74 @@
+namespace Tessera.Media.Sfu;
+
+/// <summary>
+/// Measures a source's bit rate per spatial and temporal layer over a sliding window of a few
+/// seconds (slots of a quarter second), so that a receiver's budget can be compared with what each
+/// layer combination costs. Fed from the receive thread, read from the connection's report timer.
+/// </summary>
+public sealed class LayerBitrateMeter
+{
+    public const int MaxLayers = 8; // TID and SID are 3-bit fields
+    private const int Slots = 8;
+    private static readonly TimeSpan SlotLength = TimeSpan.FromMilliseconds(250);
+
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly long[,,] _bytes = new long[Slots, MaxLayers, MaxLayers];
+    private readonly long[] _slotIndex = new long[Slots];
+    private readonly long _origin;
+
+    public LayerBitrateMeter(TimeProvider time)
+    {
+        _time = time;
+        _origin = time.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>The window rates are averaged over: the completed slots before the current one.</summary>
+    public static TimeSpan Window => SlotLength * (Slots - 1);
+
+    private long CurrentSlot() => (_time.GetUtcNow().UtcTicks - _origin) / SlotLength.Ticks;
+
+    /// <summary>Counts one packet of <paramref name="bytes"/> payload bytes in layer (spatial, temporal).</summary>
+    public void Record(int spatial, int temporal, int bytes)
+    {
+        if ((uint)spatial >= MaxLayers || (uint)temporal >= MaxLayers)
+            return;
+        long slot = CurrentSlot();
+        int i = (int)(slot % Slots);
+        lock (_gate)
+        {
+            if (_slotIndex[i] != slot)
+            {
+                _slotIndex[i] = slot;
+                for (int s = 0; s < MaxLayers; s++)
+                    for (int t = 0; t < MaxLayers; t++)
+                        _bytes[i, s, t] = 0;
+            }
+            _bytes[i, spatial, temporal] += bytes;
+        }
+    }
+
+    /// <summary>A snapshot of the per-layer rates (bit/s) over the window ending now.</summary>
+    public LayerRates Snapshot()
+    {
+        long now = CurrentSlot();
+        var bits = new ulong[MaxLayers, MaxLayers];
+        lock (_gate)
+        {
+            for (int i = 0; i < Slots; i++)
+            {
+                long age = now - _slotIndex[i];
+                if (age < 1 || age >= Slots)
+                    continue; // the slot still filling, or a stale one
+                for (int s = 0; s < MaxLayers; s++)
+                    for (int t = 0; t < MaxLayers; t++)
+                        bits[s, t] += (ulong)_bytes[i, s, t] * 8;
+            }
+        }
+        double seconds = Window.TotalSeconds;
+        for (int s = 0; s < MaxLayers; s++)
+            for (int t = 0; t < MaxLayers; t++)
+                bits[s, t] = (ulong)(bits[s, t] / seconds);
+        return new LayerRates(bits);
+    }
+}
