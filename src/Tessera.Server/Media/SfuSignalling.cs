@@ -31,6 +31,12 @@ public sealed class SfuSignalling : IStreamSignalling
         _logger = logger;
     }
 
+    /// <summary>The up streams currently published in every group (a snapshot, for diagnostics and tests).</summary>
+    public IReadOnlyList<UpStream> UpStreams
+    {
+        get { lock (_gate) return _clients.Values.SelectMany(c => c.Up.Values).ToList(); }
+    }
+
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
         var group = session.Group;
