@@ -85,6 +85,8 @@ public sealed partial class TrackForwarder
     {
         var encodings = Encodings;
         bool simulcast = encodings.Count > 1;
+        if (!simulcast && !IsLayeredCodec)
+            return; // a single layer (audio, H.264): nothing to choose
         LayerRates rates = simulcast
             ? LayerRates.FromEncodings(encodings.Select(e => e.Bitrates.Snapshot()).ToList())
             : _source.Bitrates.Snapshot();
