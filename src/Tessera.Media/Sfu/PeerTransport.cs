@@ -18,8 +18,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
-    private DtlsServerSession? _dtls;
-    private SrtpContext? _outgoing;
+    private DtlsServerSession? _dtls;    private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
     private int _state;
 
@@ -51,6 +50,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
                 Connected?.Invoke(this);
         };
     }
+
     public LocalTransport Local { get; private set; }
     public PeerTransportState State => (PeerTransportState)Volatile.Read(ref _state);
     public SrtpProfile? Profile { get; private set; }
@@ -164,8 +164,6 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             return Interlocked.CompareExchange(ref _state, (int)PeerTransportState.Connecting, (int)PeerTransportState.Failed) == (int)PeerTransportState.Failed;
         }
     }
-
-    private Task<DtlsSrtpKeys>? _handshake;
 
     private static string Reason(Task t) => t.Exception?.InnerException?.Message ?? "DTLS failed";
 
