@@ -18,7 +18,9 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
-    private DtlsServerSession? _dtls;    private SrtpContext? _outgoing;
+    private DtlsServerSession? _dtls;
+    private Task<DtlsSrtpKeys>? _handshake;
+    private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
     private int _state;
 
