@@ -17,7 +17,7 @@ namespace Tessera.Server.Tests;
 public sealed class DownStreamRecoveryTests
 {
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
-    private const string Fingerprint = "sha-256 3A:96:6D:57:B2:C2:C7:61:A0:46:3E:1C:97:39:D3:F7:0A:88:A0:B1:EC:03:FB:10:A5:5D:3A:37:AB:DD:02:AA";
+    private const string Fingerprint = ReceiverSdp.Fingerprint;
 
     private static string AudioOffer() => string.Join("\r\n",
         "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
@@ -27,26 +27,7 @@ public sealed class DownStreamRecoveryTests
         "a=msid:s1 a1", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
         "a=ssrc:1001 cname:abc", "");
 
-    /// <summary>A receiver's answer: recvonly, the first payload type of every section, setup:active.</summary>
-    private static string AnswerFor(string offerSdp)
-    {
-        var offer = SessionDescription.Parse(offerSdp);
-        var answer = new SessionDescription { Origin = "- 7 2 IN IP4 127.0.0.1" };
-        answer.OtherLines.Add("t=0 0");
-        answer.Attributes.Add(new SdpAttribute("group", "BUNDLE " + string.Join(' ', offer.Media.Select(m => m.Mid))));
-        foreach (var m in offer.Media)
-        {
-            var a = new MediaDescription { Media = m.Media, Port = 9, Formats = [m.Formats[0]] };
-            a.OtherLines.Add("c=IN IP4 0.0.0.0");
-            a.Attributes.AddRange([
-                new SdpAttribute("ice-ufrag", "Rcv1"), new SdpAttribute("ice-pwd", "receiverpassword01234567"),
-                new SdpAttribute("fingerprint", Fingerprint), new SdpAttribute("setup", "active"),
-                new SdpAttribute("mid", m.Mid), new SdpAttribute("recvonly"), new SdpAttribute("rtcp-mux")]);
-            a.Attributes.AddRange(m.Attributes.Where(x => x.Name is "rtpmap" or "fmtp" && x.Value!.StartsWith(m.Formats[0] + " ")));
-            answer.Media.Add(a);
-        }
-        return answer.ToString();
-    }
+    private static string AnswerFor(string offerSdp) => ReceiverSdp.AnswerFor(offerSdp);
 
     private static string Ufrag(JsonObject message) =>
         message.Str("sdp")!.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:"))["a=ice-ufrag:".Length..];

@@ -37,6 +37,12 @@ public sealed class SfuSignalling : IStreamSignalling
         get { lock (_gate) return _clients.Values.SelectMany(c => c.Up.Values).ToList(); }
     }
 
+    /// <summary>The down streams currently offered or flowing (a snapshot, for diagnostics and tests).</summary>
+    public IReadOnlyList<DownStream> DownStreams
+    {
+        get { lock (_gate) return _clients.Values.SelectMany(c => c.Down.Values).ToList(); }
+    }
+
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
         var group = session.Group;
