@@ -20,6 +20,7 @@ public sealed partial class TrackForwarder
     private int _spatialCeiling = All;
     private bool _freshReport;
     private LayerSelector? _selector;
+    private readonly object _adaptGate = new();
     private IReadOnlyList<IncomingTrack> _encodings = [];
 
     private bool IsLayeredCodec => _source.Codec.Codec.Name is "vp8" or "vp9";
@@ -87,41 +88,48 @@ public sealed partial class TrackForwarder
         bool simulcast = encodings.Count > 1;
         if (!simulcast && !IsLayeredCodec)
             return; // a single layer (audio, H.264): nothing to choose
-        LayerRates rates = simulcast
-            ? LayerRates.FromEncodings(encodings.Select(e => e.Bitrates.Snapshot()).ToList())
-            : _source.Bitrates.Snapshot();
-        double? loss = null;
-        lock (_gate)
+        lock (_adaptGate) // timer callbacks may overlap; the selector is not thread-safe
         {
-            if (_freshReport && LastReport is { } report)
-                loss = report.FractionLost / 256.0;
-            _freshReport = false;
-        }
-        var limit = Layers.Evaluate(new LayerObservation(rates, ReceiverBitrate, loss, simulcast ? encodings.Count - 1 : _spatialCeiling));
-        if (simulcast)
-        {
-            var target = encodings[Math.Min(limit?.Spatial ?? encodings.Count - 1, encodings.Count - 1)];
-            if (!ReferenceEquals(target, _pending ?? _source))
-                SwitchSource(target);
-            SetWanted(All, limit?.Temporal ?? All);
-        }
-        else
-        {
-            SetWanted(limit?.Spatial ?? All, limit?.Temporal ?? All);
+            LayerRates rates = simulcast
+                ? LayerRates.FromEncodings(encodings.Select(e => e.Bitrates.Snapshot()).ToList())
+                : _source.Bitrates.Snapshot();
+            double? loss = null;
+            lock (_gate)
+            {
+                if (_freshReport && LastReport is { } report)
+                    loss = report.FractionLost / 256.0;
+                _freshReport = false;
+            }
+            var limit = Layers.Evaluate(new LayerObservation(rates, ReceiverBitrate, loss, simulcast ? encodings.Count - 1 : _spatialCeiling));
+            if (simulcast)
+            {
+                var target = encodings[Math.Min(limit?.Spatial ?? encodings.Count - 1, encodings.Count - 1)];
+                if (!ReferenceEquals(target, _pending ?? _source))
+                    SwitchSource(target);
+                SetWanted(All, limit?.Temporal ?? All, 0);
+            }
+            else
+            {
+                SetWanted(limit?.Spatial ?? All, limit?.Temporal ?? All, rates.SpatialLayers - 1);
+            }
         }
     }
 
-    private void SetWanted(int spatial, int temporal)
+    /// <summary>
+    /// Records the selector's choice; while a higher spatial layer that the source sends is waited
+    /// for, asks for a keyframe (rate-limited by the source), since it can only be joined at one.
+    /// </summary>
+    private void SetWanted(int spatial, int temporal, int highestSent)
     {
-        bool raise;
+        bool waiting;
         lock (_gate)
         {
-            raise = Math.Min(spatial, _spatialCeiling) > Math.Min(_wantSpatial, _spatialCeiling) && Math.Min(spatial, _spatialCeiling) > _spatial;
             _wantSpatial = spatial;
             _wantTemporal = temporal;
+            waiting = Math.Min(Math.Min(spatial, _spatialCeiling), highestSent) > _spatial;
         }
-        if (raise)
-            _source.RequestKeyframe(); // a higher spatial layer can only be joined at a keyframe
+        if (waiting)
+            _source.RequestKeyframe();
     }
 
     /// <summary>

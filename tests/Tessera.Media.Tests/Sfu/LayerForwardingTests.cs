@@ -266,9 +266,21 @@ public class LayerForwardingTests
         sink.Rtp.Clear();
         Vp9Picture(track);
         Assert.Equal([0, 1, 1], sink.Rtp.Select(Sid));
+        // Still no keyframe a second later: asked for again.
+        Vp9Second(track);
+        _publisher.Rtcp.Clear();
+        f.AdaptLayers();
+        Assert.Contains(_publisher.Rtcp, p => p is PictureLossIndication);
+        sink.Rtp.Clear();
+        Vp9Picture(track);
         Vp9Picture(track, key: true);
         Assert.Equal([0, 1, 1, 0, 1, 1, 2], sink.Rtp.Select(Sid));
         Assert.Equal([false, false, true, false, false, false, true], sink.Rtp.Select(p => Parse(p).Marker));
+        // Joined: no more requests.
+        Vp9Second(track);
+        _publisher.Rtcp.Clear();
+        f.AdaptLayers();
+        Assert.Empty(_publisher.Rtcp);
     }
 
     [Fact]
