@@ -66,9 +66,9 @@ public class LayerSelectorTests
         Step(s, 250_000);                                  // S1T0
         Step(s, 250_000);                                  // S0T2 (200k) fits
         Assert.Equal(new LayerChoice(0, 2), s.Limit);
-        // S1T0 costs 400k: 450k is not 15 % above it.
+        // S1T0 costs 400k: 250k is neither 15 % above it nor 30 % above the 200k received now.
         for (int i = 0; i < 10; i++)
-            Assert.Equal(new LayerChoice(0, 2), Step(s, 450_000));
+            Assert.Equal(new LayerChoice(0, 2), Step(s, 250_000));
         for (int i = 0; i < 5; i++)
             Assert.Equal(new LayerChoice(0, 2), Step(s, 470_000)); // 4 s of headroom so far
         Assert.Equal(new LayerChoice(1, 0), Step(s, 470_000));     // 5 s: one step
@@ -103,6 +103,64 @@ public class LayerSelectorTests
         Step(s, 900_000);
         Step(s, 900_000);
         Assert.Null(s.Limit);
+    }
+
+    [Fact]
+    public void A_throughput_capped_estimate_well_above_the_current_rate_counts_as_headroom()
+    {
+        // Receive-side estimators stay below ~1.5 × what they receive: S0T2 gets 200k, REMB 270k,
+        // far from the 460k that S1T0 would need with margin, yet the receiver is clearly not limited.
+        var s = Selector();
+        Step(s, 250_000);
+        Step(s, 250_000);
+        Step(s, 250_000);
+        Assert.Equal(new LayerChoice(0, 2), s.Limit);
+        for (int i = 0; i < 5; i++)
+            Step(s, 270_000);
+        Assert.Equal(new LayerChoice(1, 0), Step(s, 270_000));
+        // Right after the step the estimate is still below the new cost: tolerated while it does not fall.
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(new LayerChoice(1, 0), Step(s, 300_000 + (ulong)i * 40_000));
+        Assert.Equal(new LayerChoice(1, 0), Step(s, 460_000)); // grown into it: the trial held
+    }
+
+    [Fact]
+    public void A_falling_estimate_after_a_step_up_undoes_it_at_once()
+    {
+        var s = Selector();
+        Step(s, 250_000);
+        Step(s, 250_000);
+        Step(s, 250_000);
+        for (int i = 0; i < 6; i++)
+            Step(s, 270_000);
+        Assert.Equal(new LayerChoice(1, 0), s.Limit);
+        Assert.Equal(new LayerChoice(0, 2), Step(s, 230_000)); // overuse: the estimate fell
+    }
+
+    [Fact]
+    public void Failed_trials_back_off_so_a_receiver_at_its_limit_does_not_oscillate()
+    {
+        // The receiver's link takes 640k; the full stream needs 700k. Below the link the estimate
+        // climbs to 1.5 × what it receives; above it, overuse drops it to 0.85 × the link.
+        var s = Selector();
+        var ups = new List<int>();
+        LayerChoice? previous = null;
+        for (int second = 0; second < 150; second++)
+        {
+            ulong rate = s.Limit is { } c ? Svc.UpTo(c.Spatial, c.Temporal) : Svc.UpTo(1, 2);
+            ulong remb = rate > 640_000 ? 544_000 : (ulong)(rate * 1.5) + 10_000;
+            if (second == 0)
+                remb = 600_000;
+            var choice = Step(s, remb);
+            if (choice is null && previous is not null)
+                ups.Add(second);
+            previous = choice;
+        }
+        Assert.InRange(ups.Count, 2, 5);
+        var gaps = ups.Zip(ups.Skip(1), (a, b) => b - a).ToList();
+        Assert.True(gaps.Zip(gaps.Skip(1), (a, b) => b > a).All(x => x), string.Join(",", ups)); // ever longer waits
+        Assert.Equal(new LayerChoice(1, 1), s.Limit);
+        Assert.True(s.Hold > s.UpHold);
     }
 
     [Fact]
