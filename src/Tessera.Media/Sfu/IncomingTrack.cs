@@ -31,10 +31,12 @@ public sealed class IncomingTrack
         Statistics = new ReceiveStatistics(ssrc, codec.Codec.ClockRate, time);
         Keyframes = new KeyframeRequester(time);
         Bitrates = new LayerBitrateMeter(time);
+        _time = time;
         _nackNegotiated = media.HasFeedback("nack");
     }
 
     private readonly bool _nackNegotiated;
+    private readonly TimeProvider _time;
 
     public string Id { get; }
     public NegotiatedMedia Media { get; }
@@ -71,10 +73,10 @@ public sealed class IncomingTrack
         if (!RtpPacket.TryParse(packet, out var rtp))
             return;
         Cache.Store(rtp.SequenceNumber, packet);
-        var payload = packet.Slice(rtp.PayloadOffset, rtp.PayloadLength);
-        var layers = PacketLayers.Of(Codec.Codec.Name, payload);
-        Bitrates.Record(layers.Spatial, layers.Temporal, rtp.PayloadLength);
-        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, out ushort firstMissing);
+        var arrival = _time.GetUtcNow();
+        var layers = PacketLayers.Of(Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
+        Bitrates.Record(layers.Spatial, layers.Temporal, rtp.PayloadLength, arrival);
+        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, arrival, out ushort firstMissing);
         if (missing is > 0 and <= 64 && _nackNegotiated)
         {
             var lost = new List<ushort>(missing);

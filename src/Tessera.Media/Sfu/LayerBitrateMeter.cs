@@ -26,14 +26,21 @@ public sealed class LayerBitrateMeter
     /// <summary>The window rates are averaged over: the completed slots before the current one.</summary>
     public static TimeSpan Window => SlotLength * (Slots - 1);
 
-    private long CurrentSlot() => (_time.GetUtcNow().UtcTicks - _origin) / SlotLength.Ticks;
+    private long SlotAt(DateTimeOffset time) => (time.UtcTicks - _origin) / SlotLength.Ticks;
 
-    /// <summary>Counts one packet of <paramref name="bytes"/> payload bytes in layer (spatial, temporal).</summary>
-    public void Record(int spatial, int temporal, int bytes)
+    private long CurrentSlot() => SlotAt(_time.GetUtcNow());
+
+    /// <summary>Counts one packet of <paramref name="bytes"/> payload bytes in layer (spatial, temporal), arrived now.</summary>
+    public void Record(int spatial, int temporal, int bytes) => Record(spatial, temporal, bytes, _time.GetUtcNow());
+
+    /// <summary>Counts one packet that arrived at <paramref name="arrival"/> (read once by the caller for all its uses).</summary>
+    public void Record(int spatial, int temporal, int bytes, DateTimeOffset arrival)
     {
         if ((uint)spatial >= MaxLayers || (uint)temporal >= MaxLayers)
             return;
-        long slot = CurrentSlot();
+        long slot = SlotAt(arrival);
+        if (slot < 0)
+            return;
         int i = (int)(slot % Slots);
         lock (_gate)
         {
