@@ -75,8 +75,11 @@ public sealed partial class TrackForwarder
         set => Volatile.Write(ref _encodings, value);
     }
 
-    /// <summary>True when the selector currently holds this receiver below the full stream.</summary>
-    public bool LayersReduced => _selector?.Limit is not null;
+    /// <summary>
+    /// True when this receiver takes less than the full stream: its selector holds it lower, or it
+    /// asked for the lowest spatial layer only. Its estimate then says nothing about the upper layers.
+    /// </summary>
+    public bool LayersReduced => _selector?.Limit is not null || Volatile.Read(ref _spatialCeiling) != All;
 
     /// <summary>
     /// One periodic decision: feeds the selector with the receiver's REMB, any new loss report and the

@@ -293,6 +293,7 @@ public class LayerForwardingTests
         Vp9Picture(track);
         Assert.Equal([0, 0], sink.Rtp.Select(Sid));
         Assert.All(sink.Rtp, p => Assert.True(Parse(p).Marker));
+        Assert.True(f.LayersReduced); // its estimate does not hold back the publisher's upper layers
         Assert.Equal(1, Parse(sink.Rtp[1]).SequenceNumber - Parse(sink.Rtp[0]).SequenceNumber);
 
         // The selector never goes above the ceiling, whatever the budget.
