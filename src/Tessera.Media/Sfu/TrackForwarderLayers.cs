@@ -1,5 +1,3 @@
-using Tessera.Media.Rtcp;
-
 namespace Tessera.Media.Sfu;
 
 /// <summary>
