@@ -175,11 +175,16 @@ public sealed class DownstreamConnection : IDisposable
             return _forwarders.GetValueOrDefault(ssrc);
     }
 
-    /// <summary>Sender reports and our CNAME, for lip sync and RTT at the receiver.</summary>
+    /// <summary>
+    /// The once-a-second work: each forwarder's layer decision (§12.6), then sender reports and our
+    /// CNAME, for lip sync and RTT at the receiver.
+    /// </summary>
     public void SendReports()
     {
         if (Transport.State != PeerTransportState.Connected)
             return;
+        foreach (var f in Forwarders)
+            f.AdaptLayers();
         var reports = Forwarders.Select(f => f.CreateSenderReport()).OfType<SenderReport>().ToList<RtcpPacket>();
         if (reports.Count == 0)
             return;

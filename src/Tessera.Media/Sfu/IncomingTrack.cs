@@ -30,10 +30,13 @@ public sealed class IncomingTrack
         Cache = new PacketCache(PacketCache.DefaultCapacity(media.Kind));
         Statistics = new ReceiveStatistics(ssrc, codec.Codec.ClockRate, time);
         Keyframes = new KeyframeRequester(time);
+        Bitrates = new LayerBitrateMeter(time);
+        _time = time;
         _nackNegotiated = media.HasFeedback("nack");
     }
 
     private readonly bool _nackNegotiated;
+    private readonly TimeProvider _time;
 
     public string Id { get; }
     public NegotiatedMedia Media { get; }
@@ -45,6 +48,9 @@ public sealed class IncomingTrack
     public PacketCache Cache { get; }
     public ReceiveStatistics Statistics { get; }
     public KeyframeRequester Keyframes { get; }
+
+    /// <summary>Measured bit rate per spatial/temporal layer, for receivers' layer choice (§12.6).</summary>
+    public LayerBitrateMeter Bitrates { get; }
 
     public IReadOnlyList<TrackForwarder> Forwarders => Volatile.Read(ref _forwarders);
 
@@ -67,7 +73,10 @@ public sealed class IncomingTrack
         if (!RtpPacket.TryParse(packet, out var rtp))
             return;
         Cache.Store(rtp.SequenceNumber, packet);
-        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, out ushort firstMissing);
+        var arrival = _time.GetUtcNow();
+        var layers = PacketLayers.Of(Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
+        Bitrates.Record(layers.Spatial, layers.Temporal, rtp.PayloadLength, arrival);
+        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, arrival, out ushort firstMissing);
         if (missing is > 0 and <= 64 && _nackNegotiated)
         {
             var lost = new List<ushort>(missing);
@@ -113,16 +122,32 @@ public sealed class IncomingTrack
 
     /// <summary>
     /// The bitrate to ask of the publisher by REMB (protocol.md §12.5): 102,400 bit/s for audio and
-    /// "l" layers; otherwise the lowest receiver estimate, never below 204,800 bit/s.
+    /// "l" layers; otherwise the lowest estimate among receivers that take the full stream, never
+    /// below 204,800 bit/s. Receivers whose layer selector dropped layers are served by those layers
+    /// and do not hold the others back; if every receiver is reduced, the highest of their estimates
+    /// (nobody could take more). Receivers on their way to another simulcast encoding do not count.
     /// </summary>
     public ulong TargetBitrate(ulong unconstrained = 1_000_000)
     {
         if (Kind == "audio" || Rid == "l")
             return 102_400;
-        ulong best = unconstrained;
+        ulong lowestFull = unconstrained;
+        ulong highestReduced = 0;
+        bool anyFull = false;
         foreach (var f in Volatile.Read(ref _forwarders))
-            if (f.ReceiverBitrate is { } b && b < best)
-                best = b;
-        return Math.Max(204_800, best);
+        {
+            if (f.PendingSource is { } next && next != this)
+                continue; // moving to another simulcast encoding
+            if (f.LayersReduced)
+            {
+                highestReduced = Math.Max(highestReduced, f.ReceiverBitrate ?? unconstrained);
+                continue;
+            }
+            anyFull = true;
+            if (f.ReceiverBitrate is { } b && b < lowestFull)
+                lowestFull = b;
+        }
+        ulong target = anyFull || highestReduced == 0 ? lowestFull : Math.Min(unconstrained, highestReduced);
+        return Math.Max(204_800, target);
     }
 }

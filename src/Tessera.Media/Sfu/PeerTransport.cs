@@ -14,8 +14,12 @@ namespace Tessera.Media.Sfu;
 public sealed class PeerTransport : IRtpSink, IDisposable
 {
     private readonly DtlsCertificate _certificate;
+    private readonly IceUdpEndpoint _endpoint;
     private readonly object _sendGate = new();
+    private readonly object _reviveGate = new();
+    private volatile IceLiteAgent _ice;
     private DtlsServerSession? _dtls;
+    private Task<DtlsSrtpKeys>? _handshake;
     private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
     private int _state;
@@ -23,22 +27,41 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     public PeerTransport(IceUdpEndpoint endpoint, DtlsCertificate certificate)
     {
         _certificate = certificate;
-        Ice = endpoint.CreateAgent();
-        Local = new LocalTransport(Ice.Local, certificate.Fingerprint, endpoint.Candidates);
-        Ice.MediaReceived = OnMedia;
-        Ice.Closed += _ => Fail("ICE consent expired");
+        _endpoint = endpoint;
+        _ice = endpoint.CreateAgent();
+        Local = new LocalTransport(_ice.Local, certificate.Fingerprint, endpoint.Candidates);
+        Wire(_ice);
     }
 
-    public IceLiteAgent Ice { get; }
+    /// <summary>The current ICE agent (replaced by <see cref="TryRevive"/>).</summary>
+    public IceLiteAgent Ice => _ice;
+
+    private void Wire(IceLiteAgent agent)
+    {
+        agent.MediaReceived = OnMedia;
+        agent.Closed += a =>
+        {
+            if (ReferenceEquals(a, _ice))
+                Fail("ICE consent expired");
+        };
+        agent.Connected += a =>
+        {
+            // A revived transport is usable again once the peer's checks reach the new agent.
+            if (ReferenceEquals(a, _ice) && _outgoing is not null
+                && Interlocked.CompareExchange(ref _state, (int)PeerTransportState.Connected, (int)PeerTransportState.Connecting) == (int)PeerTransportState.Connecting)
+                Connected?.Invoke(this);
+        };
+    }
+
     public LocalTransport Local { get; private set; }
     public PeerTransportState State => (PeerTransportState)Volatile.Read(ref _state);
     public SrtpProfile? Profile { get; private set; }
     public string? FailureReason { get; private set; }
 
-    /// <summary>Raised once when media can flow.</summary>
+    /// <summary>Raised when media can flow: once, and again after each successful <see cref="TryRevive"/>.</summary>
     public event Action<PeerTransport>? Connected;
 
-    /// <summary>Raised once on failure or close.</summary>
+    /// <summary>Raised on failure (again after a revival fails anew) or on close.</summary>
     public event Action<PeerTransport>? Closed;
 
     /// <summary>A decrypted RTP packet (valid only during the call).</summary>
@@ -57,6 +80,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         _dtls = dtls;
         Ice.DtlsReceived = p => dtls.Deliver(p);
         var handshake = dtls.HandshakeAsync();
+        _handshake = handshake;
         handshake.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)
@@ -75,6 +99,8 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     /// </summary>
     public void Update(RemoteTransport remote, bool restartIce = false)
     {
+        if (State == PeerTransportState.Failed && !TryRevive())
+            throw new InvalidOperationException("the transport failed: " + FailureReason);
         if (State == PeerTransportState.New)
         {
             Start(remote);
@@ -98,11 +124,48 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     /// <summary>ICE restart initiated by us (down streams): new local credentials for the next offer; the peer's ufrag comes with its answer.</summary>
     public void RestartIce()
     {
+        if (State == PeerTransportState.Failed)
+        {
+            if (!TryRevive()) // a revived transport already has fresh credentials
+                throw new InvalidOperationException("the transport failed and cannot be revived: " + FailureReason);
+            return;
+        }
         var fresh = Ice.Restart(null);
         Local = Local with { Ice = fresh };
     }
 
     private DtlsFingerprint? _remoteFingerprint;
+
+    /// <summary>
+    /// Whether a failed transport can be brought back by an ICE restart: its ICE agent is gone
+    /// (consent expired) but DTLS is intact — established, or still waiting for the handshake.
+    /// </summary>
+    public bool CanRevive =>
+        State == PeerTransportState.Failed && _ice.State == IceAgentState.Closed
+        && _dtls is { } dtls && !dtls.Closed.IsCompleted && _handshake is { IsFaulted: false, IsCanceled: false };
+
+    /// <summary>
+    /// ICE restart after the agent was closed (protocol.md §12.8): a new agent on the same endpoint
+    /// with fresh credentials (<see cref="Local"/>), keeping the DTLS association and SRTP contexts,
+    /// as a browser does on an ICE restart. The transport is Connecting until the peer's checks
+    /// with the new credentials arrive. False when it cannot be revived (see <see cref="CanRevive"/>).
+    /// </summary>
+    public bool TryRevive()
+    {
+        lock (_reviveGate)
+        {
+            if (!CanRevive)
+                return false;
+            var old = _ice;
+            var agent = _endpoint.CreateAgent();
+            agent.DtlsReceived = old.DtlsReceived;
+            Wire(agent);
+            _ice = agent;
+            Local = Local with { Ice = agent.Local };
+            FailureReason = null;
+            return Interlocked.CompareExchange(ref _state, (int)PeerTransportState.Connecting, (int)PeerTransportState.Failed) == (int)PeerTransportState.Failed;
+        }
+    }
 
     private static string Reason(Task t) => t.Exception?.InnerException?.Message ?? "DTLS failed";
 

@@ -9,7 +9,7 @@ namespace Tessera.Media.Sfu;
 /// continuous sequence/timestamp space. Answers the receiver's NACKs from the source's cache,
 /// turns PLI/FIR into keyframe requests, remembers REMB and report blocks, and writes sender reports.
 /// </summary>
-public sealed class TrackForwarder : IDisposable
+public sealed partial class TrackForwarder : IDisposable
 {
     private static readonly bool[] KeepNoExtensions = new bool[256];
     private readonly IRtpSink _sink;
@@ -49,13 +49,7 @@ public sealed class TrackForwarder : IDisposable
 
     public long PacketsSent => Interlocked.Read(ref _packets);
 
-    /// <summary>
-    /// Highest VP8 temporal layer forwarded (protocol.md §12.6); higher layers are dropped without
-    /// leaving gaps. Null forwards everything.
-    /// </summary>
-    public int? MaxTemporalLayer { get; set; }
-
-    private readonly record struct SentPacket(IncomingTrack? Source, ushort SourceSequence, ushort Sequence, uint Timestamp);
+    private readonly record struct SentPacket(IncomingTrack? Source, ushort SourceSequence, ushort Sequence, uint Timestamp, bool Marker);
 
     /// <summary>Forwards a packet of the current source (packets of a pending source wait for a keyframe).</summary>
     public void Forward(IncomingTrack from, ReadOnlySpan<byte> packet)
@@ -90,18 +84,23 @@ public sealed class TrackForwarder : IDisposable
         if (packet.Length > PacketCache.SlotSize)
             return;
         ushort sourceSequence = RtpRewriter.GetSequenceNumber(packet);
-        if (MaxTemporalLayer is { } maxLayer && AboveTemporalLayer(packet, maxLayer))
+        bool marker = false;
+        if (IsLayeredCodec && RtpPacket.TryParse(packet, out var rtp))
         {
-            _rewriter.Skip(sourceSequence);
-            return;
+            var layers = PacketLayers.Of(_source.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
+            if (!Admit(layers, rtp.Marker, out marker))
+            {
+                _rewriter.Skip(sourceSequence);
+                return;
+            }
         }
         if (!_rewriter.TryRewrite(sourceSequence, RtpRewriter.GetTimestamp(packet), out ushort sequence, out uint timestamp))
             return;
-        int payloadLength = Send(packet, sequence, timestamp);
+        int payloadLength = Send(packet, sequence, timestamp, marker);
         if (payloadLength >= 0)
         {
             // Counted only once really sent (SRTP up): sender reports are built from these counts.
-            _history[sequence % HistorySize] = new SentPacket(_source, sourceSequence, sequence, timestamp);
+            _history[sequence % HistorySize] = new SentPacket(_source, sourceSequence, sequence, timestamp, marker);
             _packets++;
             _octets += payloadLength;
             _lastSendTime = _time.GetUtcNow();
@@ -109,7 +108,7 @@ public sealed class TrackForwarder : IDisposable
     }
 
     /// <summary>Copies, strips extensions, rewrites the header and hands the packet to the sink; returns the payload length, or -1 if not sent.</summary>
-    private int Send(ReadOnlySpan<byte> packet, ushort sequence, uint timestamp)
+    private int Send(ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, bool marker = false)
     {
         packet.CopyTo(_scratch);
         int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
@@ -119,15 +118,11 @@ public sealed class TrackForwarder : IDisposable
         RtpRewriter.SetPayloadType(_scratch, PayloadType);
         RtpRewriter.SetSequenceNumber(_scratch, sequence);
         RtpRewriter.SetTimestamp(_scratch, timestamp);
+        if (marker)
+            RtpRewriter.SetMarker(_scratch, true);
         int payloadLength = RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp) ? rtp.PayloadLength : 0;
         return _sink.SendRtp(_scratch, length) ? payloadLength : -1;
     }
-
-    private bool AboveTemporalLayer(ReadOnlySpan<byte> packet, int maxLayer) =>
-        _source.Codec.Codec.Name == "vp8"
-        && RtpPacket.TryParse(packet, out var rtp)
-        && Vp8Descriptor.TemporalLayer(packet.Slice(rtp.PayloadOffset, rtp.PayloadLength)) is { } tid
-        && tid > maxLayer;
 
     /// <summary>
     /// Moves to another source (simulcast layer switch). The current source keeps flowing until the
@@ -171,7 +166,7 @@ public sealed class TrackForwarder : IDisposable
                             continue;
                         int n = sent.Source.Cache.TryCopy(sent.SourceSequence, cached);
                         if (n > 0)
-                            Send(cached[..n], sent.Sequence, sent.Timestamp);
+                            Send(cached[..n], sent.Sequence, sent.Timestamp, sent.Marker);
                     }
                 }
                 break;
@@ -191,6 +186,7 @@ public sealed class TrackForwarder : IDisposable
     public void HandleReport(ReceptionReport report)
     {
         LastReport = report;
+        _freshReport = true;
         if (report.LastSenderReport == 0)
             return;
         uint now = (uint)(NtpTime.FromDateTime(_time.GetUtcNow()) >> 16);

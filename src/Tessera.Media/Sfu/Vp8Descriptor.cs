@@ -22,4 +22,8 @@ public static class Vp8Descriptor
             at++; // TL0PICIDX
         return payload.Length > at ? payload[at] >> 6 : null;
     }
+
+    /// <summary>First packet of a frame: S bit set on partition 0.</summary>
+    public static bool StartsFrame(ReadOnlySpan<byte> payload) =>
+        payload.Length >= 1 && (payload[0] & 0x10) != 0 && (payload[0] & 0x07) == 0;
 }

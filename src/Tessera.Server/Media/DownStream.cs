@@ -108,11 +108,44 @@ public sealed class DownStream : IDisposable
         return !wanted.Any(t => !_carried.ContainsKey(t) && t.Rid is not null && source.Rid is not null && t.Media.Mid == source.Media.Mid);
     }
 
-    /// <summary>Applies the receiver's answer; afterwards a remembered change may be offered.</summary>
+    /// <summary>video-low on a single scalable track: forward its lowest spatial layer only (§12.4).</summary>
+    public bool LowestSpatialLayerOnly { get; set; }
+
+    /// <summary>
+    /// Tells each forwarder what its layer selector may choose from (§12.6): the simulcast encodings it
+    /// may switch between, and the spatial ceiling. Called after every change and answer, since
+    /// encodings and forwarders appear over time.
+    /// </summary>
+    public void ConfigureLayers()
+    {
+        var tracks = Source.Tracks;
+        var forwarders = Connection.Forwarders;
+        foreach (var (track, outgoing) in _carried)
+        {
+            var forwarder = forwarders.FirstOrDefault(f => f.Ssrc == outgoing.Ssrc);
+            if (forwarder is null || track.Kind != "video")
+                continue;
+            forwarder.Encodings = TrackSelection.AdaptiveEncodings(tracks, track);
+            forwarder.SpatialCeiling = LowestSpatialLayerOnly ? 0 : null;
+        }
+    }
+
+    /// <summary>
+    /// The server's side failed and an ICE restart cannot bring it back (DTLS is gone): only a fresh
+    /// connection can carry the stream again (§12.8).
+    /// </summary>
+    public bool TransportLost =>
+        Connection.Transport.State == PeerTransportState.Closed
+        || (Connection.Transport.State == PeerTransportState.Failed && !Connection.Transport.CanRevive);
+
+    /// <summary>Applies the receiver's answer (unless the transport is lost); afterwards a remembered change may be offered.</summary>
     public void Answered(string sdp)
     {
         AwaitingAnswer = false;
+        if (TransportLost)
+            return; // answers an offer of a connection that is gone: the stream is pushed afresh instead
         Connection.ApplyAnswer(sdp);
+        ConfigureLayers();
     }
 
     public void Dispose() => Connection.Dispose();

@@ -22,7 +22,8 @@ public sealed class MediaPlane : IAsyncDisposable
 
     /// <param name="ports">The configured port or range; a range takes its first free port.</param>
     /// <param name="candidateAddresses">Addresses offered as host candidates; empty: all local non-loopback ones.</param>
-    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses)
+    /// <param name="time">The host's clock, which ICE consent expiry follows.</param>
+    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses, TimeProvider? time = null)
     {
         var bind = BindAddressFor(candidateAddresses);
         var certificate = DtlsCertificate.Generate();
@@ -35,6 +36,7 @@ public sealed class MediaPlane : IAsyncDisposable
                     Port = port,
                     BindAddress = bind,
                     CandidateAddresses = candidateAddresses.Count > 0 ? candidateAddresses : null,
+                    TimeProvider = time ?? TimeProvider.System,
                 });
                 return new MediaPlane(endpoint, certificate);
             }

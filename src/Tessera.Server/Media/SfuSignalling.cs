@@ -31,6 +31,18 @@ public sealed class SfuSignalling : IStreamSignalling
         _logger = logger;
     }
 
+    /// <summary>The up streams currently published in every group (a snapshot, for diagnostics and tests).</summary>
+    public IReadOnlyList<UpStream> UpStreams
+    {
+        get { lock (_gate) return _clients.Values.SelectMany(c => c.Up.Values).ToList(); }
+    }
+
+    /// <summary>The down streams currently offered or flowing (a snapshot, for diagnostics and tests).</summary>
+    public IReadOnlyList<DownStream> DownStreams
+    {
+        get { lock (_gate) return _clients.Values.SelectMany(c => c.Down.Values).ToList(); }
+    }
+
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
         var group = session.Group;
@@ -235,7 +247,9 @@ public sealed class SfuSignalling : IStreamSignalling
             return;
         }
         IReadOnlyList<string>? kept = null;
-        if (down is not null && !down.AwaitingAnswer && down.WouldDropBundleTag(wanted))
+        // A connection that no ICE restart can revive (§12.8), or a change the browser could only make
+        // with a new transport, is made with a fresh down stream: close, then a new offer.
+        if (down is not null && !down.AwaitingAnswer && (down.TransportLost || down.WouldDropBundleTag(wanted)))
         {
             kept = down.Override; // the override stays with the stream across its fresh copy
             CloseDown(receiver, streams, down);
@@ -248,8 +262,11 @@ public sealed class SfuSignalling : IStreamSignalling
             {
                 Override = kept,
             };
+            var created = down;
+            created.Connection.Transport.Closed += t => DownFailed(receiver, created, t);
             streams.Down[up.Id] = down;
         }
+        down.LowestSpatialLayerOnly = TrackSelection.LowestSpatialLayerOnly(up.Tracks, words);
         string? sdp;
         try
         {
@@ -261,6 +278,7 @@ public sealed class SfuSignalling : IStreamSignalling
             CloseDown(receiver, streams, down);
             return;
         }
+        down.ConfigureLayers();
         if (sdp is null)
             return;
         receiver.Send(new Message
@@ -300,8 +318,31 @@ public sealed class SfuSignalling : IStreamSignalling
             session.SendError(e.Message);
             return;
         }
-        if (down.ChangePending)
+        if (down.ChangePending || down.TransportLost)
             Deliver(session, down.Source);
+    }
+
+    /// <summary>
+    /// §12.8: the server's side of a down stream failed (ICE consent expired, DTLS closed): offer it
+    /// again with an ICE restart, or afresh if the transport is beyond reviving. An offer already
+    /// outstanding is answered first (the restart is remembered until then).
+    /// </summary>
+    private void DownFailed(ClientSession receiver, DownStream down, PeerTransport transport)
+    {
+        if (transport.FailureReason is null)
+            return; // closed by us
+        var group = receiver.Group;
+        if (group is null)
+            return;
+        lock (group.Gate)
+        lock (_gate)
+        {
+            if (receiver.Group != group || !_clients.TryGetValue(receiver, out var streams)
+                || !streams.Down.TryGetValue(down.Id, out var current) || current != down)
+                return;
+            _logger.LogInformation("Down stream {Id} to {Client} failed: {Reason}", down.Id, receiver.Id, transport.FailureReason);
+            Deliver(receiver, down.Source, iceRestart: true);
+        }
     }
 
     private void RenegotiateDown(ClientSession session, string id)

@@ -37,6 +37,30 @@ public static class TrackSelection
     }
 
     /// <summary>
+    /// §12.4: <c>video-low</c> (without <c>video</c>) on a stream with a single video track restricts
+    /// a scalable codec to its lowest spatial layer.
+    /// </summary>
+    public static bool LowestSpatialLayerOnly(IReadOnlyList<IncomingTrack> tracks, IReadOnlyList<string> words) =>
+        words.Contains("video-low") && !words.Contains("video") && tracks.Count(t => t.Kind == "video") == 1;
+
+    /// <summary>
+    /// The simulcast encodings a receiver of <paramref name="track"/> may be moved between by its
+    /// layer selector, lowest first: for the highest encoding of a section, [lowest, highest] (only the
+    /// first and last matter, §12.5); for anything else none, so a <c>video-low</c> receiver stays low.
+    /// </summary>
+    public static IReadOnlyList<IncomingTrack> AdaptiveEncodings(IReadOnlyList<IncomingTrack> tracks, IncomingTrack track)
+    {
+        if (track.Rid is null)
+            return [];
+        var siblings = VideoInLayerOrder(tracks)
+            .Where(t => t.Rid is not null && t.Media.Mid == track.Media.Mid && t.Codec.Codec.Name == track.Codec.Codec.Name)
+            .ToList();
+        if (siblings.Count < 2 || siblings[0] != track)
+            return [];
+        return [siblings[^1], siblings[0]];
+    }
+
+    /// <summary>
     /// Video tracks in arrival order, except that the encodings of one simulcast section follow the
     /// publisher's RID order (highest quality first), whichever layer's packet happened to arrive first.
     /// </summary>

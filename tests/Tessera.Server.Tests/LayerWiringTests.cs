@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Groups.Protocol;
+using Tessera.Media.Rtp;
+using Tessera.Media.Sfu;
+using Tessera.Server.Media;
+using Tessera.Server.Tests.Support;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>
+/// protocol.md §12.4–12.6 through the real host: a receiver's request decides what its forwarder's
+/// layer selector may choose from (simulcast fallback encodings, the video-low spatial ceiling).
+/// The publisher's media is handed to its transport already decrypted (no browser here).
+/// </summary>
+public sealed class LayerWiringTests
+{
+    private static string VideoOffer(string codecLines, bool simulcast) => string.Join("\r\n", new[]
+    {
+        "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+        "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
+        "a=ice-ufrag:Ab1c", "a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E", "a=fingerprint:" + ReceiverSdp.Fingerprint,
+        "a=setup:actpass", "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+        "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", "a=sendonly", "a=msid:s1 v1", "a=rtcp-mux",
+        codecLines, "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli", "a=rtcp-fb:96 goog-remb",
+    }.Concat(simulcast ? ["a=rid:h send", "a=rid:l send", "a=simulcast:send h;l"] : ["a=ssrc:2001 cname:abc"]).Append(""));
+
+    private static byte[] Packet(uint ssrc, string? rid, byte[] payload)
+    {
+        var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = 1, Timestamp = 3000, Ssrc = ssrc, Payload = payload };
+        b.Extensions.Add((4, "0"u8.ToArray()));
+        if (rid is not null)
+            b.Extensions.Add((10, System.Text.Encoding.ASCII.GetBytes(rid)));
+        return b.ToArray();
+    }
+
+    private static async Task<TrackForwarder> ForwarderAsync(TestServer s, WsClient receiver)
+    {
+        var offer = await receiver.ReceiveAsync("offer");
+        await receiver.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = "up1", ["sdp"] = ReceiverSdp.AnswerFor(offer.Str("sdp")!) });
+        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
+        await receiver.ReceiveAsync("pong");
+        var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
+        return sfu.DownStreams.Single().Connection.Forwarders.Single();
+    }
+
+    private static async Task RequestStreamAsync(WsClient receiver, string words)
+    {
+        await receiver.SendAsync(Json.Obj($$"""{"type": "requestStream", "id": "up1", "request": {{words}}}"""));
+        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
+        await receiver.ReceiveAsync("pong");
+    }
+
+    [Fact]
+    public async Task AReceiverOfTheHighEncodingMayFallBackToTheLowOneUnlessItAskedForVideoLow()
+    {
+        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
+        await using var s = await TestServer.StartAsync(f => f.Group("g", group));
+        await using var p = await s.JoinAsync("g", "p", "w");
+        await using var r = await s.JoinAsync("g", "r", "w");
+        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
+        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: true) });
+        await p.ReceiveAsync("answer");
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        up.Connection.Transport.RtpReceived!(Packet(0x1111, "h", [0x10, 0x00, 0x9D]));
+        up.Connection.Transport.RtpReceived!(Packet(0x2222, "l", [0x10, 0x00, 0x9D]));
+        var high = up.Tracks.Single(t => t.Rid == "h");
+        var low = up.Tracks.Single(t => t.Rid == "l");
+
+        var forwarder = await ForwarderAsync(s, r);
+        Assert.Same(high, forwarder.Source);
+        Assert.Equal([low, high], forwarder.Encodings);
+        Assert.Null(forwarder.SpatialCeiling); // two video tracks: video-low would pick the l track instead
+
+        await RequestStreamAsync(r, """["video-low"]""");
+        Assert.Same(low, forwarder.PendingSource);
+        Assert.Empty(forwarder.Encodings);
+    }
+
+    [Fact]
+    public async Task VideoLowOnASingleVp9TrackCapsItsSpatialLayers()
+    {
+        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "codecs": ["vp9", "opus"]}""";
+        await using var s = await TestServer.StartAsync(f => f.Group("g", group));
+        await using var p = await s.JoinAsync("g", "p", "w");
+        await using var r = await s.JoinAsync("g", "r", "w");
+        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["audio", "video-low"]}}"""));
+        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP9/90000\r\na=fmtp:96 profile-id=0", simulcast: false) });
+        await p.ReceiveAsync("answer");
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x28, 0x00, 0x00, 0x00]));
+        Assert.Equal("vp9", up.Tracks.Single().Codec.Codec.Name);
+
+        var forwarder = await ForwarderAsync(s, r);
+        Assert.Equal(0, forwarder.SpatialCeiling);
+        Assert.Empty(forwarder.Encodings);
+
+        await RequestStreamAsync(r, """["video"]""");
+        Assert.Null(forwarder.SpatialCeiling);
+    }
+}
