@@ -162,11 +162,13 @@ public class ProtocolTests
     [Fact]
     public async Task AnsweringPingsKeepsTheConnectionAlive()
     {
+        // Eight ping rounds last well past the 1.5 s drop delay; the margin over the 300 ms ping
+        // delay tolerates a client that is slow to answer on a loaded machine.
         var fast = new KeepAliveTimings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300),
-                                        TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+                                        TimeSpan.FromMilliseconds(1500), TimeSpan.FromSeconds(5));
         await using var s = await TestServer.StartAsync(configure: o => o with { KeepAlive = fast });
         await using var c = await s.ConnectAsync();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 8; i++)
         {
             await c.ReceiveAsync("ping", TimeSpan.FromSeconds(3));
             await c.SendAsync(Json.Obj("""{"type": "pong"}"""));
