@@ -85,7 +85,7 @@ public sealed class IncomingTrack
             _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = lost }]);
         }
         foreach (var forwarder in Volatile.Read(ref _forwarders))
-            forwarder.Forward(this, packet);
+            forwarder.Forward(this, packet, rtp, layers, arrival);
     }
 
     /// <summary>Asks the publisher for a keyframe unless one was asked for very recently.</summary>

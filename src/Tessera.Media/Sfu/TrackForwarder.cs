@@ -51,8 +51,11 @@ public sealed partial class TrackForwarder : IDisposable
 
     private readonly record struct SentPacket(IncomingTrack? Source, ushort SourceSequence, ushort Sequence, uint Timestamp, bool Marker);
 
-    /// <summary>Forwards a packet of the current source (packets of a pending source wait for a keyframe).</summary>
-    public void Forward(IncomingTrack from, ReadOnlySpan<byte> packet)
+    /// <summary>
+    /// Forwards a packet of the current source (packets of a pending source wait for a keyframe).
+    /// Its header, layers and arrival time are read once by the source for all its receivers.
+    /// </summary>
+    internal void Forward(IncomingTrack from, ReadOnlySpan<byte> packet, in RtpPacket rtp, PacketLayers layers, DateTimeOffset arrival)
     {
         IncomingTrack? retired = null;
         lock (_gate)
@@ -70,7 +73,7 @@ public sealed partial class TrackForwarder : IDisposable
             {
                 return;
             }
-            SendLocked(packet);
+            SendLocked(packet, rtp, layers, arrival);
         }
         retired?.Detach(this);
     }
@@ -79,49 +82,43 @@ public sealed partial class TrackForwarder : IDisposable
         RtpPacket.TryParse(packet, out var rtp)
         && KeyframeDetector.IsKeyframe(track.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
 
-    private void SendLocked(ReadOnlySpan<byte> packet)
+    private void SendLocked(ReadOnlySpan<byte> packet, in RtpPacket rtp, PacketLayers layers, DateTimeOffset arrival)
     {
         if (packet.Length > PacketCache.SlotSize)
             return;
-        ushort sourceSequence = RtpRewriter.GetSequenceNumber(packet);
+        ushort sourceSequence = rtp.SequenceNumber;
         bool marker = false;
-        if (IsLayeredCodec && RtpPacket.TryParse(packet, out var rtp))
+        if (IsLayeredCodec && !Admit(layers, rtp.Marker, out marker))
         {
-            var layers = PacketLayers.Of(_source.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
-            if (!Admit(layers, rtp.Marker, out marker))
-            {
-                _rewriter.Skip(sourceSequence);
-                return;
-            }
-        }
-        if (!_rewriter.TryRewrite(sourceSequence, RtpRewriter.GetTimestamp(packet), out ushort sequence, out uint timestamp))
+            _rewriter.Skip(sourceSequence);
             return;
-        int payloadLength = Send(packet, sequence, timestamp, marker);
-        if (payloadLength >= 0)
+        }
+        if (!_rewriter.TryRewrite(sourceSequence, rtp.Timestamp, out ushort sequence, out uint timestamp))
+            return;
+        if (Send(packet, sequence, timestamp, marker))
         {
             // Counted only once really sent (SRTP up): sender reports are built from these counts.
             _history[sequence % HistorySize] = new SentPacket(_source, sourceSequence, sequence, timestamp, marker);
             _packets++;
-            _octets += payloadLength;
-            _lastSendTime = _time.GetUtcNow();
+            _octets += rtp.PayloadLength;
+            _lastSendTime = arrival; // a clock read per forwarded packet costs more than the rest of the rewrite
         }
     }
 
-    /// <summary>Copies, strips extensions, rewrites the header and hands the packet to the sink; returns the payload length, or -1 if not sent.</summary>
-    private int Send(ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, bool marker = false)
+    /// <summary>Copies, strips extensions, rewrites the header and hands the packet to the sink; false if not sent.</summary>
+    private bool Send(ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, bool marker = false)
     {
         packet.CopyTo(_scratch);
         int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
         if (length < 0)
-            return -1;
+            return false;
         RtpRewriter.SetSsrc(_scratch, Ssrc);
         RtpRewriter.SetPayloadType(_scratch, PayloadType);
         RtpRewriter.SetSequenceNumber(_scratch, sequence);
         RtpRewriter.SetTimestamp(_scratch, timestamp);
         if (marker)
             RtpRewriter.SetMarker(_scratch, true);
-        int payloadLength = RtpPacket.TryParse(_scratch.AsSpan(0, length), out var rtp) ? rtp.PayloadLength : 0;
-        return _sink.SendRtp(_scratch, length) ? payloadLength : -1;
+        return _sink.SendRtp(_scratch, length);
     }
 
     /// <summary>
