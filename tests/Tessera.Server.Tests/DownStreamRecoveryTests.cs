@@ -5,6 +5,7 @@ using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Server.Media;
 using Tessera.Server.Tests.Support;
+using static Tessera.Server.Tests.Support.PublisherSdp;
 
 namespace Tessera.Server.Tests;
 
@@ -19,18 +20,7 @@ public sealed class DownStreamRecoveryTests
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
     private const string Fingerprint = ReceiverSdp.Fingerprint;
 
-    private static string AudioOffer() => string.Join("\r\n",
-        "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
-        "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0",
-        "a=ice-ufrag:Ab1c", "a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E", "a=fingerprint:" + Fingerprint,
-        "a=setup:actpass", "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly",
-        "a=msid:s1 a1", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
-        "a=ssrc:1001 cname:abc", "");
-
     private static string AnswerFor(string offerSdp) => ReceiverSdp.AnswerFor(offerSdp);
-
-    private static string Ufrag(JsonObject message) =>
-        message.Str("sdp")!.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:"))["a=ice-ufrag:".Length..];
 
     private sealed class Room : IAsyncDisposable
     {

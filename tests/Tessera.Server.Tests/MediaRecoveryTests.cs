@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Media;
 using Tessera.Server.Tests.Support;
+using static Tessera.Server.Tests.Support.PublisherSdp;
 
 namespace Tessera.Server.Tests;
 
@@ -13,21 +14,6 @@ namespace Tessera.Server.Tests;
 public sealed class MediaRecoveryTests
 {
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
-
-    private static string AudioOffer(string ufrag) => string.Join("\r\n",
-        "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
-        "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0",
-        $"a=ice-ufrag:{ufrag}", "a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E",
-        "a=fingerprint:sha-256 3A:96:6D:57:B2:C2:C7:61:A0:46:3E:1C:97:39:D3:F7:0A:88:A0:B1:EC:03:FB:10:A5:5D:3A:37:AB:DD:02:AA",
-        "a=setup:actpass", "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly",
-        "a=msid:s1 a1", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
-        "a=ssrc:1001 cname:abc", "");
-
-    private static JsonObject Offer(string id, string sdp) =>
-        new() { ["type"] = "offer", ["id"] = id, ["label"] = "camera", ["sdp"] = sdp };
-
-    private static string Ufrag(JsonObject answer) =>
-        answer.Str("sdp")!.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:"))["a=ice-ufrag:".Length..];
 
     [Fact]
     public async Task AnUpStreamWhoseConsentExpiresIsAskedToRenegotiateAndItsIceRestartIsAnswered()
