@@ -5,6 +5,8 @@ using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
 
+using static Tessera.Media.Tests.Sfu.SimulatedCalls;
+
 namespace Tessera.Media.Tests.Sfu;
 
 /// <summary>A publisher and a receiver, both simulated browsers on 127.0.0.1, through the real server stack.</summary>
@@ -20,13 +22,6 @@ public sealed class EndToEndTests
         return b.ToArray();
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(20);
-        Assert.True(condition());
-    }
-
     [Fact]
     public async Task Media_flows_from_publisher_to_receiver_with_feedback()
     {
@@ -39,8 +34,7 @@ public sealed class EndToEndTests
         using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
         var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
         up.TrackAdded += t => trackAdded.TrySetResult(t);
-        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await publisher.ConnectPublisherAsync(endpoint, up);
 
         await publisher.SendRtpAsync(PublisherPacket(1000));
         var track = await trackAdded.Task.WaitAsync(Generous);
@@ -49,10 +43,7 @@ public sealed class EndToEndTests
         // Server offers the track to the receiver, which answers and connects.
         using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
         var outgoing = down.AddTrack(track);
-        string offer = down.CreateOffer();
-        down.ApplyAnswer(receiver.AnswerFor(offer));
-        await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        await receiver.ConnectReceiverAsync(endpoint, down);
 
         // Connecting a receiver asks the publisher for a keyframe.
         var pli = await publisher.ReceiveRtcpAsync<PictureLossIndication>().WaitAsync(Generous);
@@ -99,8 +90,7 @@ public sealed class EndToEndTests
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
-        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await publisher.ConnectPublisherAsync(endpoint, up);
         string oldUfrag = up.Transport.Local.Ice.Ufrag;
 
         var restarted = new BrowserSimulator(new IceCredentials("rst9", "restartpassword012345678"));

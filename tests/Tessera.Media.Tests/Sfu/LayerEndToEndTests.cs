@@ -6,6 +6,8 @@ using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
+using static Tessera.Media.Tests.Sfu.SimulatedCalls;
+
 namespace Tessera.Media.Tests.Sfu;
 
 /// <summary>
@@ -18,13 +20,6 @@ public sealed class LayerEndToEndTests
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
     private readonly ManualTimeProvider _clock = new();
     private ushort _sequence = 2000;
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(20);
-        Assert.True(condition());
-    }
 
     /// <summary>A VP8 packet of the "h" encoding with a temporal layer index, 400 bytes of payload.</summary>
     private byte[] PublisherPacket(int tid)
@@ -51,17 +46,13 @@ public sealed class LayerEndToEndTests
         using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
         var added = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
         up.TrackAdded += t => added.TrySetResult(t);
-        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await publisher.ConnectPublisherAsync(endpoint, up);
         await publisher.SendRtpAsync(PublisherPacket(0));
         var track = await added.Task.WaitAsync(Generous);
 
         using var down = new DownstreamConnection(endpoint, certificate, "s1", _clock);
         var outgoing = down.AddTrack(track);
-        string offer = down.CreateOffer();
-        down.ApplyAnswer(receiver.AnswerFor(offer));
-        await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        await receiver.ConnectReceiverAsync(endpoint, down);
         var forwarder = down.Forwarders.Single();
 
         // Two seconds of media in quarter-second slots, TIDs 0,2,1,2 (about 100 kbit/s, half of it TID 2).

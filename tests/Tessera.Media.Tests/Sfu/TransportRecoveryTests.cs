@@ -8,6 +8,8 @@ using Tessera.Media.Sfu;
 using Tessera.Media.Stun;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
+using static Tessera.Media.Tests.Sfu.SimulatedCalls;
+
 namespace Tessera.Media.Tests.Sfu;
 
 /// <summary>
@@ -21,13 +23,6 @@ public sealed class TransportRecoveryTests
 
     private IceUdpEndpoint Endpoint() =>
         IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1) });
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(20);
-        Assert.True(condition());
-    }
 
     private void ExpireConsent(IceUdpEndpoint endpoint)
     {
@@ -67,10 +62,7 @@ public sealed class TransportRecoveryTests
         int connected = 0, closed = 0;
         down.Transport.Connected += _ => connected++;
         down.Transport.Closed += _ => closed++;
-        string offer = down.CreateOffer();
-        down.ApplyAnswer(receiver.AnswerFor(offer));
-        await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        string offer = await receiver.ConnectReceiverAsync(endpoint, down);
         track.Deliver(Packet(500));
         Assert.Equal(500, Parse(await receiver.ReceiveRtpAsync().WaitAsync(Generous)).SequenceNumber);
 
@@ -113,8 +105,7 @@ public sealed class TransportRecoveryTests
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
-        await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await publisher.ConnectPublisherAsync(endpoint, up);
         string oldUfrag = up.Transport.Local.Ice.Ufrag;
 
         ExpireConsent(endpoint);
