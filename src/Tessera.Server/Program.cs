@@ -1,23 +1,27 @@
 using System.CommandLine;
 using Tessera.Server.Hosting;
 
-var http = new Option<string>("--http") { Description = "listen address ADDRESS:PORT", DefaultValueFactory = _ => "0.0.0.0:8443" };
-var data = new Option<string>("--data") { Description = "data directory (config.json, cert.pem, key.pem, var/)", DefaultValueFactory = _ => "./data" };
-var groups = new Option<string>("--groups") { Description = "group description directory", DefaultValueFactory = _ => "./groups" };
-var statics = new Option<string?>("--static") { Description = "serve the web client from this directory instead of the built-in one" };
-var insecure = new Option<bool>("--insecure") { Description = "plain HTTP instead of HTTPS" };
-var relayOnly = new Option<bool>("--relay-only") { Description = "tell clients to use TURN relays only" };
-var udpRange = new Option<string?>("--udp-range") { Description = "UDP port (N) or range (MIN-MAX) for media; default: one port chosen by the system" };
+var http = new Option<string>("--http", "-http") { Description = "listen address ADDRESS:PORT", DefaultValueFactory = _ => "0.0.0.0:8443" };
+var data = new Option<string>("--data", "-data") { Description = "data directory (config.json, cert.pem, key.pem, var/)", DefaultValueFactory = _ => "./data" };
+var groups = new Option<string>("--groups", "-groups") { Description = "group description directory", DefaultValueFactory = _ => "./groups" };
+var statics = new Option<string?>("--static", "-static") { Description = "serve the web client from this directory instead of the built-in one" };
+var insecure = new Option<bool>("--insecure", "-insecure") { Description = "plain HTTP instead of HTTPS" };
+var relayOnly = new Option<bool>("--relay-only", "-relay-only") { Description = "tell clients to use TURN relays only" };
+var udpRange = new Option<string?>("--udp-range", "-udp-range") { Description = "UDP port (N) or range (MIN-MAX) for media; default: one port chosen by the system" };
 var iceAddress = new Option<string[]>("--ice-address")
 {
     Description = "address offered to clients as an ICE host candidate (repeatable or comma-separated); default: all local non-loopback addresses",
     AllowMultipleArgumentsPerToken = false,
 };
+// Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
+var turn = new Option<string>("--turn", "-turn") { Description = "Galène's built-in TURN server address; Tessera has none (use data/ice-servers.json)", DefaultValueFactory = _ => UnsupportedGaleneFlags.AutoTurn };
+var mdns = new Option<bool>("--mdns", "-mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
+var recordings = new Option<string?>("--recordings", "-recordings") { Description = "accepted for Galène compatibility; recording is not available" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
 {
-    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, demo,
+    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, turn, mdns, recordings, demo,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -47,6 +51,8 @@ root.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
+    new UnsupportedGaleneFlags(result.GetValue(turn), result.GetValue(mdns), result.GetValue(recordings))
+        .Report(app.Logger, options.Data);
     await app.StartAsync(cancellationToken);
     var url = TesseraHost.BoundAddress(app);
     Console.WriteLine($"Tessera listening on {url}");

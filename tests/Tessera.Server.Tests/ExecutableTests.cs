@@ -37,6 +37,53 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task AcceptsGalenesSingleDashFlagsWithSpaceOrEqualsSign()
+    {
+        // Go's flag package, which Galène uses, takes -flag value and -flag=value.
+        var (data, groups) = Dirs();
+        await using var server = await ServerProcess.StartAsync("-insecure=true", "-http=127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "-udp-range", "0", "-relay-only=false", "--ice-address", "127.0.0.1");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        var status = JsonNode.Parse(await http.GetStringAsync("/group/lobby/.status"))!;
+        Assert.Equal("lobby", (string?)status["name"]);
+    }
+
+    [Fact]
+    public async Task GaleneFlagsForFeaturesTesseraLacksAreAcceptedAndEachIsReported()
+    {
+        var (data, groups) = Dirs();
+        await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "-turn", "192.0.2.1:1194", "-mdns", "-recordings", Path.Combine(_root, "recordings"), "--ice-address", "127.0.0.1");
+        await WaitForOutputAsync(server, "-recordings");
+        Assert.Contains("-turn 192.0.2.1:1194 ignored: Tessera has no built-in TURN server", server.Output);
+        Assert.Contains("data/ice-servers.json", server.Output);
+        Assert.Contains("-mdns ignored", server.Output);
+        Assert.Contains("recording is not available", server.Output);
+    }
+
+    [Fact]
+    public async Task WithoutIceServersTheLogSaysThereIsNoTurnServerAndWithThemItIsSilent()
+    {
+        var (data, groups) = Dirs();
+        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "--ice-address", "127.0.0.1"))
+        {
+            await WaitForOutputAsync(server, "no TURN server");
+        }
+        File.WriteAllText(Path.Combine(data, "ice-servers.json"), """[{"urls": ["turn:192.0.2.1:3478"], "username": "u", "credential": "c"}]""");
+        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "--ice-address", "127.0.0.1"))
+        {
+            Assert.DoesNotContain("TURN", server.Output);
+        }
+    }
+
+    private static async Task WaitForOutputAsync(ServerProcess server, string text)
+    {
+        for (int i = 0; i < 100 && !server.Output.Contains(text); i++)
+            await Task.Delay(50);
+        Assert.Contains(text, server.Output);
+    }
+
+    [Fact]
     public async Task GeneratesAndKeepsASelfSignedCertificateForHttps()
     {
         var (data, groups) = Dirs();
