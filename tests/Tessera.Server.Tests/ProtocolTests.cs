@@ -155,8 +155,12 @@ public class ProtocolTests
         await using var s = await TestServer.StartAsync(configure: o => o with { KeepAlive = fast });
         await using var c = await s.ConnectAsync();
         await c.ReceiveAsync("ping", TimeSpan.FromSeconds(3));
+        var pinged = System.Diagnostics.Stopwatch.StartNew();
         await c.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(WebSocketCloseStatus.InternalServerError, c.CloseStatus);
+        // The client had its time to answer (drop delay - ping delay = 600 ms, from the first ping;
+        // half of it allowed for the ping's own delivery on a busy machine).
+        Assert.True(pinged.ElapsedMilliseconds >= 300, $"dropped {pinged.ElapsedMilliseconds} ms after the ping");
     }
 
     [Fact]

@@ -82,12 +82,21 @@ public sealed class WebSocketEndpoint
         var time = _protocol.Time;
         var lastHeard = time.GetTimestamp();
         var gotFirst = false;
+        long firstPing = 0; // when the current silence was first answered with a ping; 0: not yet
+        var answerTime = _options.KeepAlive.DropAfter - _options.KeepAlive.PingAfter;
         using var watchdog = new Timer(_ =>
         {
             var silence = time.GetElapsedTime(Volatile.Read(ref lastHeard));
+            var pinged = Volatile.Read(ref firstPing);
             if (!Volatile.Read(ref gotFirst) && silence > _options.KeepAlive.Handshake) transport.Close(CloseReason.Internal);
-            else if (silence > _options.KeepAlive.DropAfter) transport.Close(CloseReason.Internal);
-            else if (silence > _options.KeepAlive.PingAfter) transport.Send(new Message { Type = MessageTypes.Ping });
+            // A client is dropped only once it has had its full time to answer a ping: on a busy
+            // host this timer can fire late, and a late tick must not skip the ping.
+            else if (silence > _options.KeepAlive.DropAfter && pinged != 0 && time.GetElapsedTime(pinged) >= answerTime) transport.Close(CloseReason.Internal);
+            else if (silence > _options.KeepAlive.PingAfter)
+            {
+                if (pinged == 0) Volatile.Write(ref firstPing, time.GetTimestamp());
+                transport.Send(new Message { Type = MessageTypes.Ping });
+            }
         }, null, _options.KeepAlive.Tick, _options.KeepAlive.Tick);
 
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -103,6 +112,7 @@ public sealed class WebSocketEndpoint
                     return;
                 }
                 Volatile.Write(ref lastHeard, time.GetTimestamp());
+                Volatile.Write(ref firstPing, 0);
                 Volatile.Write(ref gotFirst, true);
                 if (tooBig)
                 {
