@@ -51,7 +51,10 @@ root.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    new UnsupportedGaleneFlags(result.GetValue(turn), result.GetValue(mdns), result.GetValue(recordings))
+    // The demo runs for browsers on this machine: no TURN notice unless -turn was given.
+    var turnGiven = result.GetResult(turn) is { Implicit: false };
+    var turnToReport = result.GetValue(demo) && !turnGiven ? "" : result.GetValue(turn);
+    new UnsupportedGaleneFlags(turnToReport, result.GetValue(mdns), result.GetValue(recordings))
         .Report(app.Logger, options.Data);
     await app.StartAsync(cancellationToken);
     var url = TesseraHost.BoundAddress(app);

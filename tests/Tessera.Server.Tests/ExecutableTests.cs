@@ -76,6 +76,30 @@ public sealed class ExecutableTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TheDemoServesItsTwoGroupsAndPrintsWhereToGo()
+    {
+        await using var server = await ServerProcess.StartAsync("--demo", "--http", "127.0.0.1:{port}", "--ice-address", "127.0.0.1");
+        await WaitForOutputAsync(server, "Press Ctrl+C");
+        var demoData = System.Text.RegularExpressions.Regex.Match(server.Output, @"Demo data in (\S+)").Groups[1].Value;
+        try
+        {
+            Assert.Contains($"http://127.0.0.1:{server.Port}/group/demo/", server.Output);
+            Assert.Contains($"http://127.0.0.1:{server.Port}/group/team/", server.Output);
+            Assert.DoesNotContain("TURN", server.Output); // a local demo needs no relay, so no notice
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+            Assert.Equal("team", (string?)JsonNode.Parse(await http.GetStringAsync("/group/team/.status"))!["name"]);
+
+            await using var c = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"));
+            await c.HandshakeAsync();
+            Assert.Equal("join", (await c.JoinAsync("demo", "anyone", "anything")).Kind);
+        }
+        finally
+        {
+            if (demoData.Length > 0 && Directory.Exists(demoData)) Directory.Delete(demoData, recursive: true);
+        }
+    }
+
     private static async Task WaitForOutputAsync(ServerProcess server, string text)
     {
         for (int i = 0; i < 100 && !server.Output.Contains(text); i++)
