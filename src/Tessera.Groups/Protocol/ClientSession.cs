@@ -42,6 +42,18 @@ public sealed class ClientSession : IGroupMember
 
     public void SendError(string text) => Send(Messages.Error(Id, text));
 
+    /// <summary>
+    /// The group this client has joined, for a group-scoped message; without one the client is told
+    /// to join first and null is returned (no group-scoped message is handled outside a group).
+    /// </summary>
+    public Group? JoinedGroupOrRefuse()
+    {
+        if (Group is { } group)
+            return group;
+        SendError(Texts.JoinFirst);
+        return null;
+    }
+
     /// <summary>Handles one incoming message; a violation ends the connection as protocol.md §3.3 says.</summary>
     public async Task HandleAsync(Message message, CancellationToken cancellationToken)
     {

@@ -14,11 +14,8 @@ public sealed class ChatHandler : IMessageHandler
 
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
-        if (session.Group is not { } group)
-        {
-            session.SendError(Texts.JoinFirst);
+        if (session.JoinedGroupOrRefuse() is not { } group)
             return ValueTask.CompletedTask;
-        }
         var isChat = message.Type == MessageTypes.Chat;
         var needed = isChat && message.Kind == "caption" ? PermissionNames.Caption : PermissionNames.Message;
         if (!session.Has(needed))

@@ -12,11 +12,8 @@ public sealed class GroupActionHandler : IMessageHandler
 
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
-        if (session.Group is not { } group)
-        {
-            session.SendError(Texts.JoinFirst);
+        if (session.JoinedGroupOrRefuse() is not { } group)
             return ValueTask.CompletedTask;
-        }
         switch (message.Kind)
         {
             case "clearchat": WithOp(session, () => ClearChat(session, group, message.Value)); break;

@@ -24,11 +24,8 @@ public sealed class StreamHandler : IMessageHandler
             if (message.Type == MessageTypes.Ice && message.Candidate is null)
                 throw ConnectionEndingException.Protocol("null candidate");
         }
-        if (session.Group is null)
-        {
-            session.SendError(Texts.JoinFirst);
+        if (session.JoinedGroupOrRefuse() is null)
             return ValueTask.CompletedTask;
-        }
         switch (message.Type)
         {
             case MessageTypes.Request:

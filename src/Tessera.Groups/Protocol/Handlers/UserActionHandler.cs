@@ -11,11 +11,8 @@ public sealed class UserActionHandler : IMessageHandler
 
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
-        if (session.Group is not { } group)
-        {
-            session.SendError(Texts.JoinFirst);
+        if (session.JoinedGroupOrRefuse() is not { } group)
             return ValueTask.CompletedTask;
-        }
         switch (message.Kind)
         {
             case "op": ChangePermissions(session, group, message, add: Op(group), remove: []); break;
