@@ -17,35 +17,9 @@ public static class KeyframeDetector
     };
 
     /// <summary>RFC 7741 §4.2–4.3: start of partition 0 and the VP8 frame tag's P bit clear.</summary>
-    private static bool Vp8(ReadOnlySpan<byte> p)
-    {
-        if (p.Length < 1)
-            return false;
-        byte b0 = p[0];
-        bool start = (b0 & 0x10) != 0 && (b0 & 0x07) == 0;
-        if (!start)
-            return false;
-        int at = 1;
-        if ((b0 & 0x80) != 0)
-        {
-            if (p.Length <= at)
-                return false;
-            byte x = p[at++];
-            if ((x & 0x80) != 0) // PictureID
-            {
-                if (p.Length <= at)
-                    return false;
-                at += (p[at] & 0x80) != 0 ? 2 : 1;
-            }
-            if ((x & 0x40) != 0)
-                at++; // TL0PICIDX
-            if ((x & 0x30) != 0)
-                at++; // TID/Y/KEYIDX
-        }
-        return p.Length > at && (p[at] & 0x01) == 0;
-    }
+    private static bool Vp8(ReadOnlySpan<byte> p) =>
+        Vp8Descriptor.StartsFrame(p) && Vp8Descriptor.Length(p) is { } at && p.Length > at && (p[at] & 0x01) == 0;
 
-    /// <summary>VP9 payload descriptor (RFC 9628 §4.2): not inter-predicted (P=0) and beginning of a frame (B=1).</summary>
     private static bool Vp9(ReadOnlySpan<byte> p) => p.Length >= 1 && (p[0] & 0x40) == 0 && (p[0] & 0x08) != 0;
 
     /// <summary>RFC 6184: an IDR slice or SPS, in a single NAL unit, a STAP-A, or the first fragment of an FU-A.</summary>
