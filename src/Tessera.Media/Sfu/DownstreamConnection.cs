@@ -183,9 +183,10 @@ public sealed class DownstreamConnection : IDisposable
     {
         if (Transport.State != PeerTransportState.Connected)
             return;
-        foreach (var f in Forwarders)
+        var forwarders = Forwarders;
+        foreach (var f in forwarders)
             f.AdaptLayers();
-        var reports = Forwarders.Select(f => f.CreateSenderReport()).OfType<SenderReport>().ToList<RtcpPacket>();
+        var reports = forwarders.Select(f => f.CreateSenderReport()).OfType<SenderReport>().ToList<RtcpPacket>();
         if (reports.Count == 0)
             return;
         var ssrc = ((SenderReport)reports[0]).Ssrc;
