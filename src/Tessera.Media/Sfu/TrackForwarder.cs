@@ -62,7 +62,7 @@ public sealed partial class TrackForwarder : IDisposable
         {
             if (ReferenceEquals(from, _pending))
             {
-                if (!StartsKeyframe(from, packet))
+                if (!StartsKeyframe(from, packet, rtp))
                     return;
                 retired = _source;
                 _source = from;
@@ -78,9 +78,8 @@ public sealed partial class TrackForwarder : IDisposable
         retired?.Detach(this);
     }
 
-    private static bool StartsKeyframe(IncomingTrack track, ReadOnlySpan<byte> packet) =>
-        RtpPacket.TryParse(packet, out var rtp)
-        && KeyframeDetector.IsKeyframe(track.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
+    private static bool StartsKeyframe(IncomingTrack track, ReadOnlySpan<byte> packet, in RtpPacket rtp) =>
+        KeyframeDetector.IsKeyframe(track.Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
 
     private void SendLocked(ReadOnlySpan<byte> packet, in RtpPacket rtp, PacketLayers layers, DateTimeOffset arrival)
     {
