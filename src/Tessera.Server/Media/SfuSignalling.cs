@@ -45,14 +45,8 @@ public sealed class SfuSignalling : IStreamSignalling
 
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
-        var group = session.Group;
-        if (group is null)
-            return ValueTask.CompletedTask;
-        lock (group.Gate)
-        lock (_gate)
+        WhileMember(session, _ =>
         {
-            if (session.Group != group)
-                return ValueTask.CompletedTask; // left meanwhile
             string id = message.Id ?? "";
             switch (message.Type)
             {
@@ -66,11 +60,15 @@ public sealed class SfuSignalling : IStreamSignalling
                     // ICE-lite learns the browser's addresses from its checks: trickled candidates are not needed.
                     break;
             }
-        }
+        });
         return ValueTask.CompletedTask;
     }
 
-    public void RequestsChanged(ClientSession session)
+    /// <summary>
+    /// Runs <paramref name="work"/> while <paramref name="session"/> is a member of its group, under
+    /// the group's lock and then ours: the one order every path takes them in.
+    /// </summary>
+    private void WhileMember(ClientSession session, Action<Group> work)
     {
         var group = session.Group;
         if (group is null)
@@ -78,31 +76,30 @@ public sealed class SfuSignalling : IStreamSignalling
         lock (group.Gate)
         lock (_gate)
         {
-            foreach (var member in Members(group))
-                if (member != session && _clients.TryGetValue(member, out var streams))
-                    foreach (var up in streams.Up.Values.ToList())
-                        Deliver(session, up);
+            if (session.Group == group) // not left meanwhile
+                work(group);
         }
     }
 
-    public void PublishingRevoked(ClientSession session)
+    public void RequestsChanged(ClientSession session) => WhileMember(session, group =>
     {
-        var group = session.Group;
-        if (group is null)
+        foreach (var member in Members(group))
+            if (member != session && _clients.TryGetValue(member, out var streams))
+                foreach (var up in streams.Up.Values.ToList())
+                    Deliver(session, up);
+    });
+
+    public void PublishingRevoked(ClientSession session) => WhileMember(session, _ =>
+    {
+        if (!_clients.TryGetValue(session, out var streams))
             return;
-        lock (group.Gate)
-        lock (_gate)
+        foreach (var up in streams.Up.Values.ToList())
         {
-            if (!_clients.TryGetValue(session, out var streams))
-                return;
-            foreach (var up in streams.Up.Values.ToList())
-            {
-                CloseUpForEveryone(up, notifyReceivers: true);
-                session.Send(new Message { Type = MessageTypes.Abort, Id = up.Id });
-                session.SendError("permission denied");
-            }
+            CloseUpForEveryone(up, notifyReceivers: true);
+            session.Send(new Message { Type = MessageTypes.Abort, Id = up.Id });
+            session.SendError("permission denied");
         }
-    }
+    });
 
     public void MemberLeft(ClientSession session, Group group)
     {
@@ -212,21 +209,14 @@ public sealed class SfuSignalling : IStreamSignalling
     // ---- Receiving (§12.3, §12.4) ----
 
     /// <summary>The debounced push: every other member gets the stream, or its change, if its request selects it.</summary>
-    private void Push(UpStream up)
+    private void Push(UpStream up) => WhileMember(up.Publisher, group =>
     {
-        var group = up.Publisher.Group;
-        if (group is null)
+        if (up.Disposed)
             return;
-        lock (group.Gate)
-        lock (_gate)
-        {
-            if (up.Disposed)
-                return;
-            foreach (var member in Members(group))
-                if (member != up.Publisher)
-                    Deliver(member, up);
-        }
-    }
+        foreach (var member in Members(group))
+            if (member != up.Publisher)
+                Deliver(member, up);
+    });
 
     /// <summary>Brings one receiver's copy of <paramref name="up"/> in line with what it asked for.</summary>
     private void Deliver(ClientSession receiver, UpStream up, bool iceRestart = false)
@@ -331,18 +321,14 @@ public sealed class SfuSignalling : IStreamSignalling
     {
         if (transport.FailureReason is null)
             return; // closed by us
-        var group = receiver.Group;
-        if (group is null)
-            return;
-        lock (group.Gate)
-        lock (_gate)
+        WhileMember(receiver, _ =>
         {
-            if (receiver.Group != group || !_clients.TryGetValue(receiver, out var streams)
+            if (!_clients.TryGetValue(receiver, out var streams)
                 || !streams.Down.TryGetValue(down.Id, out var current) || current != down)
                 return;
             _logger.LogInformation("Down stream {Id} to {Client} failed: {Reason}", down.Id, receiver.Id, transport.FailureReason);
             Deliver(receiver, down.Source, iceRestart: true);
-        }
+        });
     }
 
     private void RenegotiateDown(ClientSession session, string id)
