@@ -29,8 +29,12 @@ if [ ${#need[@]} -gt 0 ]; then
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   export DEBIAN_FRONTEND=noninteractive
+  # A slapd already running may be someone's real directory: remember it, so only a daemon that
+  # a package script started during this install (despite policy-rc.d) is stopped below.
+  before=" $( (pgrep -x slapd || true) | tr '\n' ' ') "
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  # A daemon started anyway by a package script is not ours to keep.
-  pkill -x slapd 2>/dev/null || true
+  for pid in $(pgrep -x slapd || true); do
+    case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
+  done
 fi
