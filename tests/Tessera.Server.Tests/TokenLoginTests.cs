@@ -61,6 +61,9 @@ public class TokenLoginTests
             ["other group"] = good.Mint(host, "other"),
             ["no trailing slash"] = good.Mint(host, "lab", edit: c => c["aud"] = $"http://{host}/group/lab"),
             ["permissions as string"] = good.Mint(host, "lab", edit: c => c["permissions"] = "present"),
+            // Validly signed, but no clock reaches these instants: a refusal, not a closed socket.
+            ["exp 1e20"] = good.Mint(host, "lab", edit: c => c["exp"] = 1e20),
+            ["exp 2^63"] = good.Mint(host, "lab", edit: c => c["exp"] = Math.Pow(2, 63)),
         };
         foreach (var (what, token) in refused)
         {

@@ -86,16 +86,19 @@ public static class JwtVerifier
 
         if (!claims.TryGetProperty("exp", out var expElement)) return JwtVerificationResult.Failed("missing exp");
         if (!TryNumber(expElement, out var exp)) return JwtVerificationResult.Failed("exp is not a number");
+        if (!IsRepresentableTime(exp)) return JwtVerificationResult.Failed("exp is out of range");
         if (!(nowSeconds < exp + leeway)) return JwtVerificationResult.Failed("expired");
 
         if (claims.TryGetProperty("nbf", out var nbfElement))
         {
             if (!TryNumber(nbfElement, out var nbf)) return JwtVerificationResult.Failed("nbf is not a number");
+            if (!IsRepresentableTime(nbf)) return JwtVerificationResult.Failed("nbf is out of range");
             if (!(nowSeconds >= nbf - leeway)) return JwtVerificationResult.Failed("not valid yet (nbf)");
         }
         if (claims.TryGetProperty("iat", out var iatElement))
         {
             if (!TryNumber(iatElement, out var iat)) return JwtVerificationResult.Failed("iat is not a number");
+            if (!IsRepresentableTime(iat)) return JwtVerificationResult.Failed("iat is out of range");
             if (!(nowSeconds >= iat - leeway)) return JwtVerificationResult.Failed("issued in the future (iat)");
         }
 
@@ -123,10 +126,16 @@ public static class JwtVerifier
             permissions = list;
         }
 
-        var expires = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Clamp(exp * TimeSpan.TicksPerSecond, 0,
-                                                            (DateTimeOffset.MaxValue - DateTimeOffset.UnixEpoch).Ticks));
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(exp * 1000));
         return JwtVerificationResult.Granted(subject, permissions, includeSubgroups, expires);
     }
+
+    // A time claim is a count of seconds since 1970 that must name an instant a DateTimeOffset can
+    // hold (years 1970 to 9999). Anything else (1e20, 2^63, negative) is a malformed token: refusing
+    // it here keeps the arithmetic below from ever overflowing on attacker-chosen numbers.
+    private const double LatestUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+
+    private static bool IsRepresentableTime(double seconds) => seconds is >= 0 and <= LatestUnixSeconds;
 
     private static bool TryNumber(JsonElement element, out double value)
     {

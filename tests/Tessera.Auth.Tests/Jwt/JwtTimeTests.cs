@@ -40,6 +40,30 @@ public class JwtTimeTests : JwtTestBase
     public void Non_numeric_exp_fails(string exp) =>
         AssertRefused(VerifyClaims(Claims(c => c["exp"] = JsonNode.Parse(exp))), "exp");
 
+    // Signed by a trusted key but naming no instant a clock can hold: refused, never an exception.
+    [Theory]
+    [InlineData("exp", "1e20")]
+    [InlineData("exp", "9223372036854775808")]
+    [InlineData("exp", "9223372036854775807")]
+    [InlineData("exp", "253402300800")]
+    [InlineData("exp", "1.7976931348623157e308")]
+    [InlineData("exp", "-1")]
+    [InlineData("exp", "-1e20")]
+    [InlineData("nbf", "-9223372036854775808")]
+    [InlineData("nbf", "1e300")]
+    [InlineData("iat", "-1e20")]
+    [InlineData("iat", "1e20")]
+    public void Time_claim_outside_the_representable_range_is_refused(string claim, string value) =>
+        AssertRefused(VerifyClaims(Claims(c => c[claim] = JsonNode.Parse(value))), claim);
+
+    [Fact]
+    public void Exp_at_the_last_representable_second_is_accepted()
+    {
+        var result = VerifyClaims(Claims(c => c["exp"] = 253_402_300_799L));
+        Assert.True(result.Success, result.FailureReason);
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), result.Expires);
+    }
+
     [Fact]
     public void Iat_4_seconds_ahead_is_inside_the_leeway() =>
         Assert.True(VerifyClaims(Claims(c => c["iat"] = NowSeconds + 4)).Success);
