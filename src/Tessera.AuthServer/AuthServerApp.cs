@@ -17,6 +17,7 @@ using Tessera.AuthServer.Login;
 using Tessera.AuthServer.Portal;
 using Tessera.AuthServer.Rules;
 using Tessera.AuthServer.Tokens;
+using Tessera.Web;
 
 namespace Tessera.AuthServer;
 
@@ -57,6 +58,7 @@ public static class AuthServerApp
         });
         builder.Services.AddSingleton(host.Time);
         var app = builder.Build();
+        app.UseRateLimitedExceptionLogging(host.Time);
 
         var verifier = new PasswordVerifier();
         var backends = CreateBackends(config, verifier, host.Time);

@@ -9,6 +9,7 @@ using Tessera.Groups.Protocol;
 using Tessera.Groups.Runtime;
 using Tessera.Server.Http;
 using Tessera.Server.WebSockets;
+using Tessera.Web;
 
 namespace Tessera.Server.Hosting;
 
@@ -92,6 +93,7 @@ public static class TesseraHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<Tessera.Server.Media.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
+        app.UseRateLimitedExceptionLogging(app.Services.GetRequiredService<TimeProvider>());
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));

@@ -18,6 +18,9 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics)
             await HttpErrors.NotFound(context, statics.Root);
             return;
         }
+        // The page and the status are read-only; a future route under another suffix (.whip)
+        // decides its own methods.
+        if (path.Suffix is null or ".status" or ".status.json" && await HttpErrors.RefusedUnlessRead(context)) return;
         switch (path.Suffix)
         {
             case null: break;

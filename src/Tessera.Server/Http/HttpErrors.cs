@@ -19,6 +19,27 @@ public static class HttpErrors
         return Text(context, StatusCodes.Status405MethodNotAllowed, "method not allowed");
     }
 
+    /// <summary>
+    /// For routes that only serve (pages, files, status): GET and HEAD go on (false); OPTIONS
+    /// gets 204 with <c>Allow</c>, anything else 405 (true). Without this, a method such as CONNECT
+    /// reached the file sender, which Kestrel refused with a 500 and a stack trace.
+    /// </summary>
+    public static async Task<bool> RefusedUnlessRead(HttpContext context)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return false;
+        if (HttpMethods.IsOptions(method))
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            context.Response.Headers.Allow = ReadMethods;
+            return true;
+        }
+        await MethodNotAllowed(context, "GET, HEAD");
+        return true;
+    }
+
+    private const string ReadMethods = "OPTIONS, GET, HEAD";
+
     /// <summary>The static <c>404.html</c>, or a one-line fallback.</summary>
     public static async Task NotFound(HttpContext context, string staticRoot)
     {

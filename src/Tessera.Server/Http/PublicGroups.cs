@@ -12,6 +12,7 @@ public sealed class PublicGroups(GroupRegistry registry)
 {
     public async Task HandleAsync(HttpContext context)
     {
+        if (await HttpErrors.RefusedUnlessRead(context)) return;
         var config = registry.Config.TryGet(out _);
         var baseUrl = config is null ? null : BaseUrl.For(context.Request, config.ProxyUrl);
         if (baseUrl is null)

@@ -19,6 +19,7 @@ public sealed class StaticFiles
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (await HttpErrors.RefusedUnlessRead(context)) return;
         var relative = Uri.UnescapeDataString(context.Request.Path.Value ?? "/").TrimStart('/');
         var full = Path.GetFullPath(Path.Combine(_root, relative));
         if (!full.StartsWith(_root, StringComparison.Ordinal) || relative.Split('/').Any(s => s.StartsWith('.') && s.Length > 0))

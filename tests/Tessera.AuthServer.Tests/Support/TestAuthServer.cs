@@ -54,7 +54,8 @@ public sealed class TestAuthServer : IAsyncDisposable
 
     /// <param name="configure">Edits the configuration JSON before it is written.</param>
     public static async Task<TestAuthServer> StartAsync(Action<JsonObject>? configure = null, JsonObject? users = null,
-                                                        string alg = "ES256", IReadOnlyDictionary<string, string>? files = null)
+                                                        string alg = "ES256", IReadOnlyDictionary<string, string>? files = null,
+                                                        ILoggerProvider? log = null)
     {
         var dir = Directory.CreateTempSubdirectory("tessera-auth-test-").FullName;
         File.WriteAllText(Path.Combine(dir, "users.json"), (users ?? DefaultUsers).ToJsonString());
@@ -80,7 +81,11 @@ public sealed class TestAuthServer : IAsyncDisposable
             var app = AuthServerApp.Build(ConfigLoader.Load(path), new AuthServerHostOptions
             {
                 Time = time,
-                ConfigureLogging = l => l.SetMinimumLevel(LogLevel.Warning),
+                ConfigureLogging = l =>
+                {
+                    if (log is null) l.SetMinimumLevel(LogLevel.Warning);
+                    else l.SetMinimumLevel(LogLevel.Debug).AddProvider(log);
+                },
             });
             await app.StartAsync();
             return new TestAuthServer(dir, app, time, key);

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.Web;
+
+/// <summary>
+/// The outermost middleware of both servers: a request that throws gets a bare 500 (no details
+/// for the client), and the stack trace reaches the log at most once per minute per cause, so
+/// no stream of bad requests can flood the log. Later occurrences are counted and the count is
+/// reported with the next full trace; in between each one is a Debug line only.
+/// </summary>
+public sealed class ExceptionLogging(RequestDelegate next, ExceptionLogLimiter limiter, ILogger<ExceptionLogging> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            var cause = ExceptionLogLimiter.CauseOf(e);
+            if (limiter.ShouldLogInFull(cause, out var suppressed))
+                logger.LogError(e, "{Method} {Path} failed ({Suppressed} similar failures not logged in the last period)",
+                                context.Request.Method, context.Request.Path, suppressed);
+            else
+                logger.LogDebug("{Method} {Path} failed again: {Cause}", context.Request.Method, context.Request.Path, cause);
+
+            if (context.Response.HasStarted)
+            {
+                context.Abort(); // the status line is gone; a cut connection is the only honest signal left
+                return;
+            }
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("Internal server error\n");
+        }
+    }
+}
+
+public static class ExceptionLoggingExtensions
+{
+    /// <summary>Installs <see cref="ExceptionLogging"/> first in the pipeline, with its own limiter.</summary>
+    public static IApplicationBuilder UseRateLimitedExceptionLogging(this IApplicationBuilder app, TimeProvider time) =>
+        app.UseMiddleware<ExceptionLogging>(new ExceptionLogLimiter(time));
+}
