@@ -62,7 +62,7 @@ public static class AuthServerApp
 
         var verifier = new PasswordVerifier();
         var backends = CreateBackends(config, verifier, host.Time);
-        var throttle = new LoginThrottle(ThrottleOptions(config.Throttle), host.Time);
+        var throttle = new LoginThrottle(config.Throttle?.ApplyTo(LoginThrottleOptions.Default) ?? LoginThrottleOptions.Default, host.Time);
         var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
                                      config.PasswordFallback, app.Services.GetRequiredService<ILogger<LoginService>>());
         app.Lifetime.ApplicationStopped.Register(() =>
@@ -125,20 +125,5 @@ public static class AuthServerApp
             foreach (var b in list) b.Dispose();
             throw;
         }
-    }
-
-    private static LoginThrottleOptions ThrottleOptions(ThrottleConfig? c)
-    {
-        var o = new LoginThrottleOptions();
-        if (c is null) return o;
-        return o with
-        {
-            PairFreeFailures = c.PairFreeFailures ?? o.PairFreeFailures,
-            AddressFreeFailures = c.AddressFreeFailures ?? o.AddressFreeFailures,
-            UserFreeFailures = c.UserFreeFailures ?? o.UserFreeFailures,
-            BaseDelay = c.BaseDelay is { } b ? TimeSpan.FromSeconds(b) : o.BaseDelay,
-            MaxDelay = c.MaxDelay is { } m ? TimeSpan.FromSeconds(m) : o.MaxDelay,
-            MaxUserDelay = c.MaxUserDelay is { } u ? TimeSpan.FromSeconds(u) : o.MaxUserDelay,
-        };
     }
 }

@@ -12,6 +12,7 @@ public sealed class PasswordFixture : ConferenceFixture
         ["login"] = GroupFiles.Ordinary,
         ["refusal"] = GroupFiles.Ordinary,
         ["phone"] = GroupFiles.Ordinary,
+        ["guessing"] = GroupFiles.Ordinary,
     };
 }
 
@@ -38,6 +39,21 @@ public sealed class PasswordLoginTests(PasswordFixture fixture) : IClassFixture<
         await Expect(GroupPage.Notices(page)).ToContainTextAsync("The server said: not authorised");
         await Expect(page.GetByLabel("Password", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(GroupPage.MessageBox(page)).Not.ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task After_five_wrong_passwords_the_page_says_the_address_must_wait()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await GroupPage.SubmitLoginAsync(page, fixture.GroupUrl("guessing"), "ada", $"guess {i}");
+            await Expect(GroupPage.Notices(page)).ToContainTextAsync("The server said: not authorised");
+        }
+        await GroupPage.SubmitLoginAsync(page, fixture.GroupUrl("guessing"), "ada", "secret");
+        await Expect(GroupPage.Notices(page)).ToContainTextAsync(
+            new System.Text.RegularExpressions.Regex(@"The server said: too many failed attempts from your address; try again in \d+ s"));
         await page.Context.CloseAsync();
     }
 

@@ -13,7 +13,8 @@ internal sealed class FailureCounter
         if (now - LastFailure >= forgetAfter) Failures = 0;
         Failures++;
         LastFailure = now;
-        var excess = Failures - freeFailures;
+        // "N free failures": the N-th failure already makes the next attempt wait.
+        var excess = Failures - freeFailures + 1;
         if (excess <= 0) return;
         // 2^(excess-1) × base, computed in doubles so large counts saturate at the cap instead of overflowing.
         var ticks = baseDelay.Ticks * Math.Pow(2, Math.Min(excess - 1, 40));

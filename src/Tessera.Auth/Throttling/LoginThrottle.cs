@@ -4,126 +4,173 @@ using System.Net.Sockets;
 namespace Tessera.Auth.Throttling;
 
 /// <summary>
-/// Slows down password guessing. Failures are counted per (user, address) pair, per address and
-/// per user; once a counter has used its free failures each further failure blocks that key for
-/// an exponentially growing delay. Keying the tight limit on the pair means an attacker's
-/// failures do not lock the real user out from their own address; the per-user counter is a
-/// generous ceiling against distributed guessing, and addresses where the user recently logged
-/// in successfully are exempt from it. IPv6 addresses are counted per /64, since one host
-/// usually owns a whole prefix. Thread-safe; time comes from the injected <see cref="TimeProvider"/>.
+/// Slows down guessing without ever refusing a valid credential because of someone else's
+/// failures. Two separate mechanisms:
+/// <list type="bullet">
+/// <item><b>Attempts per address</b> (<see cref="BeginAttempt"/>): every login attempt takes a token
+/// from its address's bucket and a successful one gives it back, so only failures drain it.
+/// The bucket is large enough for a classroom behind one NAT and refills steadily; an empty
+/// bucket bounds floods of anything (invalid tokens, username spraying) before any work is done.</item>
+/// <item><b>Password failures</b> (<see cref="Check"/>, <see cref="RecordFailure"/>): passwords are the
+/// only guessable credential, so only they are counted, per (user, address) pair and per user.
+/// Keying the tight limit on the pair means an attacker's failures lock neither the real user out
+/// from their own address nor anyone else out of theirs; the per-user counter is a generous
+/// ceiling against distributed guessing, and addresses where the user recently logged in are
+/// exempt from it. Cryptographic and invitation tokens cannot be brute-forced and are never
+/// counted here.</item>
+/// </list>
+/// IPv6 addresses are counted per /64, since one host usually owns a whole prefix. Thread-safe;
+/// time comes from the injected <see cref="TimeProvider"/>; options are read on every call, so a
+/// reloaded configuration applies at once.
 /// </summary>
 public sealed class LoginThrottle
 {
-    private readonly LoginThrottleOptions _options;
+    private readonly Func<LoginThrottleOptions> _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private readonly Dictionary<string, AttemptBucket> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailureCounter> _pairs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FailureCounter> _addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailureCounter> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _trustedPairs = new(StringComparer.Ordinal);
 
     public LoginThrottle(LoginThrottleOptions? options = null, TimeProvider? time = null)
+        : this(() => options ?? LoginThrottleOptions.Default, time)
     {
-        _options = options ?? new LoginThrottleOptions();
+    }
+
+    public LoginThrottle(Func<LoginThrottleOptions> options, TimeProvider? time = null)
+    {
+        _options = options;
         _time = time ?? TimeProvider.System;
     }
 
-    public LoginThrottleOptions Options => _options;
+    public LoginThrottleOptions Options => _options();
 
     /// <summary>
-    /// Whether an attempt for <paramref name="username"/> (null when not known yet) from
-    /// <paramref name="address"/> may be checked now. A refused attempt must not be checked at all.
+    /// Takes one attempt from <paramref name="address"/>'s bucket, or says how long to wait when
+    /// it is empty. Call before any costly check; give the attempt back with
+    /// <see cref="RefundAttempt"/> when the login succeeds.
     /// </summary>
-    public ThrottleDecision Check(string? username, IPAddress address)
+    public ThrottleDecision BeginAttempt(IPAddress address)
+    {
+        var o = _options();
+        var now = _time.GetUtcNow();
+        var key = AddressKey(address);
+        lock (_lock)
+        {
+            if (!_buckets.TryGetValue(key, out var bucket))
+            {
+                if (_buckets.Count >= o.MaxEntries) PruneBuckets(now, o);
+                bucket = new AttemptBucket(o.AttemptBurst, now);
+                _buckets[key] = bucket;
+            }
+            var wait = bucket.TryTake(now, o.AttemptBurst, o.AttemptsPerSecond);
+            return wait > TimeSpan.Zero ? ThrottleDecision.Wait(wait) : ThrottleDecision.Allow;
+        }
+    }
+
+    /// <summary>A successful login: its attempt goes back, so legitimate logins never drain the bucket.</summary>
+    public void RefundAttempt(IPAddress address)
+    {
+        var o = _options();
+        lock (_lock)
+            if (_buckets.TryGetValue(AddressKey(address), out var bucket)) bucket.Refund(o.AttemptBurst);
+    }
+
+    /// <summary>
+    /// Whether a password for <paramref name="username"/> from <paramref name="address"/> may be
+    /// checked now. A refused attempt must not be checked at all.
+    /// </summary>
+    public ThrottleDecision Check(string username, IPAddress address)
     {
         var now = _time.GetUtcNow();
-        var addressKey = AddressKey(address);
+        var userKey = UserKey(username);
+        var pairKey = userKey + "\0" + AddressKey(address);
         var wait = TimeSpan.Zero;
         lock (_lock)
         {
-            wait = Max(wait, Remaining(_addresses, addressKey, now));
-            if (username is not null)
-            {
-                var userKey = UserKey(username);
-                var pairKey = userKey + "\0" + addressKey;
-                wait = Max(wait, Remaining(_pairs, pairKey, now));
-                if (!IsTrusted(pairKey, now))
-                    wait = Max(wait, Remaining(_users, userKey, now));
-            }
+            wait = Max(wait, Remaining(_pairs, pairKey, now));
+            if (!IsTrusted(pairKey, now))
+                wait = Max(wait, Remaining(_users, userKey, now));
         }
         return wait > TimeSpan.Zero ? ThrottleDecision.Wait(wait) : ThrottleDecision.Allow;
     }
 
-    /// <summary>Counts a refused login (wrong password or unknown user).</summary>
-    public void RecordFailure(string? username, IPAddress address)
+    /// <summary>Counts a refused password (wrong password or unknown user).</summary>
+    public void RecordFailure(string username, IPAddress address)
     {
+        var o = _options();
         var now = _time.GetUtcNow();
-        var o = _options;
-        var addressKey = AddressKey(address);
+        var userKey = UserKey(username);
         lock (_lock)
         {
-            Counter(_addresses, addressKey, now).Add(now, o.AddressFreeFailures, o.BaseDelay, o.MaxDelay, o.ForgetAfter);
-            if (username is null) return;
-            var userKey = UserKey(username);
-            Counter(_pairs, userKey + "\0" + addressKey, now).Add(now, o.PairFreeFailures, o.BaseDelay, o.MaxDelay, o.ForgetAfter);
-            Counter(_users, userKey, now).Add(now, o.UserFreeFailures, o.BaseDelay, o.MaxUserDelay, o.ForgetAfter);
+            Counter(_pairs, userKey + "\0" + AddressKey(address), now, o).Add(now, o.PairFreeFailures, o.BaseDelay, o.MaxDelay, o.ForgetAfter);
+            Counter(_users, userKey, now, o).Add(now, o.UserFreeFailures, o.BaseDelay, o.MaxUserDelay, o.ForgetAfter);
         }
     }
 
     /// <summary>
     /// A correct password: forgets the pair's failures and trusts the pair against the per-user
-    /// ceiling for a while. The address and user counters are kept, so interleaving one's own
-    /// good logins with guesses does not reset them.
+    /// ceiling for a while. The user counter is kept, so interleaving one's own good logins with
+    /// guesses does not reset it.
     /// </summary>
     public void RecordSuccess(string username, IPAddress address)
     {
+        var o = _options();
         var now = _time.GetUtcNow();
         var pairKey = UserKey(username) + "\0" + AddressKey(address);
         lock (_lock)
         {
             _pairs.Remove(pairKey);
-            if (_trustedPairs.Count >= _options.MaxEntries) Prune(_trustedPairs, now);
-            _trustedPairs[pairKey] = now + _options.TrustSuccessfulAddressFor;
+            if (_trustedPairs.Count >= o.MaxEntries) Prune(_trustedPairs, now);
+            _trustedPairs[pairKey] = now + o.TrustSuccessfulAddressFor;
         }
     }
 
     private bool IsTrusted(string pairKey, DateTimeOffset now) =>
         _trustedPairs.TryGetValue(pairKey, out var until) && now < until;
 
-    private TimeSpan Remaining(Dictionary<string, FailureCounter> counters, string key, DateTimeOffset now) =>
+    private static TimeSpan Remaining(Dictionary<string, FailureCounter> counters, string key, DateTimeOffset now) =>
         counters.TryGetValue(key, out var c) && c.BlockedUntil > now ? c.BlockedUntil - now : TimeSpan.Zero;
 
-    private FailureCounter Counter(Dictionary<string, FailureCounter> counters, string key, DateTimeOffset now)
+    private static FailureCounter Counter(Dictionary<string, FailureCounter> counters, string key, DateTimeOffset now, LoginThrottleOptions o)
     {
         if (counters.TryGetValue(key, out var counter)) return counter;
-        if (counters.Count >= _options.MaxEntries) Prune(counters, now);
+        if (counters.Count >= o.MaxEntries) Prune(counters, now, o);
         counter = new FailureCounter();
         counters[key] = counter;
         return counter;
     }
 
     /// <summary>Drops forgotten counters; if that is not enough, the older half.</summary>
-    private void Prune(Dictionary<string, FailureCounter> counters, DateTimeOffset now)
+    private static void Prune(Dictionary<string, FailureCounter> counters, DateTimeOffset now, LoginThrottleOptions o)
     {
         foreach (var (key, c) in counters)
-            if (c.IsStale(now, _options.ForgetAfter)) counters.Remove(key);
-        if (counters.Count < _options.MaxEntries) return;
+            if (c.IsStale(now, o.ForgetAfter)) counters.Remove(key);
+        if (counters.Count < o.MaxEntries) return;
         foreach (var (key, _) in counters.OrderBy(kv => kv.Value.LastFailure).Take(counters.Count / 2 + 1).ToList())
             counters.Remove(key);
     }
 
-    private void Prune(Dictionary<string, DateTimeOffset> trusted, DateTimeOffset now)
+    private static void Prune(Dictionary<string, DateTimeOffset> trusted, DateTimeOffset now)
     {
         foreach (var (key, until) in trusted)
             if (until <= now) trusted.Remove(key);
-        if (trusted.Count < _options.MaxEntries) return;
-        foreach (var (key, _) in trusted.OrderBy(kv => kv.Value).Take(trusted.Count / 2 + 1).ToList())
-            trusted.Remove(key);
+    }
+
+    /// <summary>Drops full buckets (they hold nothing a fresh one would not); if that is not enough, the oldest half.</summary>
+    private void PruneBuckets(DateTimeOffset now, LoginThrottleOptions o)
+    {
+        foreach (var (key, b) in _buckets)
+            if (b.IsFull(now, o.AttemptBurst, o.AttemptsPerSecond)) _buckets.Remove(key);
+        if (_buckets.Count < o.MaxEntries) return;
+        foreach (var (key, _) in _buckets.OrderBy(kv => kv.Value.Updated).Take(_buckets.Count / 2 + 1).ToList())
+            _buckets.Remove(key);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>Usernames compared case-insensitively, so LDAP's case folding cannot multiply the budget.</summary>
+    /// <summary>Usernames compared case-insensitively, so a back end's case folding cannot multiply the budget.</summary>
     private static string UserKey(string username) => username.ToLowerInvariant();
 
     internal static string AddressKey(IPAddress address)

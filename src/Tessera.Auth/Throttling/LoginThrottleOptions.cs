@@ -1,18 +1,27 @@
 namespace Tessera.Auth.Throttling;
 
 /// <summary>
-/// The numbers behind <see cref="LoginThrottle"/>. Each counter grants some free failures, then
-/// imposes a delay that doubles with every further failure up to a cap; a counter is forgotten
+/// The numbers behind <see cref="LoginThrottle"/>. Each password counter grants some free
+/// failures, then imposes a delay that doubles with every further failure up to a cap; a counter is forgotten
 /// after <see cref="ForgetAfter"/> without failures. Defaults are documented in
 /// src/Tessera.AuthServer/README.md.
 /// </summary>
 public sealed record LoginThrottleOptions
 {
-    /// <summary>Failures from one (user, address) pair before delays start.</summary>
-    public int PairFreeFailures { get; init; } = 5;
+    public static readonly LoginThrottleOptions Default = new();
 
-    /// <summary>Failures from one address (any user) before delays start: covers username spraying.</summary>
-    public int AddressFreeFailures { get; init; } = 20;
+    /// <summary>
+    /// Login attempts an address may make at once before the steady rate applies. A successful
+    /// attempt gives its token back, so this bounds failures; 60 lets a whole class behind one
+    /// NAT mistype and retry together.
+    /// </summary>
+    public int AttemptBurst { get; init; } = 60;
+
+    /// <summary>Attempts per second an address regains once its burst is spent.</summary>
+    public double AttemptsPerSecond { get; init; } = 1;
+
+    /// <summary>Password failures from one (user, address) pair before the next attempt must wait.</summary>
+    public int PairFreeFailures { get; init; } = 5;
 
     /// <summary>
     /// Failures against one user from all addresses before delays start: the generous ceiling

@@ -27,7 +27,7 @@ public sealed record AuthServerConfig
     [JsonPropertyName("tokenLifetime")] public int TokenLifetime { get; init; } = 30;
     [JsonPropertyName("portalTokenLifetime")] public int PortalTokenLifetime { get; init; } = 300;
     [JsonPropertyName("rules")] public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
-    [JsonPropertyName("throttle")] public ThrottleConfig? Throttle { get; init; }
+    [JsonPropertyName("throttle")] public Tessera.Auth.Throttling.LoginThrottleSettings? Throttle { get; init; }
 }
 
 /// <summary>One entry of <c>backends</c>, told apart by its <c>type</c>.</summary>
@@ -83,15 +83,4 @@ public sealed record LdapBackendConfig : BackendConfig
     /// </summary>
     [JsonPropertyName("cacheSeconds")] public double CacheSeconds { get; init; } = 60;
     [JsonPropertyName("timeout")] public double Timeout { get; init; } = 5;
-}
-
-/// <summary>Optional overrides of <see cref="Tessera.Auth.Throttling.LoginThrottleOptions"/>.</summary>
-public sealed record ThrottleConfig
-{
-    [JsonPropertyName("pairFreeFailures")] public int? PairFreeFailures { get; init; }
-    [JsonPropertyName("addressFreeFailures")] public int? AddressFreeFailures { get; init; }
-    [JsonPropertyName("userFreeFailures")] public int? UserFreeFailures { get; init; }
-    [JsonPropertyName("baseDelay")] public double? BaseDelay { get; init; }
-    [JsonPropertyName("maxDelay")] public double? MaxDelay { get; init; }
-    [JsonPropertyName("maxUserDelay")] public double? MaxUserDelay { get; init; }
 }

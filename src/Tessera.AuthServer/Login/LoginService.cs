@@ -24,16 +24,19 @@ public sealed class LoginService(
     public async Task<LoginOutcome> LoginAsync(string username, string password, GroupTarget target, IPAddress client,
                                                TimeSpan lifetime, bool allowFallback, CancellationToken cancellationToken)
     {
+        // Every attempt takes one from the address's bucket (a success gives it back), then a
+        // password is only checked while its (user, address) pair and its user are not blocked.
+        if (throttle.BeginAttempt(client) is { Allowed: false } flooding)
+        {
+            logger.LogWarning("login attempts from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
+            return new LoginOutcome.Throttled(flooding.RetryAfter);
+        }
+        if (!GroupNames.IsValidUsername(username)) return new LoginOutcome.Refused();
         var decision = throttle.Check(username, client);
         if (!decision.Allowed)
         {
             logger.LogWarning("login throttled: user {User} from {Address}", username, client);
             return new LoginOutcome.Throttled(decision.RetryAfter);
-        }
-        if (!GroupNames.IsValidUsername(username))
-        {
-            throttle.RecordFailure(null, client);
-            return new LoginOutcome.Refused();
         }
 
         BackendResult.Authenticated? authenticated = null;
@@ -69,6 +72,7 @@ public sealed class LoginService(
         }
 
         throttle.RecordSuccess(username, client);
+        throttle.RefundAttempt(client);
         IReadOnlyList<string>? permissions = rules.Decide(target.Group, username, authenticated.Groups) switch
         {
             RuleDecision.Grant grant => grant.Permissions,

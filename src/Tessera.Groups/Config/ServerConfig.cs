@@ -26,13 +26,18 @@ public sealed record ServerConfig
     [JsonPropertyName("authServer")] public string? AuthServer { get; init; }
     [JsonPropertyName("authPortal")] public string? AuthPortal { get; init; }
 
+    /// <summary>Tessera's own: how login attempts and password failures are throttled (README, "Guessing").</summary>
+    [JsonPropertyName("loginThrottle")] public Tessera.Auth.Throttling.LoginThrottleSettings? LoginThrottle { get; init; }
+
     /// <exception cref="InvalidDataException">Not a valid config file.</exception>
     public static ServerConfig Parse(ReadOnlySpan<byte> json)
     {
         try
         {
-            return JsonSerializer.Deserialize<ServerConfig>(json, StrictJson.Options)
-                   ?? throw new InvalidDataException("the file holds null, not an object");
+            var config = JsonSerializer.Deserialize<ServerConfig>(json, StrictJson.Options)
+                         ?? throw new InvalidDataException("the file holds null, not an object");
+            if (config.LoginThrottle?.Problem() is { } problem) throw new InvalidDataException("loginThrottle: " + problem);
+            return config;
         }
         catch (JsonException e)
         {

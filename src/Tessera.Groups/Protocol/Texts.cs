@@ -17,6 +17,11 @@ public static class Texts
     public const string JoinFirst = "join a group first";
     public const string ShuttingDown = "server is shutting down";
 
+    /// <summary>A throttled join: says why and for how long, so it is never mistaken for a wrong credential.</summary>
+    public static string TooManyAttempts(TimeSpan wait) =>
+        $"too many failed attempts from your address; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s";
+
+    public const string TooManyAttemptsError = "too-many-attempts";
     public const string NeedUsernameError = "need-username";
     public const string DuplicateUsernameError = "duplicate-username";
 }

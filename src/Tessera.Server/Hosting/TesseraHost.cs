@@ -79,7 +79,8 @@ public static class TesseraHost
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
-            Throttle = new Tessera.Auth.Throttling.LoginThrottle(time: sp.GetRequiredService<TimeProvider>()),
+            Throttle = new Tessera.Auth.Throttling.LoginThrottle(
+                () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
             Logger = Logger(sp, "Tessera.Protocol"),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
@@ -114,6 +115,11 @@ public static class TesseraHost
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         return new Uri(addresses.First().Replace("[::]", "localhost").Replace("0.0.0.0", "localhost"));
     }
+
+    /// <summary>The throttle follows config.json as it is edited; an unreadable file keeps the defaults.</summary>
+    private static Tessera.Auth.Throttling.LoginThrottleOptions ThrottleOptions(GroupRegistry registry) =>
+        registry.Config.TryGet(out _)?.LoginThrottle?.ApplyTo(Tessera.Auth.Throttling.LoginThrottleOptions.Default)
+        ?? Tessera.Auth.Throttling.LoginThrottleOptions.Default;
 
     private static ILogger Logger(IServiceProvider sp, string category) =>
         sp.GetRequiredService<ILoggerFactory>().CreateLogger(category);

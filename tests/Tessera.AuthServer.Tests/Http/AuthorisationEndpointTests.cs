@@ -290,15 +290,38 @@ public sealed class AuthorisationEndpointTests
     public async Task RepeatedFailuresAreThrottledEvenForTheRightPasswordUntilTheDelayPasses()
     {
         await using var server = await TestAuthServer.StartAsync();
+        // As the README says: 5 failures, then the 6th attempt is throttled.
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("john", "guess" + i, Lab)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("john", "guess5", Lab)).StatusCode);
 
         var throttled = await server.PostLoginAsync("john", "john-pw", Lab);
         Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
         Assert.True(int.Parse(throttled.Headers.GetValues("Retry-After").Single()) >= 1);
 
         server.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.OK, (await server.PostLoginAsync("john", "john-pw", Lab)).StatusCode);
+    }
+
+    [Fact]
+    public async Task OthersFailuresFromTheSameAddressNeverRefuseAValidPassword()
+    {
+        await using var server = await TestAuthServer.StartAsync();
+        // A class behind one NAT: 40 failures for other (and unknown) users from this address.
+        for (var i = 0; i < 40; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync(i < 4 ? "sam" : "pupil" + i, "typo" + i, Lab)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.PostLoginAsync("john", "john-pw", Lab)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFloodFromOneAddressIsCutOffByTheAttemptRate()
+    {
+        await using var server = await TestAuthServer.StartAsync(c => c["throttle"] = new JsonObject { ["attemptBurst"] = 3 });
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("user" + i, "x", Lab)).StatusCode);
+        var flooded = await server.PostLoginAsync("john", "john-pw", Lab);
+        Assert.Equal((HttpStatusCode)429, flooded.StatusCode);
+        Assert.Equal("1", flooded.Headers.GetValues("Retry-After").Single());
+        server.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await server.PostLoginAsync("john", "john-pw", Lab)).StatusCode);
     }
 

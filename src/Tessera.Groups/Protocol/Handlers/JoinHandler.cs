@@ -64,14 +64,19 @@ public sealed class JoinHandler : IMessageHandler
             return;
         }
 
-        // Guessing is throttled per address and per (group, user); a throttled attempt is not even checked.
-        var throttleUser = message.Username is null ? null : name + "\0" + message.Username;
-        if (services.Throttle.Check(throttleUser, session.RemoteIp) is { Allowed: false } throttled)
+        // Every attempt takes one from its address's bucket and a success gives it back, so only
+        // failures drain it. Passwords, the one guessable credential, are also counted per
+        // (group, user) pair and user; tokens are always checked, and a valid one always admits.
+        var throttle = services.Throttle;
+        var throttled = throttle.BeginAttempt(session.RemoteIp);
+        var passwordUser = string.IsNullOrEmpty(message.Token) && message.Username is not null ? name + "\0" + message.Username : null;
+        if (throttled.Allowed && passwordUser is not null) throttled = throttle.Check(passwordUser, session.RemoteIp);
+        if (!throttled.Allowed)
         {
             services.Logger.LogWarning("join {Group} from {Address} throttled for {Seconds:F0} s after repeated failures",
                                        name, session.RemoteAddress, throttled.RetryAfter.TotalSeconds);
             await Task.Delay(RefusalDelay, services.Time, ct);
-            Fail(Texts.NotAuthorised);
+            Fail(Texts.TooManyAttempts(throttled.RetryAfter), Texts.TooManyAttemptsError);
             return;
         }
 
@@ -81,20 +86,28 @@ public sealed class JoinHandler : IMessageHandler
         switch (outcome.Outcome)
         {
             case CredentialOutcome.NotAuthorised:
-                services.Throttle.RecordFailure(throttleUser, session.RemoteIp);
+                if (passwordUser is not null) throttle.RecordFailure(passwordUser, session.RemoteIp);
                 services.Logger.LogInformation("join {Group} from {Address} refused: {Reason}", name, session.RemoteAddress, outcome.Reason);
                 await Task.Delay(RefusalDelay, services.Time, ct);
                 Fail(Texts.NotAuthorised);
                 return;
-            case CredentialOutcome.NeedUsername: Fail(Texts.UsernameRequired, Texts.NeedUsernameError); return;
-            case CredentialOutcome.DuplicateUsername: Fail(Texts.UsernameTaken, Texts.DuplicateUsernameError); return;
+            // Not guesses: the credential was right, the client must still choose a (free) name.
+            case CredentialOutcome.NeedUsername:
+                throttle.RefundAttempt(session.RemoteIp);
+                Fail(Texts.UsernameRequired, Texts.NeedUsernameError);
+                return;
+            case CredentialOutcome.DuplicateUsername:
+                throttle.RefundAttempt(session.RemoteIp);
+                Fail(Texts.UsernameTaken, Texts.DuplicateUsernameError);
+                return;
             case CredentialOutcome.InternalError:
                 services.Logger.LogWarning("join {Group} failed: {Reason}", name, outcome.Reason);
                 Fail(Texts.InternalError);
                 return;
         }
 
-        if (throttleUser is not null) services.Throttle.RecordSuccess(throttleUser, session.RemoteIp);
+        throttle.RefundAttempt(session.RemoteIp);
+        if (passwordUser is not null) throttle.RecordSuccess(passwordUser, session.RemoteIp);
         Admit(session, message, name, outcome);
     }
 

@@ -1,0 +1,226 @@
+using System.Net;
+using Tessera.Auth.Throttling;
+
+namespace Tessera.Auth.Tests.Throttling;
+
+public sealed class LoginThrottleTests
+{
+    private static readonly IPAddress Attacker = IPAddress.Parse("203.0.113.7");
+    private static readonly IPAddress Home = IPAddress.Parse("198.51.100.20");
+
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private LoginThrottle Throttle(LoginThrottleOptions? options = null) => new(options, _time);
+
+    private static void Fail(LoginThrottle t, string user, IPAddress from, int times)
+    {
+        for (var i = 0; i < times; i++) t.RecordFailure(user, from);
+    }
+
+    // --- password failures -------------------------------------------------------------------
+
+    [Fact]
+    public void FourFailuresOfAPairAreFreeAndTheFifthMakesTheNextAttemptWait()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 4);
+        Assert.True(t.Check("ada", Attacker).Allowed);
+        t.RecordFailure("ada", Attacker);
+        Assert.Equal(TimeSpan.FromSeconds(1), t.Check("ada", Attacker).RetryAfter);
+    }
+
+    [Fact]
+    public void BeyondTheFreeFailuresTheDelayDoubles()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 5);
+        Assert.Equal(TimeSpan.FromSeconds(1), t.Check("ada", Attacker).RetryAfter);
+        t.RecordFailure("ada", Attacker);
+        Assert.Equal(TimeSpan.FromSeconds(2), t.Check("ada", Attacker).RetryAfter);
+        t.RecordFailure("ada", Attacker);
+        Assert.Equal(TimeSpan.FromSeconds(4), t.Check("ada", Attacker).RetryAfter);
+    }
+
+    [Fact]
+    public void TheDelayEndsWhenItsTimeHasPassed()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 6);
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(t.Check("ada", Attacker).Allowed);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(t.Check("ada", Attacker).Allowed);
+    }
+
+    [Fact]
+    public void TheDelayIsCapped()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 200);
+        Assert.Equal(TimeSpan.FromMinutes(15), t.Check("ada", Attacker).RetryAfter);
+    }
+
+    [Fact]
+    public void AnAttackersFailuresDoNotBlockTheUserFromAnotherAddress()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 50);
+        Assert.False(t.Check("ada", Attacker).Allowed);
+        Assert.True(t.Check("ada", Home).Allowed);
+    }
+
+    [Fact]
+    public void OneUsersFailuresNeverBlockAnotherUserBehindTheSameAddress()
+    {
+        var t = Throttle();
+        for (var i = 0; i < 30; i++) Fail(t, "pupil" + i, Attacker, 10);
+        Assert.True(t.Check("teacher", Attacker).Allowed);
+    }
+
+    [Fact]
+    public void ManyAddressesGuessingOneUserHitTheGenerousPerUserCeiling()
+    {
+        var t = Throttle();
+        for (var i = 0; i < 100; i++) t.RecordFailure("ada", IPAddress.Parse($"203.0.{i / 256}.{i % 256}"));
+        Assert.False(t.Check("ada", IPAddress.Parse("192.0.2.99")).Allowed);
+        Assert.True(t.Check("bob", IPAddress.Parse("192.0.2.99")).Allowed);
+        Assert.True(t.Check("ada", IPAddress.Parse("192.0.2.99")).RetryAfter <= TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public void AnAddressWhereTheUserLoggedInIsExemptFromThePerUserCeiling()
+    {
+        var t = Throttle();
+        t.RecordSuccess("ada", Home);
+        for (var i = 0; i < 150; i++) t.RecordFailure("ada", IPAddress.Parse($"203.0.{i / 256}.{i % 256}"));
+        Assert.True(t.Check("ada", Home).Allowed);
+    }
+
+    [Fact]
+    public void ASuccessClearsThePairButNotTheUserCounter()
+    {
+        var t = Throttle(new LoginThrottleOptions { UserFreeFailures = 6 });
+        Fail(t, "ada", Attacker, 4);
+        t.RecordSuccess("ada", Attacker);
+        Fail(t, "ada", Attacker, 2);
+        Assert.True(t.Check("ada", Attacker).Allowed); // the pair restarted and the pair is trusted…
+        Assert.False(t.Check("ada", Home).Allowed);    // …but the user has used its 6 elsewhere
+    }
+
+    [Fact]
+    public void FailuresAreForgottenAfterAQuietPeriod()
+    {
+        var t = Throttle();
+        Fail(t, "ada", Attacker, 4);
+        _time.Advance(TimeSpan.FromMinutes(31));
+        Fail(t, "ada", Attacker, 4);
+        Assert.True(t.Check("ada", Attacker).Allowed);
+    }
+
+    [Fact]
+    public void UsernamesDifferingOnlyInCaseShareACounter()
+    {
+        var t = Throttle();
+        Fail(t, "Ada", Attacker, 3);
+        Fail(t, "ADA", Attacker, 2);
+        Assert.False(t.Check("ada", Attacker).Allowed);
+    }
+
+    [Fact]
+    public void AnIpv6HostCannotEscapeByChangingTheLow64Bits()
+    {
+        var t = Throttle();
+        for (var i = 1; i <= 5; i++) t.RecordFailure("ada", IPAddress.Parse($"2001:db8:1:2::{i:x}"));
+        Assert.False(t.Check("ada", IPAddress.Parse("2001:db8:1:2:ffff::1")).Allowed);
+        Assert.True(t.Check("ada", IPAddress.Parse("2001:db8:1:3::1")).Allowed);
+    }
+
+    [Fact]
+    public void Ipv4MappedAddressesCountAsIpv4()
+    {
+        var t = Throttle();
+        Fail(t, "ada", IPAddress.Parse("::ffff:203.0.113.7"), 5);
+        Assert.False(t.Check("ada", Attacker).Allowed);
+    }
+
+    [Fact]
+    public void MemoryIsBoundedUnderAFloodOfDistinctKeys()
+    {
+        var t = Throttle(new LoginThrottleOptions { MaxEntries = 100 });
+        for (var i = 0; i < 1000; i++) t.RecordFailure("u" + i, IPAddress.Parse($"10.0.{i / 256}.{i % 256}"));
+        for (var i = 0; i < 1000; i++) t.BeginAttempt(IPAddress.Parse($"10.1.{i / 256}.{i % 256}"));
+        // The newest offender is still remembered.
+        Fail(t, "u999", IPAddress.Parse("10.0.3.231"), 5);
+        Assert.False(t.Check("u999", IPAddress.Parse("10.0.3.231")).Allowed);
+    }
+
+    // --- attempts per address ----------------------------------------------------------------
+
+    [Fact]
+    public void AnAddressMayMakeABurstOfAttemptsThenOnePerSecond()
+    {
+        var t = Throttle(new LoginThrottleOptions { AttemptBurst = 10, AttemptsPerSecond = 0.5 });
+        for (var i = 0; i < 10; i++) Assert.True(t.BeginAttempt(Attacker).Allowed);
+        var refused = t.BeginAttempt(Attacker);
+        Assert.False(refused.Allowed);
+        Assert.Equal(TimeSpan.FromSeconds(2), refused.RetryAfter);
+        Assert.True(t.BeginAttempt(Home).Allowed); // other addresses are not affected
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(t.BeginAttempt(Attacker).Allowed);
+        Assert.False(t.BeginAttempt(Attacker).Allowed);
+    }
+
+    [Fact]
+    public void SuccessfulAttemptsGiveTheirTokenBackSoAClassroomNeverRunsDry()
+    {
+        var t = Throttle(new LoginThrottleOptions { AttemptBurst = 5 });
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.True(t.BeginAttempt(Attacker).Allowed, $"attempt {i}");
+            t.RefundAttempt(Attacker);
+        }
+    }
+
+    [Fact]
+    public void ARefusedAttemptTakesNothingSoWaitingTheAnnouncedTimeIsEnough()
+    {
+        var t = Throttle(new LoginThrottleOptions { AttemptBurst = 1, AttemptsPerSecond = 1 });
+        Assert.True(t.BeginAttempt(Attacker).Allowed);
+        for (var i = 0; i < 100; i++) Assert.False(t.BeginAttempt(Attacker).Allowed);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(t.BeginAttempt(Attacker).Allowed);
+    }
+
+    [Fact]
+    public void TheBucketNeverHoldsMoreThanItsBurst()
+    {
+        var t = Throttle(new LoginThrottleOptions { AttemptBurst = 3 });
+        _time.Advance(TimeSpan.FromHours(1));
+        for (var i = 0; i < 10; i++) t.RefundAttempt(Attacker);
+        for (var i = 0; i < 3; i++) Assert.True(t.BeginAttempt(Attacker).Allowed);
+        Assert.False(t.BeginAttempt(Attacker).Allowed);
+    }
+
+    [Fact]
+    public void OptionsAreReadAtEachCallSoAReloadedConfigurationAppliesAtOnce()
+    {
+        var options = new LoginThrottleOptions { AttemptBurst = 1 };
+        var t = new LoginThrottle(() => options, _time);
+        Assert.True(t.BeginAttempt(Attacker).Allowed);
+        Assert.False(t.BeginAttempt(Attacker).Allowed);
+        options = options with { AttemptBurst = 3, AttemptsPerSecond = 1000 };
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.True(t.BeginAttempt(Attacker).Allowed);
+    }
+
+    [Theory]
+    [InlineData("""{"attemptBurst": 0}""", "attemptBurst")]
+    [InlineData("""{"attemptsPerSecond": -1}""", "attemptsPerSecond")]
+    [InlineData("""{"pairFreeFailures": 0}""", "pairFreeFailures")]
+    [InlineData("""{"maxDelay": 1e9}""", "maxDelay")]
+    public void BadSettingsAreNamed(string json, string field)
+    {
+        var settings = System.Text.Json.JsonSerializer.Deserialize<LoginThrottleSettings>(json)!;
+        Assert.Contains(field, settings.Problem());
+    }
+}
