@@ -24,6 +24,12 @@ public sealed record BenchOptions
 
     public static readonly string[] AllPhases = ["password", "hs256", "es256", "invitation", "chat"];
 
+    /// <summary>Phases run only when named: "flood" (memory under a chat-history flood).</summary>
+    public static readonly string[] ExtraPhases = ["flood"];
+
+    public int FloodChats { get; init; } = 20;
+    public int FloodChatBytes { get; init; } = 900_000;
+
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
@@ -45,6 +51,8 @@ public sealed record BenchOptions
                 "--member-join-concurrency" => o with { MemberJoinConcurrency = Int() },
                 "--token-pool" => o with { TokenPool = Int() },
                 "--phases" => o with { Phases = List() },
+                "--flood-chats" => o with { FloodChats = Int() },
+                "--flood-chat-bytes" => o with { FloodChatBytes = Int() },
                 "--modes" => o with { Modes = List() },
                 "--server-url" => o with { ServerUrl = Next() },
                 "--server-pid" => o with { ServerPid = Int() },
@@ -55,7 +63,7 @@ public sealed record BenchOptions
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
-        if (o.Phases.Except(AllPhases).FirstOrDefault() is { } badPhase) throw new ArgumentException($"unknown phase {badPhase}");
+        if (o.Phases.Except(AllPhases).Except(ExtraPhases).FirstOrDefault() is { } badPhase) throw new ArgumentException($"unknown phase {badPhase}");
         if (o.Modes.Except(["connect", "open"]).FirstOrDefault() is { } badMode) throw new ArgumentException($"unknown mode {badMode}");
         if (o.ServerUrl is not null && o.SetupDir is null)
             throw new ArgumentException("--server-url needs --setup-dir (the folder written by --write-setup that the server runs on)");
@@ -69,7 +77,8 @@ public sealed record BenchOptions
           --joiners N        concurrent joiners in the join phases (16)
           --duration S       seconds per measured run (10); --warmup S before a phase's first run (2)
           --runs N           runs per phase; the median is reported (3)
-          --phases LIST      password,hs256,es256,invitation,chat (all)
+          --phases LIST      password,hs256,es256,invitation,chat (all); or flood: memory under a
+                             chat-history flood (--flood-chats 20 --flood-chat-bytes 900000, --members joiners)
           --modes LIST       connect,open (both): connect+join+close, or join/leave on an open connection
           --members N        chat phase: receiving members (1000)
           --messages N       chat phase: messages sent (200), --interval MS apart (50)

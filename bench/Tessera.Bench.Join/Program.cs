@@ -66,7 +66,7 @@ try
 
     var summary = new List<string>();
     var joinBench = new JoinBench(wsUrl, Fixture.JoinGroup, serverPid);
-    foreach (var phase in options.Phases.Where(p => p != "chat"))
+    foreach (var phase in options.Phases.Where(p => p is not ("chat" or "flood")))
     {
         var minting = System.Diagnostics.Stopwatch.StartNew();
         var method = phase switch
@@ -142,6 +142,13 @@ try
         summary.Add(chatLine);
         Console.WriteLine($"  median: {chatLine}");
         Console.WriteLine();
+    }
+
+    if (options.Phases.Contains("flood"))
+    {
+        if (serverPid is not { } pid) throw new ArgumentException("the flood phase reads the server's memory: pass --server-pid or let the bench start it");
+        await new HistoryFlood(wsUrl, pid).RunAsync(Fixture.ChatGroupFor(0), options.FloodChats, options.FloodChatBytes,
+                                                    options.Members, options.MemberJoinConcurrency);
     }
 
     Console.WriteLine($"Summary ({options.Joiners} joiners, {options.Duration:0.#} s runs, medians of {options.Runs}; load average now {LoadAverage.Now()}):");

@@ -28,7 +28,7 @@ public sealed class LoginThrottle
     private readonly Func<LoginThrottleOptions> _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, AttemptBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailureCounter> _pairs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailureCounter> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _trustedPairs = new(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed class LoginThrottle
             if (!_buckets.TryGetValue(key, out var bucket))
             {
                 if (_buckets.Count >= o.MaxEntries) PruneBuckets(now, o);
-                bucket = new AttemptBucket(o.AttemptBurst, now);
+                bucket = new TokenBucket(o.AttemptBurst, now);
                 _buckets[key] = bucket;
             }
             var wait = bucket.TryTake(now, o.AttemptBurst, o.AttemptsPerSecond);

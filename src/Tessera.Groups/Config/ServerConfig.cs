@@ -29,6 +29,12 @@ public sealed record ServerConfig
     /// <summary>Tessera's own: how login attempts and password failures are throttled (README, "Guessing").</summary>
     [JsonPropertyName("loginThrottle")] public Tessera.Auth.Throttling.LoginThrottleSettings? LoginThrottle { get; init; }
 
+    /// <summary>Tessera's own: bounds on what a client can make the server hold (README, "Limits").</summary>
+    [JsonPropertyName("limits")] public LimitsSettings? Limits { get; init; }
+
+    /// <summary><see cref="Limits"/> over the defaults, computed once per read of the file.</summary>
+    [JsonIgnore] public ServerLimits EffectiveLimits { get; private init; } = ServerLimits.Default;
+
     /// <exception cref="InvalidDataException">Not a valid config file.</exception>
     public static ServerConfig Parse(ReadOnlySpan<byte> json)
     {
@@ -37,7 +43,8 @@ public sealed record ServerConfig
             var config = JsonSerializer.Deserialize<ServerConfig>(json, StrictJson.Options)
                          ?? throw new InvalidDataException("the file holds null, not an object");
             if (config.LoginThrottle?.Problem() is { } problem) throw new InvalidDataException("loginThrottle: " + problem);
-            return config;
+            if (config.Limits?.Problem() is { } limits) throw new InvalidDataException("limits: " + limits);
+            return config.Limits is null ? config : config with { EffectiveLimits = config.Limits.ApplyTo(ServerLimits.Default) };
         }
         catch (JsonException e)
         {

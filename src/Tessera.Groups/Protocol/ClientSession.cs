@@ -13,6 +13,8 @@ public sealed class ClientSession : IGroupMember
 {
     private readonly IClientTransport _transport;
     private bool _handshakeDone;
+    private Tessera.Auth.Throttling.TokenBucket? _chatBucket;
+    private bool _toldToSlowDown;
 
     public ClientSession(IClientTransport transport, ProtocolServices services)
     {
@@ -135,10 +137,31 @@ public sealed class ClientSession : IGroupMember
         Services.Registry.ApplyOperatorPolicies(group);
     }
 
+    /// <summary>
+    /// Whether this client may send one more chat or user message now (a token bucket per
+    /// connection). Over the rate the message is dropped and the client told once, not once per
+    /// dropped message, so a flood cannot fill its own queue with our answers.
+    /// </summary>
+    public bool TakeChatAllowance(Config.ServerLimits limits)
+    {
+        var now = Services.Time.GetUtcNow();
+        _chatBucket ??= new Tessera.Auth.Throttling.TokenBucket(limits.ChatBurst, now);
+        if (_chatBucket.TryTake(now, limits.ChatBurst, limits.ChatPerSecond) == TimeSpan.Zero)
+        {
+            _toldToSlowDown = false;
+            return true;
+        }
+        if (!_toldToSlowDown) SendError(Texts.TooManyMessages);
+        _toldToSlowDown = true;
+        return false;
+    }
+
     private void Handshake(Message message)
     {
         if (message.Type != MessageTypes.Handshake)
             throw new ConnectionEndingException(new CloseReason(CloseReason.ProtocolError, "you must handshake first"), false);
+        if (message.Id?.Length > Config.ServerLimits.MaxNameLength)
+            throw ConnectionEndingException.Protocol("client id too long");
         if (message.Source is not null && message.Id is not null && message.Source != message.Id)
             throw ConnectionEndingException.Protocol("spoofed client id");
         Id = message.Id ?? "";
@@ -150,10 +173,19 @@ public sealed class ClientSession : IGroupMember
 
     private void CheckEnvelope(Message message)
     {
+        // Names a client chooses and others see: bounded, so none can be used to ship megabytes
+        // to every member. The join's username is a credential and is checked by the join.
+        var tooLong = TooLong(message.Id) ?? TooLong(message.Dest) ?? TooLong(message.Kind) ?? TooLong(message.Label) ??
+                      TooLong(message.Group) ?? TooLong(message.Replace) ??
+                      (message.Type == MessageTypes.Join ? null : TooLong(message.Username));
+        if (tooLong is not null) throw ConnectionEndingException.Protocol($"{tooLong} too long");
         if (message.Source is not null && message.Source != Id)
             throw ConnectionEndingException.Protocol("spoofed client id");
         // The username of a join is a credential, not a claim about the connection.
         if (message.Type != MessageTypes.Join && message.Username is not null && message.Username != Username)
             throw ConnectionEndingException.Protocol("spoofed username");
     }
+
+    private static string? TooLong(string? value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string field = "") =>
+        value?.Length > Config.ServerLimits.MaxNameLength ? field["message.".Length..].ToLowerInvariant() : null;
 }

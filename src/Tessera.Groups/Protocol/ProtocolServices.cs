@@ -16,6 +16,9 @@ public sealed class ProtocolServices
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;
 
+    /// <summary>The limits of the config.json in force (its defaults while the file is unreadable).</summary>
+    public Config.ServerLimits Limits => Registry.Config.TryGet(out _)?.EffectiveLimits ?? Config.ServerLimits.Default;
+
     /// <summary>Wires the standard handlers; <paramref name="extra"/> lets a host add its own families.</summary>
     public ProtocolServices WithStandardHandlers(params IMessageHandler[] extra)
     {

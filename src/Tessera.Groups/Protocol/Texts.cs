@@ -21,6 +21,12 @@ public static class Texts
     public static string TooManyAttempts(TimeSpan wait) =>
         $"too many failed attempts from your address; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s";
 
+    public const string TooManyMessages = "you are sending messages too fast; some were not delivered";
+    public const string UsernameTooLong = "this username is too long";
+
+    public static string MessageTooLong(int bytes, int limit) =>
+        $"message too long ({bytes} bytes; at most {limit}); it was not delivered";
+
     public const string TooManyAttemptsError = "too-many-attempts";
     public const string NeedUsernameError = "need-username";
     public const string DuplicateUsernameError = "duplicate-username";

@@ -84,8 +84,10 @@ public static class TesseraHost
             Logger = Logger(sp, "Tessera.Protocol"),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton<OutgoingBudget>();
         builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(), options,
-                                                                  sp.GetRequiredService<ConnectionTracker>(), Logger(sp, "Tessera.WebSocket")));
+                                                                  sp.GetRequiredService<ConnectionTracker>(),
+                                                                  sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket")));
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
         builder.Services.AddSingleton<GroupRoutes>();
         builder.Services.AddSingleton<PublicGroups>();

@@ -19,9 +19,12 @@ public sealed class WebSocketEndpoint
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionTracker _connections;
+    private readonly OutgoingBudget _budget;
 
-    public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections, ILogger logger)
+    public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
+                             OutgoingBudget budget, ILogger logger)
     {
+        _budget = budget;
         _protocol = protocol;
         _options = options;
         _connections = connections;
@@ -49,7 +52,7 @@ public sealed class WebSocketEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var transport = new WebSocketTransport(socket, context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
-                                               context.Connection.RemotePort);
+                                               context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Groups.Config.ServerLimits.Default);
         var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);

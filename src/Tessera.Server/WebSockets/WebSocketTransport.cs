@@ -6,13 +6,13 @@ namespace Tessera.Server.WebSockets;
 
 /// <summary>
 /// The outgoing half of a connection: a queue of encoded messages drained by one writer, each
-/// write bounded to 500 ms (protocol.md §1). A client that cannot keep up is dropped rather than
+/// write bounded in time (protocol.md §1). A client that cannot keep up is dropped rather than
 /// allowed to hold memory or slow its group down. The bound is in bytes, not Galène's 100
-/// messages, because joining a large group legitimately queues one <c>user</c> message per member.
+/// messages, because joining a large group legitimately queues one <c>user</c> message per member;
+/// and there is a second, server-wide bound (<see cref="OutgoingBudget"/>) over all queues.
 /// </summary>
 public sealed class WebSocketTransport : IClientTransport
 {
-    public const long MaxQueuedBytes = 4 << 20;
     /// <summary>
     /// Galène allows 500 ms per write. A write only waits when the client's TCP window is full;
     /// on a CPU-starved host 500 ms also dropped clients that were reading, so allow 2 s.
@@ -24,12 +24,20 @@ public sealed class WebSocketTransport : IClientTransport
     private readonly WebSocket _socket;
     private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private long _queuedBytes;
+    private readonly Lock _accounting = new();
+    private bool _released;
+    private readonly OutgoingBudget _budget;
+    private readonly Tessera.Groups.Config.ServerLimits _limits;
     private readonly CancellationTokenSource _aborted = new();
     private CloseReason? _closeReason;
 
-    public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort)
+    public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort,
+                              OutgoingBudget budget, Tessera.Groups.Config.ServerLimits limits)
     {
         _socket = socket;
+        _budget = budget;
+        _limits = limits;
+        budget.Track(this);
         RemoteIp = remoteIp.IsIPv4MappedToIPv6 ? remoteIp.MapToIPv4() : remoteIp;
         RemoteAddress = new System.Net.IPEndPoint(RemoteIp, remotePort).ToString();
     }
@@ -40,17 +48,35 @@ public sealed class WebSocketTransport : IClientTransport
     /// <summary>Cancelled when the connection must stop at once (slow client, failed write).</summary>
     public CancellationToken Aborted => _aborted.Token;
 
+    /// <summary>Bytes waiting to be written to this client.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
     public bool Send(Message message)
     {
         if (_closeReason is not null) return false;
         var bytes = MessageJson.Encode(message);
-        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > MaxQueuedBytes)
+        bool overMine;
+        lock (_accounting)
+        {
+            if (_released) return false;
+            _queuedBytes += bytes.Length;
+            _budget.Add(bytes.Length);
+            overMine = _queuedBytes > _limits.ClientQueueBytes;
+            if (!overMine && !_queue.Writer.TryWrite(bytes))
+            {
+                _queuedBytes -= bytes.Length; // closed meanwhile: never queued
+                _budget.Add(-bytes.Length);
+                return false;
+            }
+        }
+        if (overMine)
         {
             // The client is not reading: drop it.
             Abort("outgoing queue over its byte limit");
             return false;
         }
-        return _queue.Writer.TryWrite(bytes);
+        if (_budget.Queued > _limits.ServerQueueBytes) _budget.Enforce(_limits.ServerQueueBytes);
+        return true;
     }
 
     public void Close(CloseReason reason)
@@ -62,8 +88,36 @@ public sealed class WebSocketTransport : IClientTransport
     /// <summary>Why the connection was aborted, for the log; null while it is healthy.</summary>
     public string? AbortReason { get; private set; }
 
+    /// <summary>A message left the queue (written, or dropped with the connection).</summary>
+    private void Forget(long bytes)
+    {
+        lock (_accounting)
+        {
+            if (_released) return;
+            _queuedBytes -= bytes;
+            _budget.Add(-bytes);
+        }
+    }
+
+    /// <summary>
+    /// Gives everything still queued back to the server-wide budget at once, so the budget is
+    /// right as soon as a client is dropped, not when its writer gets round to noticing.
+    /// </summary>
+    private void Release()
+    {
+        lock (_accounting)
+        {
+            if (_released) return;
+            _released = true;
+            _budget.Add(-_queuedBytes);
+            _queuedBytes = 0;
+        }
+        _budget.Untrack(this);
+    }
+
     public void Abort(string reason)
     {
+        Release();
         AbortReason ??= reason;
         _closeReason ??= CloseReason.Internal;
         _queue.Writer.TryComplete();
@@ -79,7 +133,7 @@ public sealed class WebSocketTransport : IClientTransport
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
             await foreach (var bytes in _queue.Reader.ReadAllAsync(_aborted.Token))
             {
-                Interlocked.Add(ref _queuedBytes, -bytes.Length);
+                Forget(bytes.Length);
                 timeout.CancelAfter(WriteTimeout);
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
@@ -95,6 +149,11 @@ public sealed class WebSocketTransport : IClientTransport
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
             Abort(e is OperationCanceledException && !_aborted.IsCancellationRequested ? "write timed out" : "write failed: " + e.Message);
+        }
+        finally
+        {
+            // What is left will never be sent.
+            Release();
         }
     }
 }

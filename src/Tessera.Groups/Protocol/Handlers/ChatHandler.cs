@@ -24,6 +24,16 @@ public sealed class ChatHandler : IMessageHandler
             return ValueTask.CompletedTask;
         }
 
+        var limits = session.Services.Limits;
+        var size = message.Value is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(message.Value.ToJsonString());
+        if (size > limits.MaxChatBytes)
+        {
+            session.SendError(Texts.MessageTooLong(size, limits.MaxChatBytes));
+            return ValueTask.CompletedTask;
+        }
+        if (!session.TakeChatAllowance(limits))
+            return ValueTask.CompletedTask;
+
         var broadcast = string.IsNullOrEmpty(message.Dest);
         var now = session.Services.Time.GetUtcNow();
         var forwarded = new Message
@@ -47,7 +57,7 @@ public sealed class ChatHandler : IMessageHandler
             {
                 if (isChat)
                     group.History.Add(new ChatEntry(forwarded.Id, forwarded.Source, forwarded.Username, now,
-                                                    forwarded.Kind, forwarded.Value?.DeepClone()));
+                                                    forwarded.Kind, forwarded.Value?.DeepClone()), size, limits.HistoryBytes);
                 group.Broadcast(forwarded, except: message.NoEcho ? session : null);
             }
             else if (group.Member(message.Dest!) is not { } target)

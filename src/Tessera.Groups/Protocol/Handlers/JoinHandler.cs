@@ -44,6 +44,12 @@ public sealed class JoinHandler : IMessageHandler
         void Fail(string text, string? error = null, string username = "") =>
             session.Send(Messages.JoinFailed(name, username, text, error));
 
+        if (message.Username?.Length > Config.ServerLimits.MaxNameLength)
+        {
+            Fail(Texts.UsernameTooLong);
+            return;
+        }
+
         var access = services.Registry.Open(name);
         switch (access.Lookup.Status)
         {

@@ -1,16 +1,17 @@
 namespace Tessera.Auth.Throttling;
 
 /// <summary>
-/// A token bucket of login attempts for one address: holds up to a burst of attempts and
-/// refills at a steady rate. Not thread-safe; <see cref="LoginThrottle"/> holds the lock.
+/// A token bucket: holds up to a burst of tokens and refills at a steady rate (login attempts
+/// per address, chat messages per client). The burst and rate are passed at each call so that
+/// a reloaded configuration applies at once. Not thread-safe: its owner holds the lock.
 /// </summary>
-internal sealed class AttemptBucket(int burst, DateTimeOffset now)
+public sealed class TokenBucket(int burst, DateTimeOffset now)
 {
     private double _tokens = burst;
 
     public DateTimeOffset Updated { get; private set; } = now;
 
-    /// <summary>Takes one attempt and returns zero, or returns how long until one is available.</summary>
+    /// <summary>Takes one token and returns zero, or returns how long until one is available.</summary>
     public TimeSpan TryTake(DateTimeOffset now, int burst, double perSecond)
     {
         Refill(now, burst, perSecond);

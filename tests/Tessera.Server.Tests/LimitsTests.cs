@@ -1,0 +1,160 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tessera.Server.Tests.Support;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>
+/// What one client can make the server hold or relay is bounded (README, "Limits"): chat size
+/// and rate, chat history, names others see, and the bytes queued towards slow readers.
+/// </summary>
+public class LimitsTests
+{
+    private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
+
+    private static JsonObject Chat(string text) => new() { ["type"] = "chat", ["kind"] = "", ["value"] = text };
+
+    [Fact]
+    public async Task AnOversizedChatIsRefusedToItsSenderAndNotRelayed()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        await using var b = await s.JoinAsync("g", "bob", "w");
+        await a.SendAsync(Chat(new string('x', 900_000)));
+        var error = await a.ReceiveMessageAsync("usermessage", where: m => (string?)m["kind"] == "error");
+        Assert.StartsWith("message too long (900002 bytes; at most 16384)", (string?)error.Value);
+        await a.SendAsync(Chat("after"));
+        // bob's first chat is the one sent after: the big one was never relayed.
+        Assert.Equal("after", (await b.ReceiveAsync("chat")).Str("value"));
+        // and the connection is still fine
+        Assert.Equal("after", (await a.ReceiveAsync("chat")).Str("value"));
+    }
+
+    [Fact]
+    public async Task AChatFloodIsCutAtTheRateAndTheSenderIsToldOnce()
+    {
+        var time = new ShiftedTime();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group);
+            f.Config("""{"limits": {"chatBurst": 20, "chatPerSecond": 0.001}}""");
+        }, time: time);
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        await using var b = await s.JoinAsync("g", "bob", "w");
+        for (var i = 0; i < 2000; i++) await a.SendAsync(Chat("flood " + i));
+        // Messages are handled in order: the pong proves the whole flood was, before the clock moves.
+        await a.SendAsync(new JsonObject { ["type"] = "ping" });
+        var errors = 0;
+        while (await a.NextAsync() is var m && (string?)m["type"] != "pong")
+            if ((string?)m["kind"] == "error") errors++;
+        Assert.Equal(1, errors); // told once, not 1,980 times
+        time.Offset += TimeSpan.FromHours(1); // the bucket refills: one more gets through
+        await a.SendAsync(Chat("end"));
+
+        var received = new List<string>();
+        while ((await b.ReceiveAsync("chat")).Str("value") is var text && text != "end") received.Add(text!);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => "flood " + i), received);
+        while ((await a.NextAsync()) is var m && !((string?)m["type"] == "chat" && m.Str("value") == "end"))
+            Assert.NotEqual("error", (string?)m["kind"]);
+    }
+
+    [Fact]
+    public async Task AGroupWhoseHistoryIsFullOfLargeChatsStaysJoinable()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        var big = new string('y', 16_000);
+        for (var i = 0; i < 20; i++) await a.SendAsync(Chat(i + big));
+        for (var i = 0; i < 20; i++) await a.ReceiveAsync("chat");
+
+        await using var late = await s.ConnectAsync();
+        Assert.Equal("join", (await late.JoinAsync("g", "late", "w")).Kind);
+        await late.SendAsync(Chat("marker"));
+        var history = new List<string>();
+        while (await late.NextAsync() is var m && !((string?)m["type"] == "chat" && m.Str("value") == "marker"))
+            if ((string?)m["type"] == "chathistory") history.Add(m.Str("value")![..2]);
+        // 256 KiB of 16 kB messages: the 16 newest, in order.
+        Assert.Equal(Enumerable.Range(4, 16).Select(i => i.ToString().PadRight(2, 'y')), history);
+    }
+
+    [Fact]
+    public async Task AHugeClientIdIsRefusedAndNeverEchoed()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var member = await s.JoinAsync("g", "ann", "w");
+        await using var c = await WsClient.ConnectAsync(s.WebSocketUrl);
+        await c.SendAsync(new JsonObject { ["type"] = "handshake", ["version"] = new JsonArray("2"), ["id"] = new string('i', 900_000) });
+        var closing = await c.ReceiveUntilClosedAsync();
+        Assert.Contains(closing, m => (string?)m["kind"] == "error" && m.Str("value") == "client id too long");
+        Assert.Equal(WebSocketCloseStatus.ProtocolError, c.CloseStatus);
+        // ann saw nobody else arrive: every user message until her own chat is about herself.
+        await member.SendAsync(Chat("alone"));
+        while (await member.NextAsync() is var m && (string?)m["type"] != "chat")
+            Assert.Equal(member.Id, m.Str("id"));
+    }
+
+    [Fact]
+    public async Task OverlongNamesAreRefused()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var c = await s.ConnectAsync();
+        var joined = await c.JoinAsync("g", new string('u', 257), "w");
+        Assert.Equal(("fail", "this username is too long"), (joined.Kind, (string?)joined.Value));
+
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        await a.SendAsync(new JsonObject { ["type"] = "chat", ["dest"] = new string('d', 300), ["value"] = "hi" });
+        var closing = await a.ReceiveUntilClosedAsync();
+        Assert.Contains(closing, m => (string?)m["kind"] == "error" && m.Str("value") == "dest too long");
+    }
+
+    [Fact]
+    public async Task PastTheServerWideBudgetTheSlowReadersAreDroppedNotTheOnesThatKeepUp()
+    {
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group);
+            f.Config("""{"limits": {"chatBurst": 100000, "clientQueueBytes": 8388608, "serverQueueBytes": 8388608}}""");
+        }, logSink: log);
+        // Two clients that join and then never read their socket again.
+        var slow = new List<ClientWebSocket>();
+        for (var i = 0; i < 2; i++) slow.Add(await JoinWithoutReading(s, "slow" + i));
+        await using var reader = await s.JoinAsync("g", "reader", "w");
+        await using var sender = await s.JoinAsync("g", "sender", "w");
+        var text = new string('z', 16_000);
+        // Far more than the kernel's socket buffers can absorb for the two slow readers.
+        var chat = Chat(text);
+        chat["noecho"] = true; // the sender does not read either
+        // In step with the reader, which therefore never has more than one message waiting.
+        for (var i = 0; i < 1500; i++)
+        {
+            await sender.SendAsync(chat);
+            await reader.ReceiveAsync("chat");
+        }
+        await sender.SendAsync(Chat("end"));
+        Assert.Equal("end", (await reader.ReceiveAsync("chat")).Str("value"));
+        lock (log)
+        {
+            Assert.Contains(log, l => l.Contains("dropped: server-wide outgoing queue over its byte limit", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Contains("dropped: outgoing queue over its byte limit", StringComparison.Ordinal));
+        }
+        // The reader is still a member: the server answers it.
+        await reader.SendAsync(Chat("still here"));
+        Assert.Equal("still here", (await reader.ReceiveAsync("chat")).Str("value"));
+        foreach (var ws in slow) ws.Abort();
+    }
+
+    private static async Task<ClientWebSocket> JoinWithoutReading(TestServer s, string name)
+    {
+        var ws = new ClientWebSocket();
+        await ws.ConnectAsync(s.WebSocketUrl, CancellationToken.None);
+        foreach (var m in new[]
+                 {
+                     """{"type":"handshake","version":["2"],"id":"ID"}""".Replace("ID", name),
+                     """{"type":"join","kind":"join","group":"g","username":"NAME","password":"w"}""".Replace("NAME", name),
+                 })
+            await ws.SendAsync(Encoding.UTF8.GetBytes(m), WebSocketMessageType.Text, true, CancellationToken.None);
+        return ws;
+    }
+}
