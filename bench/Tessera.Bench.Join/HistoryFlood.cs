@@ -73,10 +73,10 @@ public sealed class HistoryFlood(Uri wsUrl, int serverPid)
 
         foreach (var c in connections) await c.DisposeAsync();
         await poster.DisposeAsync();
-        for (var s = 1; s <= 20; s++)
+        for (var s = 1; s <= 70; s++)
         {
             await Task.Delay(1000, CancellationToken.None);
-            if (s is 2 or 5 or 10 or 20) Report($"{s} s after everyone left");
+            if (s is 2 or 10 or 35 or 70) Report($"{s} s after everyone left");
         }
     }
 

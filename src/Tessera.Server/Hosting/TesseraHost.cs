@@ -92,6 +92,7 @@ public static class TesseraHost
         builder.Services.AddSingleton<GroupRoutes>();
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddHostedService<Housekeeping>();
+        builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
