@@ -7,6 +7,7 @@ using Tessera.Bench.AuthServer;
 
 // Tokens per second from the tessera-auth executable over loopback HTTP.
 //   dotnet run -c Release --project bench/Tessera.Bench.AuthServer -- [sign|file|ldap|ldap-template|ldap-nocache|all] [--seconds N] [--concurrency N]
+//   ... -- refusals [--attempts N]: how long refusals take per kind of account, with and without refusalDelay
 // The machine may be shared: besides the measured rate, CPU time per token (server, load
 // generator, slapd) is read from /proc and turned into what the idle cores would sustain.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
@@ -23,7 +24,51 @@ if (mode is "file" or "all") FileBackend();
 if (mode is "ldap" or "all") Ldap(searchMode: true, cache: true);
 if (mode is "ldap-template" or "all") Ldap(searchMode: false, cache: true);
 if (mode is "ldap-nocache" or "all") Ldap(searchMode: true, cache: false);
+if (mode is "refusals") Refusals(Option("--attempts", 200));
 return 0;
+
+// Refusal latency per kind of account, one request at a time: whether timing tells which names exist.
+void Refusals(int attempts)
+{
+    using var directory = new TestDirectory(extraPeople: 0);
+    var usersFile = new JsonObject
+    {
+        ["users"] = new JsonObject
+        {
+            ["plain"] = new JsonObject { ["password"] = "plain-pw" },
+            ["hashed"] = new JsonObject { ["password"] = new JsonObject { ["type"] = "bcrypt", ["key"] = BCrypt.Net.BCrypt.HashPassword("hashed-pw", 10) } },
+        },
+    };
+    var backends = new JsonArray(
+        new JsonObject { ["type"] = "file", ["path"] = "users.json" },
+        new JsonObject { ["type"] = "ldap", ["url"] = directory.Url, ["userDn"] = "uid={0},ou=people," + TestDirectory.Suffix });
+    // Throttling would turn the repeated refusals into 429s: out of the way here.
+    var generous = new JsonObject { ["attemptBurst"] = 1_000_000, ["pairFreeFailures"] = 1_000_000, ["userFreeFailures"] = 1_000_000 };
+    foreach (var delay in new[] { 0.0, 0.25 })
+    {
+        Console.WriteLine($"refusals, refusalDelay {delay} s, {attempts} sequential attempts per kind (load average {LoadAverage()}):");
+        WithServer(backends, usersFile, server =>
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://{server.Endpoint}/") };
+            foreach (var (kind, user) in new[] { ("unknown user", (string?)null), ("plain-password user", "plain"), ("bcrypt (cost 10) user", "hashed"), ("LDAP user", "alice") })
+            {
+                var times = new List<double>();
+                for (var i = -10; i < attempts; i++)
+                {
+                    var body = new JsonObject { ["username"] = user ?? $"nobody{i + 10}", ["password"] = "wrong", ["location"] = Location }.ToJsonString();
+                    var sw = Stopwatch.StartNew();
+                    using var response = http.PostAsync("", new StringContent(body, System.Text.Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+                    sw.Stop();
+                    if ((int)response.StatusCode != 401) throw new InvalidOperationException($"{kind}: expected 401, got {(int)response.StatusCode}");
+                    if (i >= 0) times.Add(sw.Elapsed.TotalMilliseconds); // the first 10 warm up
+                }
+                times.Sort();
+                double P(double q) => times[(int)Math.Min(times.Count - 1, q * times.Count)];
+                Console.WriteLine($"  {kind,-24} min {times[0],7:F1}  p50 {P(0.5),7:F1}  p90 {P(0.9),7:F1}  p99 {P(0.99),7:F1}  max {times[^1],7:F1} ms");
+            }
+        }, config => { config["refusalDelay"] = delay; config["throttle"] = generous.DeepClone(); });
+    }
+}
 
 // Signing alone, one thread: the floor under every figure below.
 void Sign()
@@ -105,7 +150,7 @@ void Ldap(bool searchMode, bool cache)
     });
 }
 
-void WithServer(JsonObject backend, JsonObject? usersFile, Action<ServerProcess> run)
+void WithServer(JsonNode backend, JsonObject? usersFile, Action<ServerProcess> run, Action<JsonObject>? configure = null)
 {
     var dir = Directory.CreateTempSubdirectory("tessera-bench-").FullName;
     try
@@ -117,9 +162,10 @@ void WithServer(JsonObject backend, JsonObject? usersFile, Action<ServerProcess>
             ["insecure"] = true,
             ["keys"] = new JsonArray(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256", "bench"))),
             ["conferences"] = new JsonArray("https://meet.example.org/"),
-            ["backends"] = new JsonArray(backend),
+            ["backends"] = backend as JsonArray ?? new JsonArray(backend),
             ["rules"] = JsonNode.Parse("""[{"groups":"**","permissions":["present","message"]}]"""),
         };
+        configure?.Invoke(config);
         File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
         using var server = new ServerProcess(Path.Combine(dir, "config.json"));
         run(server);

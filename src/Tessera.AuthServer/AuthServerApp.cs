@@ -64,7 +64,10 @@ public static class AuthServerApp
         var backends = CreateBackends(config, verifier, host.Time);
         var throttle = new LoginThrottle(config.Throttle?.ApplyTo(LoginThrottleOptions.Default) ?? LoginThrottleOptions.Default, host.Time);
         var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
-                                     config.PasswordFallback, app.Services.GetRequiredService<ILogger<LoginService>>());
+                                     config.PasswordFallback, host.Time, app.Services.GetRequiredService<ILogger<LoginService>>())
+        {
+            RefusalDelay = TimeSpan.FromSeconds(config.RefusalDelay),
+        };
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             foreach (var b in backends) b.Dispose();

@@ -12,10 +12,12 @@ public abstract record BackendResult
     public sealed record Refused : BackendResult;
 
     /// <summary>
-    /// Correct password. <paramref name="Groups"/> feed the rules' <c>members</c>;
-    /// <paramref name="OwnPermissions"/> (users file only) apply when no rule matches.
+    /// Correct password. <paramref name="CanonicalName"/> is the account's name as the back end
+    /// stores it (not as typed): rules and the token's <c>sub</c> use it. <paramref name="Groups"/>
+    /// feed the rules' <c>members</c>; <paramref name="OwnPermissions"/> (users file only) apply
+    /// when no rule matches.
     /// </summary>
-    public sealed record Authenticated(IReadOnlyList<string> Groups, IReadOnlyList<string>? OwnPermissions) : BackendResult;
+    public sealed record Authenticated(string CanonicalName, IReadOnlyList<string> Groups, IReadOnlyList<string>? OwnPermissions) : BackendResult;
 
     public static BackendResult UnknownUser { get; } = new Unknown();
     public static BackendResult WrongPassword { get; } = new Refused();

@@ -9,6 +9,12 @@ public interface IUserBackend : IDisposable
     /// <summary>For log lines (never with credentials).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether the back end matches usernames ignoring case and compatibility forms (a directory
+    /// does; Unix and the users file do not). Rules then compare names the same way.
+    /// </summary>
+    bool MatchesNamesLoosely { get; }
+
     /// <exception cref="BackendException">The back end could not answer (unreachable directory, corrupt entry).</exception>
     ValueTask<BackendResult> AuthenticateAsync(string username, string password, CancellationToken cancellationToken);
 }

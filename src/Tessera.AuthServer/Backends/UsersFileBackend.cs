@@ -36,6 +36,9 @@ public sealed class UsersFileBackend : IUserBackend
 
     public string Name => $"file:{Path.GetFileName(_path)}";
 
+    /// <summary>Keys are compared exactly: the matched key is the name as written in the file.</summary>
+    public bool MatchesNamesLoosely => false;
+
     /// <exception cref="Configuration.ConfigException">The file is missing or malformed.</exception>
     public static IReadOnlyDictionary<string, UsersFileUser> Load(string path)
     {
@@ -66,7 +69,7 @@ public sealed class UsersFileBackend : IUserBackend
             throw new BackendException($"{Name}: stored password of a user is unusable: {e.Message}", e);
         }
         if (!ok) return BackendResult.WrongPassword;
-        return new BackendResult.Authenticated(user.Groups, user.Permissions?.Expand() ?? []);
+        return new BackendResult.Authenticated(username, user.Groups, user.Permissions?.Expand() ?? []);
     }
 
     private void ReloadIfChanged()

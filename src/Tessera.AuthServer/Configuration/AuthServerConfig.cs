@@ -27,6 +27,9 @@ public sealed record AuthServerConfig
     [JsonPropertyName("tokenLifetime")] public int TokenLifetime { get; init; } = 30;
     [JsonPropertyName("portalTokenLifetime")] public int PortalTokenLifetime { get; init; } = 300;
     [JsonPropertyName("rules")] public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+    /// <summary>Seconds every refusal takes at least, so timing does not reveal which usernames exist.</summary>
+    [JsonPropertyName("refusalDelay")] public double RefusalDelay { get; init; } = 0.25;
+
     [JsonPropertyName("throttle")] public Tessera.Auth.Throttling.LoginThrottleSettings? Throttle { get; init; }
 }
 
@@ -75,6 +78,12 @@ public sealed record LdapBackendConfig : BackendConfig
     /// <summary><c>{dn}</c> is the user's DN, <c>{0}</c> the username, both RFC 4515-escaped.</summary>
     [JsonPropertyName("groupFilter")] public string GroupFilter { get; init; } = "(&(objectClass=groupOfNames)(member={dn}))";
     [JsonPropertyName("groupAttribute")] public string GroupAttribute { get; init; } = "cn";
+
+    /// <summary>
+    /// The attribute that holds the login name, whose stored value becomes the token's subject.
+    /// Default: the attribute compared with {0} in <c>userDn</c> or <c>filter</c> (<c>uid</c> usually).
+    /// </summary>
+    [JsonPropertyName("usernameAttribute")] public string? UsernameAttribute { get; init; }
     [JsonPropertyName("poolSize")] public int PoolSize { get; init; } = 8;
 
     /// <summary>

@@ -56,6 +56,7 @@ public static class ConfigLoader
             throw new ConfigException("HTTPS needs 'cert' and 'key' (PEM files); set \"insecure\": true for plain HTTP behind a proxy");
         if (c.Backends.Count == 0) throw new ConfigException("'backends' is empty: configure at least one (file, ldap or pam)");
         if (c.Backends.Any(b => b is null)) throw new ConfigException("'backends' holds null");
+        if (!(c.RefusalDelay is >= 0 and <= 10)) throw new ConfigException("'refusalDelay' must be between 0 and 10 seconds");
         if (c.Throttle?.Problem() is { } throttle) throw new ConfigException($"'throttle': {throttle}");
         if (c.TokenLifetime <= 0) throw new ConfigException("'tokenLifetime' must be a positive number of seconds");
         if (c.PortalTokenLifetime <= 0) throw new ConfigException("'portalTokenLifetime' must be a positive number of seconds");

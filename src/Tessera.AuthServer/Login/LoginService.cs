@@ -19,11 +19,20 @@ public sealed class LoginService(
     TokenIssuer issuer,
     LoginThrottle throttle,
     bool passwordFallback,
+    TimeProvider time,
     ILogger<LoginService> logger)
 {
-    public async Task<LoginOutcome> LoginAsync(string username, string password, GroupTarget target, IPAddress client,
+    /// <summary>
+    /// Every refusal takes at least this long from the moment the request arrived, so an unknown
+    /// user, a plain-password user and a bcrypt user all answer alike and timing cannot tell
+    /// which names exist. It must exceed the slowest refusal of the back ends (README).
+    /// </summary>
+    public TimeSpan RefusalDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public async Task<LoginOutcome> LoginAsync(string typedUsername, string password, GroupTarget target, IPAddress client,
                                                TimeSpan lifetime, bool allowFallback, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         // Every attempt takes one from the address's bucket (a success gives it back), then a
         // password is only checked while its (user, address) pair and its user are not blocked.
         if (throttle.BeginAttempt(client) is { Allowed: false } flooding)
@@ -31,8 +40,11 @@ public sealed class LoginService(
             logger.LogWarning("login attempts from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
             return new LoginOutcome.Throttled(flooding.RetryAfter);
         }
-        if (!GroupNames.IsValidUsername(username)) return new LoginOutcome.Refused();
-        var decision = throttle.Check(username, client);
+        var username = UsernameForm.Trim(typedUsername);
+        // Spellings a back end could take for one account share one allowance.
+        var throttleKey = UsernameForm.Key(username);
+        if (!GroupNames.IsValidUsername(username)) return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
+        var decision = throttle.Check(throttleKey, client);
         if (!decision.Allowed)
         {
             logger.LogWarning("login throttled: user {User} from {Address}", username, client);
@@ -40,6 +52,7 @@ public sealed class LoginService(
         }
 
         BackendResult.Authenticated? authenticated = null;
+        IUserBackend? decidingBackend = null;
         foreach (var backend in backends)
         {
             BackendResult result;
@@ -55,25 +68,28 @@ public sealed class LoginService(
             if (result is BackendResult.Unknown) continue;
             if (result is BackendResult.Refused)
             {
-                throttle.RecordFailure(username, client);
+                throttle.RecordFailure(throttleKey, client);
                 logger.LogInformation("login refused: user {User} from {Address} ({Backend})", username, client, backend.Name);
-                return new LoginOutcome.Refused();
+                return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
             }
             authenticated = (BackendResult.Authenticated)result;
+            decidingBackend = backend;
             break;
         }
 
         if (authenticated is null)
         {
             if (passwordFallback && allowFallback) return new LoginOutcome.Fallback();
-            throttle.RecordFailure(username, client);
+            throttle.RecordFailure(throttleKey, client);
             logger.LogInformation("login refused: unknown user {User} from {Address}", username, client);
-            return new LoginOutcome.Refused();
+            return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
         }
 
-        throttle.RecordSuccess(username, client);
+        throttle.RecordSuccess(throttleKey, client);
         throttle.RefundAttempt(client);
-        IReadOnlyList<string>? permissions = rules.Decide(target.Group, username, authenticated.Groups) switch
+        // From here on the account's own name, as its back end stores it, never the typed spelling.
+        var account = authenticated.CanonicalName;
+        IReadOnlyList<string>? permissions = rules.Decide(target.Group, account, authenticated.Groups, decidingBackend!.MatchesNamesLoosely) switch
         {
             RuleDecision.Grant grant => grant.Permissions,
             RuleDecision.Deny => null,
@@ -82,12 +98,19 @@ public sealed class LoginService(
         };
         if (permissions is null)
         {
-            logger.LogInformation("login denied by rules: user {User} for group {Group}", username, target.Group);
+            logger.LogInformation("login denied by rules: user {User} for group {Group}", account, target.Group);
             return new LoginOutcome.Denied();
         }
-        var token = issuer.Issue(username, target.Url, permissions, lifetime);
+        var token = issuer.Issue(account, target.Url, permissions, lifetime);
         if (logger.IsEnabled(LogLevel.Debug))
-            logger.LogDebug("token issued: user {User} for group {Group} [{Permissions}]", username, target.Group, string.Join(",", permissions));
+            logger.LogDebug("token issued: user {User} for group {Group} [{Permissions}]", account, target.Group, string.Join(",", permissions));
         return new LoginOutcome.Issued(token);
+    }
+
+    private async Task<LoginOutcome> RefuseAsync(long started, CancellationToken cancellationToken)
+    {
+        var left = RefusalDelay - time.GetElapsedTime(started);
+        if (left > TimeSpan.Zero) await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+        return new LoginOutcome.Refused();
     }
 }

@@ -8,6 +8,7 @@ public sealed class PermissionRule
     private readonly IReadOnlyList<GroupPattern> _groups;
     private readonly HashSet<string>? _members;
     private readonly HashSet<string>? _users;
+    private readonly HashSet<string>? _userKeys;
 
     public PermissionRule(RuleConfig config, int index)
     {
@@ -19,6 +20,7 @@ public sealed class PermissionRule
         // Directory group names compare case-insensitively (LDAP cn matching is case-insensitive).
         _members = config.Members is null ? null : new HashSet<string>(config.Members, StringComparer.OrdinalIgnoreCase);
         _users = config.Users is null ? null : new HashSet<string>(config.Users, StringComparer.Ordinal);
+        _userKeys = config.Users is null ? null : new HashSet<string>(config.Users.Select(Login.UsernameForm.Key), StringComparer.Ordinal);
         Deny = config.Deny;
         Permissions = config.Permissions?.Expand() ?? [];
     }
@@ -26,10 +28,12 @@ public sealed class PermissionRule
     public bool Deny { get; }
     public IReadOnlyList<string> Permissions { get; }
 
-    public bool Applies(string group, string username, IReadOnlyCollection<string> userGroups)
+    /// <param name="username">The back end's stored name for the account.</param>
+    /// <param name="loosely">The back end matches names ignoring case and compatibility forms, so a rule does too.</param>
+    public bool Applies(string group, string username, IReadOnlyCollection<string> userGroups, bool loosely)
     {
         if (!_groups.Any(g => g.Matches(group))) return false;
-        if (_users is not null && !_users.Contains(username)) return false;
+        if (_users is not null && !(loosely ? _userKeys!.Contains(Login.UsernameForm.Key(username)) : _users.Contains(username))) return false;
         if (_members is not null && !userGroups.Any(_members.Contains)) return false;
         return true;
     }

@@ -12,11 +12,12 @@ public sealed class RuleSet
 
     public int Count => _rules.Count;
 
-    public RuleDecision Decide(string group, string username, IReadOnlyCollection<string> userGroups)
+    /// <param name="loosely">Compare rule usernames as the back end compares names (see <see cref="Backends.IUserBackend.MatchesNamesLoosely"/>).</param>
+    public RuleDecision Decide(string group, string username, IReadOnlyCollection<string> userGroups, bool loosely = false)
     {
         foreach (var rule in _rules)
         {
-            if (!rule.Applies(group, username, userGroups)) continue;
+            if (!rule.Applies(group, username, userGroups, loosely)) continue;
             return rule.Deny ? new RuleDecision.Deny() : new RuleDecision.Grant(rule.Permissions);
         }
         return new RuleDecision.NoMatch();

@@ -71,6 +71,8 @@ public sealed class TestAuthServer : IAsyncDisposable
             ["conferences"] = new JsonArray(Conference),
             ["backends"] = new JsonArray(new JsonObject { ["type"] = "file", ["path"] = "users.json" }),
             ["portal"] = true,
+            // Padding refusals is tested on its own; elsewhere it would only slow the suite down.
+            ["refusalDelay"] = 0,
         };
         configure?.Invoke(config);
         var path = Path.Combine(dir, "tessera-auth.json");

@@ -18,11 +18,14 @@ public sealed class LdapBackend : IUserBackend
     private readonly LdapConnectionPool? _servicePool;
     private readonly ExpiringCache<string> _dns;
     private readonly ExpiringCache<IReadOnlyList<string>> _groups;
+    private readonly string _usernameAttribute;
 
     public LdapBackend(LdapBackendConfig config, TimeProvider? time = null)
     {
         Validate(config);
         _config = config;
+        _usernameAttribute = config.UsernameAttribute ?? NameAttributeIn(config.UserDn ?? config.Filter)
+            ?? throw new ConfigException("ldap back end: cannot tell which attribute holds the username from 'userDn'/'filter'; set 'usernameAttribute'");
         var endpoint = LdapEndpoint.Parse(config.Url, config.StartTls, config.TlsCaDirectory);
         var timeout = TimeSpan.FromSeconds(config.Timeout);
         _userPool = new LdapConnectionPool(endpoint, config.PoolSize, timeout);
@@ -34,6 +37,13 @@ public sealed class LdapBackend : IUserBackend
     }
 
     public string Name { get; }
+
+    /// <summary>Directories match names with their own rules, which ignore case and surrounding spaces.</summary>
+    public bool MatchesNamesLoosely => true;
+
+    /// <summary>The attribute compared with <c>{0}</c>: <c>uid</c> in <c>uid={0},ou=people,…</c> or <c>(&amp;(…)(uid={0}))</c>.</summary>
+    private static string? NameAttributeIn(string template) =>
+        System.Text.RegularExpressions.Regex.Match(template, @"([A-Za-z][A-Za-z0-9-]*)\s*=\s*\{0\}") is { Success: true } m ? m.Groups[1].Value : null;
 
     private static void Validate(LdapBackendConfig c)
     {
@@ -74,6 +84,7 @@ public sealed class LdapBackend : IUserBackend
 
             var user = await _userPool.RentAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string>? groups = null;
+            string canonical;
             try
             {
                 if (!TryBind(user, dn, password))
@@ -91,10 +102,11 @@ public sealed class LdapBackend : IUserBackend
                         ? BackendResult.WrongPassword
                         : BackendResult.UnknownUser;
                 }
-                if (_config.GroupBase is null) return new BackendResult.Authenticated([], null);
-                if (_groups.TryGet(dn, out var cachedGroups)) return new BackendResult.Authenticated(cachedGroups, null);
+                canonical = await ReadStoredNameAsync(user, dn, username, cancellationToken).ConfigureAwait(false);
+                if (_config.GroupBase is null) return new BackendResult.Authenticated(canonical, [], null);
+                if (_groups.TryGet(dn, out var cachedGroups)) return new BackendResult.Authenticated(canonical, cachedGroups, null);
                 // Without a service account the user looks up their own groups.
-                if (_servicePool is null) groups = SearchGroups(user, username, dn);
+                if (_servicePool is null) groups = SearchGroups(user, canonical, dn);
             }
             finally
             {
@@ -105,7 +117,7 @@ public sealed class LdapBackend : IUserBackend
                 var service = await RentServiceAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    groups = SearchGroups(service, username, dn);
+                    groups = SearchGroups(service, canonical, dn);
                 }
                 finally
                 {
@@ -113,7 +125,7 @@ public sealed class LdapBackend : IUserBackend
                 }
             }
             _groups.Set(dn, groups);
-            return new BackendResult.Authenticated(groups, null);
+            return new BackendResult.Authenticated(canonical, groups, null);
         }
         catch (Exception e) when (e is LdapException or DirectoryOperationException or DirectoryException)
         {
@@ -137,6 +149,45 @@ public sealed class LdapBackend : IUserBackend
             connection.Broken = true;
             throw;
         }
+    }
+
+    /// <summary>
+    /// The login name as the directory stores it, read from the entry just bound to: the typed
+    /// name only had to match it under the directory's own rules (" Alice" finds "alice"). An
+    /// attribute with several values gives the one the typed name matched. Read as the user, or
+    /// with the service account if the user may not read their own entry; if neither can, the
+    /// login fails as a back-end error rather than trusting the typed spelling.
+    /// </summary>
+    private async ValueTask<string> ReadStoredNameAsync(PooledLdapConnection bound, string dn, string typed, CancellationToken cancellationToken)
+    {
+        var request = new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, _usernameAttribute);
+        var values = StoredNames(bound, request);
+        if (values.Count == 0 && _servicePool is not null)
+        {
+            var service = await RentServiceAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                values = StoredNames(service, request);
+            }
+            finally
+            {
+                _servicePool.Return(service);
+            }
+        }
+        if (values.Count == 0)
+            throw new BackendException($"{Name}: cannot read the '{_usernameAttribute}' attribute of the account that logged in");
+        var key = Login.UsernameForm.Key(typed);
+        return values.FirstOrDefault(v => Login.UsernameForm.Key(v) == key) ?? values[0];
+    }
+
+    private static List<string> StoredNames(PooledLdapConnection connection, SearchRequest request)
+    {
+        var response = Send(connection, request);
+        var names = new List<string>();
+        foreach (SearchResultEntry entry in response.Entries)
+            if (entry.Attributes[request.Attributes[0]!] is { } attribute)
+                foreach (var value in attribute.GetValues(typeof(string))) names.Add((string)value);
+        return names;
     }
 
     private async ValueTask<PooledLdapConnection> RentServiceAsync(CancellationToken cancellationToken)

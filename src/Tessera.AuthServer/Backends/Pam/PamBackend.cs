@@ -22,18 +22,22 @@ public sealed class PamBackend : IUserBackend
 
     public string Name => $"pam:{_service}";
 
+    public bool MatchesNamesLoosely => false;
+
     public async ValueTask<BackendResult> AuthenticateAsync(string username, string password, CancellationToken cancellationToken)
     {
         // NUL cannot cross into C strings; such a name cannot be a Unix account.
         if (username.Length == 0 || username.Contains('\0')) return BackendResult.UnknownUser;
-        if (UnixAccounts.PrimaryGroup(username) is not { } gid) return BackendResult.UnknownUser;
+        if (UnixAccounts.Find(username) is not var (canonical, gid)) return BackendResult.UnknownUser;
         if (password.Length == 0 || password.Contains('\0')) return BackendResult.WrongPassword;
 
         await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ok = await Task.Run(() => PamSession.Check(_service, username, password), cancellationToken).ConfigureAwait(false);
-            return ok ? new BackendResult.Authenticated(UnixAccounts.GroupNames(username, gid), null) : BackendResult.WrongPassword;
+            // PAM and NSS are asked about the passwd name itself: an NSS source that folds case
+            // (sssd, libnss-ldap) must not make a retyped name a different account.
+            var ok = await Task.Run(() => PamSession.Check(_service, canonical, password), cancellationToken).ConfigureAwait(false);
+            return ok ? new BackendResult.Authenticated(canonical, UnixAccounts.GroupNames(canonical, gid), null) : BackendResult.WrongPassword;
         }
         catch (DllNotFoundException e)
         {

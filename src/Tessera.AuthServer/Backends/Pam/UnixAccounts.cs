@@ -8,8 +8,8 @@ internal static unsafe class UnixAccounts
 {
     private const int ERANGE = 34;
 
-    /// <returns>The primary group id, or null when there is no such account.</returns>
-    public static uint? PrimaryGroup(string username)
+    /// <returns>The account's name as the passwd database holds it and its primary group id, or null when there is no such account.</returns>
+    public static (string Name, uint Gid)? Find(string username)
     {
         for (nuint size = 1024; size <= 1 << 20; size *= 4)
         {
@@ -20,7 +20,7 @@ internal static unsafe class UnixAccounts
             fixed (byte* b = buffer) rc = PamNative.GetPasswordEntry(username, &entry, b, size, &result);
             if (rc == ERANGE) continue;
             if (rc != 0 || result == null) return null;
-            return entry.Gid;
+            return (System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)entry.Name) ?? username, entry.Gid);
         }
         return null;
     }
