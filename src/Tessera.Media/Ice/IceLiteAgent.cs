@@ -18,6 +18,14 @@ public sealed class IceLiteAgent : IDisposable
     private DateTimeOffset _lastCheck;
     private bool _nominated;
     private volatile System.Net.SocketAddress? _remoteAddress;
+    private readonly List<System.Net.SocketAddress> _latched = new();
+
+    /// <summary>
+    /// Source addresses one peer may have routed to it at once. A browser checks a handful of
+    /// candidate pairs (host, server-reflexive, relay, per interface); past that, a peer that
+    /// knows the password could otherwise make the server remember any number of addresses.
+    /// </summary>
+    public const int MaxLatchedAddresses = 8;
 
     internal IceLiteAgent(IceUdpEndpoint endpoint, IceCredentials local)
     {
@@ -131,6 +139,27 @@ public sealed class IceLiteAgent : IDisposable
             Connected?.Invoke(this);
         return new StunMessageBuilder(StunMessageType.BindingSuccess, request.TransactionId)
             .AddXorMappedAddress(source).AddMessageIntegrity(_passwordKey).AddFingerprint().ToArray();
+    }
+
+    /// <summary>
+    /// Records that <paramref name="address"/> passed a check; returns an address to forget when
+    /// that makes more than <see cref="MaxLatchedAddresses"/>: the one checked least recently,
+    /// never the selected one, which media is flowing to.
+    /// </summary>
+    internal System.Net.SocketAddress? Latch(System.Net.SocketAddress address)
+    {
+        lock (_gate)
+        {
+            var known = _latched.FindIndex(a => a.Equals(address));
+            if (known >= 0) _latched.RemoveAt(known);
+            _latched.Add(address);
+            if (_latched.Count <= MaxLatchedAddresses) return null;
+            var selected = _remoteAddress;
+            var oldest = _latched.FindIndex(a => !a.Equals(selected));
+            var evicted = _latched[oldest];
+            _latched.RemoveAt(oldest);
+            return evicted;
+        }
     }
 
     private byte[] ErrorResponse(StunMessage request, StunErrorCode error, bool withIntegrity)

@@ -143,6 +143,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         return ep.Serialize();
     }
 
+    /// <summary>Source addresses currently routed to some agent (for tests and diagnostics).</summary>
+    internal int RoutedAddressCount => _byAddress.Count;
+
     internal void Remove(IceLiteAgent agent)
     {
         _byUfrag.TryRemove(new KeyValuePair<string, IceLiteAgent>(agent.Local.Ufrag, agent));
@@ -256,7 +259,12 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         var source = Normalize((IPEndPoint)template.Create(rawSource));
         var response = agent.HandleBindingRequest(message, source, out bool validated);
         if (validated)
-            _byAddress[Copy(rawSource)] = agent;
+        {
+            var address = Copy(rawSource);
+            _byAddress[address] = agent;
+            if (agent.Latch(address) is { } evicted)
+                _byAddress.TryRemove(new KeyValuePair<SocketAddress, IceLiteAgent>(evicted, agent));
+        }
         if (response is not null)
             SendTo(response, rawSource);
     }

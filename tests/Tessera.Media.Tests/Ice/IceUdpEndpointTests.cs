@@ -141,6 +141,35 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_peer_cannot_make_the_endpoint_remember_unbounded_addresses()
+    {
+        var agent = _endpoint.CreateAgent();
+        int media = 0;
+        agent.MediaReceived = _ => Interlocked.Increment(ref media);
+        using var selected = new StunTestClient();
+        await selected.CheckAsync(Server, User(agent), agent.Local.Password, useCandidate: true);
+        // 500 more source ports, each passing an authenticated check.
+        var others = Enumerable.Range(0, 500).Select(_ => new StunTestClient()).ToList();
+        try
+        {
+            foreach (var other in others)
+                Assert.Equal(StunMessageType.BindingSuccess, (await other.CheckAsync(Server, User(agent), agent.Local.Password)).Type);
+            Assert.Equal(IceLiteAgent.MaxLatchedAddresses, _endpoint.RoutedAddressCount);
+            // The nominated address was never the one forgotten: its media still arrives, and
+            // the most recent check's does too, while an early one's no longer routes.
+            await selected.SendAsync([0x80, 0], Server);
+            await others[^1].SendAsync([0x80, 0], Server);
+            await others[0].SendAsync([0x80, 0], Server);
+            await Eventually(() => media == 2 && _endpoint.UnroutedDatagrams == 1);
+            Assert.Equal(selected.LocalEndPoint, agent.RemoteEndPoint);
+        }
+        finally
+        {
+            foreach (var other in others) other.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Nomination_moves_the_selected_address_and_sticks()
     {
         var agent = _endpoint.CreateAgent();
