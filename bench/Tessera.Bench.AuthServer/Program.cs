@@ -47,7 +47,7 @@ void Refusals(int attempts)
     foreach (var delay in new[] { 0.0, 0.25 })
     {
         Console.WriteLine($"refusals, refusalDelay {delay} s, {attempts} sequential attempts per kind (load average {LoadAverage()}):");
-        WithServer(backends, usersFile, server =>
+        WithServer(backends, (JsonObject)usersFile.DeepClone(), server =>
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://{server.Endpoint}/") };
             foreach (var (kind, user) in new[] { ("unknown user", (string?)null), ("plain-password user", "plain"), ("bcrypt (cost 10) user", "hashed"), ("LDAP user", "alice") })
@@ -162,7 +162,7 @@ void WithServer(JsonNode backend, JsonObject? usersFile, Action<ServerProcess> r
             ["insecure"] = true,
             ["keys"] = new JsonArray(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256", "bench"))),
             ["conferences"] = new JsonArray("https://meet.example.org/"),
-            ["backends"] = backend as JsonArray ?? new JsonArray(backend),
+            ["backends"] = backend is JsonArray list ? list.DeepClone() : new JsonArray(backend.DeepClone()),
             ["rules"] = JsonNode.Parse("""[{"groups":"**","permissions":["present","message"]}]"""),
         };
         configure?.Invoke(config);

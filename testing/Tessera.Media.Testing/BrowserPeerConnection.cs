@@ -32,12 +32,16 @@ public sealed class BrowserPeerConnection : IDisposable
     private IPEndPoint? _server;
     private volatile SrtpContext? _incoming;
     private volatile bool _connected;
+    private volatile DtlsSession? _dtlsServer;
 
     /// <param name="certificateName">Subject of the self-signed ECDSA certificate, like a browser's per-connection one.</param>
     /// <param name="onMedia">Gets every SRTP/SRTCP datagram, still protected.</param>
     /// <param name="ice">Our ICE credentials; fresh random ones when null.</param>
-    public BrowserPeerConnection(string certificateName, MediaDatagramHandler onMedia, IceCredentials? ice = null)
+    /// <param name="dtlsRole">Client, as browsers take it; Server answers down-stream offers with a=setup:passive, as pion does.</param>
+    public BrowserPeerConnection(string certificateName, MediaDatagramHandler onMedia, IceCredentials? ice = null,
+                                 DtlsRole dtlsRole = DtlsRole.Client)
     {
+        DtlsRole = dtlsRole;
         Certificate = DtlsCertificate.Generate(certificateName);
         Ice = ice ?? IceCredentials.Generate();
         _onMedia = onMedia;
@@ -48,6 +52,7 @@ public sealed class BrowserPeerConnection : IDisposable
     }
 
     public DtlsCertificate Certificate { get; }
+    public DtlsRole DtlsRole { get; }
     public IceCredentials Ice { get; }
     public IPEndPoint LocalEndPoint => (IPEndPoint)_udp.LocalEndPoint!;
 
@@ -58,7 +63,8 @@ public sealed class BrowserPeerConnection : IDisposable
     public SrtpContext? Incoming => _incoming;
 
     /// <summary>Chrome's answer to a down-stream offer, with our credentials (see <see cref="RecvOnlyAnswer"/>).</summary>
-    public string AnswerFor(string offerSdp) => RecvOnlyAnswer.For(offerSdp, Ice, Certificate.Fingerprint);
+    public string AnswerFor(string offerSdp) =>
+        RecvOnlyAnswer.For(offerSdp, Ice, Certificate.Fingerprint, DtlsRole == DtlsRole.Server ? "passive" : "active");
 
     /// <summary>
     /// ICE check (nominating, resent until answered), then the DTLS handshake as client; SRTP is ready
@@ -70,6 +76,21 @@ public sealed class BrowserPeerConnection : IDisposable
     {
         _server = server;
         var remote = RemoteTransport.From(SessionDescription.Parse(remoteSdp));
+        if (DtlsRole == DtlsRole.Server)
+        {
+            // Ready before the check: the server's ClientHello follows our check's answer at once.
+            var session = new DtlsSession(Certificate, remote.Fingerprint, d => _udp.SendTo(d.Span, SocketFlags.None, _server!),
+                                          DtlsRole.Server, handshakeTimeoutMillis: 10_000);
+            _dtlsServer = session;
+            await CheckConnectivityAsync(remote, timeout, cancel);
+            _connected = true;
+            _ = KeepConsentAsync(remote);
+            var keys = await session.HandshakeAsync().WaitAsync(timeout, cancel);
+            var (serverOut, serverIn) = keys.CreateContexts(DtlsRole.Server);
+            Outgoing = serverOut;
+            _incoming = serverIn;
+            return;
+        }
         await CheckConnectivityAsync(remote, timeout, cancel);
         _connected = true;
         _ = KeepConsentAsync(remote);
@@ -167,7 +188,10 @@ public sealed class BrowserPeerConnection : IDisposable
                     _stun.Writer.TryWrite(m!);
             }
             else if (first is >= 20 and <= 63)
-                _dtls.Deliver(buffer.AsSpan(0, length));
+            {
+                if (_dtlsServer is { } session) session.Deliver(buffer.AsSpan(0, length));
+                else _dtls.Deliver(buffer.AsSpan(0, length));
+            }
             else if (first is >= 128 and <= 191)
                 _onMedia(buffer, length);
         }
@@ -177,6 +201,7 @@ public sealed class BrowserPeerConnection : IDisposable
     {
         _stop.Cancel();
         _dtls.Close();
+        _dtlsServer?.Dispose();
         _udp.Dispose();
         Outgoing?.Dispose();
         _incoming?.Dispose();

@@ -9,9 +9,10 @@ public static class RecvOnlyAnswer
 {
     /// <summary>
     /// One recvonly section per offered section, accepting the first codec only (with its rtpmap,
-    /// fmtp and rtcp-fb lines), all bundled, rtcp-mux, and setup:active so the browser is the DTLS client.
+    /// fmtp and rtcp-fb lines), all bundled, rtcp-mux, and setup:active so the browser is the DTLS
+    /// client — or <paramref name="setup"/> "passive", as pion-based clients answer an ICE-lite offerer.
     /// </summary>
-    public static string For(string offerSdp, IceCredentials ice, DtlsFingerprint fingerprint)
+    public static string For(string offerSdp, IceCredentials ice, DtlsFingerprint fingerprint, string setup = "active")
     {
         var offer = SessionDescription.Parse(offerSdp);
         var answer = new SessionDescription { Origin = "- 99 2 IN IP4 127.0.0.1" };
@@ -25,7 +26,7 @@ public static class RecvOnlyAnswer
             section.Attributes.Add(new SdpAttribute("ice-ufrag", ice.Ufrag));
             section.Attributes.Add(new SdpAttribute("ice-pwd", ice.Password));
             section.Attributes.Add(new SdpAttribute("fingerprint", fingerprint.ToSdpValue()));
-            section.Attributes.Add(new SdpAttribute("setup", "active"));
+            section.Attributes.Add(new SdpAttribute("setup", setup));
             section.Attributes.Add(new SdpAttribute("mid", m.Mid));
             section.Attributes.Add(new SdpAttribute("recvonly"));
             section.Attributes.Add(new SdpAttribute("rtcp-mux"));

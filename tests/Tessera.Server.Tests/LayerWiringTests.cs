@@ -34,10 +34,10 @@ public sealed class LayerWiringTests
         return b.ToArray();
     }
 
-    private static async Task<TrackForwarder> ForwarderAsync(TestServer s, WsClient receiver)
+    private static async Task<TrackForwarder> ForwarderAsync(TestServer s, WsClient receiver, string setup = "active")
     {
         var offer = await receiver.ReceiveAsync("offer");
-        await receiver.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = "up1", ["sdp"] = ReceiverSdp.AnswerFor(offer.Str("sdp")!) });
+        await receiver.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = "up1", ["sdp"] = ReceiverSdp.AnswerFor(offer.Str("sdp")!, setup) });
         await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
         await receiver.ReceiveAsync("pong");
         var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
@@ -49,6 +49,26 @@ public sealed class LayerWiringTests
         await receiver.SendAsync(Json.Obj($$"""{"type": "requestStream", "id": "up1", "request": {{words}}}"""));
         await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
         await receiver.ReceiveAsync("pong");
+    }
+
+    [Fact]
+    public async Task AReceiverThatAnswersPassiveIsServedWithTheServerAsDtlsClient()
+    {
+        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
+        await using var s = await TestServer.StartAsync(f => f.Group("g", group));
+        await using var p = await s.JoinAsync("g", "p", "w");
+        await using var r = await s.JoinAsync("g", "r", "w");
+        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
+        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
+        await p.ReceiveAsync("answer");
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x10, 0x00, 0x9D]));
+
+        // Before, such an answer was aborted ("would make us the DTLS client"); now it gets a forwarder.
+        var forwarder = await ForwarderAsync(s, r, setup: "passive");
+        Assert.Same(up.Tracks.Single(), forwarder.Source);
+        var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
+        Assert.Equal(Tessera.Media.Dtls.DtlsRole.Client, sfu.DownStreams.Single().Connection.Transport.LocalDtlsRole);
     }
 
     [Fact]

@@ -109,8 +109,9 @@ public sealed class LoginService(
 
     private async Task<LoginOutcome> RefuseAsync(long started, CancellationToken cancellationToken)
     {
-        var left = RefusalDelay - time.GetElapsedTime(started);
-        if (left > TimeSpan.Zero) await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+        // Timers may fire a little early: wait again until the floor has really passed.
+        for (var left = RefusalDelay - time.GetElapsedTime(started); left > TimeSpan.Zero; left = RefusalDelay - time.GetElapsedTime(started))
+            await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
         return new LoginOutcome.Refused();
     }
 }

@@ -25,6 +25,10 @@ public sealed record DtlsSrtpKeys(SrtpProfile Profile, byte[] ClientKey, byte[] 
             material[(2 * k + s)..].ToArray());
     }
 
+    /// <summary>Contexts for our side of the handshake: each side protects with its own key and unprotects with the other's.</summary>
+    public (SrtpContext Outgoing, SrtpContext Incoming) CreateContexts(DtlsRole role) =>
+        role == DtlsRole.Server ? CreateServerContexts() : CreateClientContexts();
+
     /// <summary>Contexts for the DTLS server side: protect with the server's key, unprotect with the client's.</summary>
     public (SrtpContext Outgoing, SrtpContext Incoming) CreateServerContexts() =>
         (new SrtpContext(Profile, ServerKey, ServerSalt), new SrtpContext(Profile, ClientKey, ClientSalt));

@@ -10,19 +10,8 @@ namespace Tessera.Media.Dtls;
 /// certificate is required and must hash to the fingerprint from the remote SDP, and use_srtp is
 /// negotiated (AEAD_AES_128_GCM preferred over AES_CM_128_HMAC_SHA1_80).
 /// </summary>
-internal sealed class DtlsSrtpServer : DefaultTlsServer
+internal sealed class DtlsSrtpServer : DefaultTlsServer, IDtlsSrtpEndpoint
 {
-    private static readonly int[] Suites =
-    [
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
-    ];
-
-    private static readonly SrtpProfile[] ProfilePreference = [SrtpProfile.AeadAes128Gcm, SrtpProfile.AesCm128HmacSha1_80];
-
     private readonly DtlsCertificate _certificate;
     private readonly DtlsFingerprint _expectedClient;
     private readonly int _handshakeTimeoutMillis;
@@ -37,7 +26,8 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     }
 
     public DtlsSrtpKeys? Keys { get; private set; }
-    public volatile bool ConnectionClosed;
+    private volatile bool _connectionClosed;
+    public bool ConnectionClosed => _connectionClosed;
     public string? RefusalReason { get; private set; }
 
     private BcTlsCrypto BcCrypto => (BcTlsCrypto)Crypto;
@@ -46,7 +36,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
-    public override int[] GetCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, Suites);
+    public override int[] GetCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsSrtpPolicy.Suites);
 
     protected override int[] GetSupportedCipherSuites() => GetCipherSuites();
 
@@ -58,7 +48,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
         var offered = TlsSrtpUtilities.GetUseSrtpExtension(clientExtensions);
         if (offered is null)
             throw Refuse(AlertDescription.handshake_failure, "client did not offer use_srtp");
-        foreach (var profile in ProfilePreference)
+        foreach (var profile in DtlsSrtpPolicy.ProfilePreference)
         {
             if (Array.IndexOf(offered.ProtectionProfiles, (int)profile) >= 0)
             {
@@ -90,11 +80,8 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public override void NotifyClientCertificate(Certificate clientCertificate)
     {
-        if (clientCertificate is null || clientCertificate.IsEmpty)
-            throw Refuse(AlertDescription.bad_certificate, "client sent no certificate");
-        byte[] der = clientCertificate.GetCertificateAt(0).GetEncoded();
-        if (!_expectedClient.Matches(der))
-            throw Refuse(AlertDescription.bad_certificate, "client certificate does not match the SDP fingerprint");
+        if (DtlsSrtpPolicy.CheckPeerCertificate(clientCertificate, _expectedClient) is { } problem)
+            throw Refuse(AlertDescription.bad_certificate, problem);
     }
 
     protected override TlsCredentialedSigner GetECDsaSignerCredentials() =>
@@ -112,7 +99,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     public override void NotifyConnectionClosed()
     {
         base.NotifyConnectionClosed();
-        ConnectionClosed = true;
+        _connectionClosed = true;
     }
 
     private TlsFatalAlert Refuse(short alert, string reason)

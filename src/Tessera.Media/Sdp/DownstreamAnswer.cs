@@ -6,8 +6,9 @@ public sealed record DownstreamAnswer(RemoteTransport Remote, IReadOnlyDictionar
     public static DownstreamAnswer Parse(SessionDescription answer, IReadOnlyList<OutgoingTrack> offered)
     {
         var remote = RemoteTransport.From(answer);
-        if (remote.Setup != "active")
-            throw new SdpFormatException($"a=setup:{remote.Setup} in the answer would make us the DTLS client, which is not supported");
+        // RFC 8842 §5.3: the answerer picks a role; actpass is for offers only.
+        if (remote.Setup is not ("active" or "passive"))
+            throw new SdpFormatException($"a=setup:{remote.Setup} is not a valid answer to our actpass offer: it must be active or passive");
         var accepted = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var m in answer.Media)
         {

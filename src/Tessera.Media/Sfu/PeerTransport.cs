@@ -8,7 +8,8 @@ namespace Tessera.Media.Sfu;
 
 /// <summary>
 /// The secure transport of one peer connection: an ICE-lite agent on the shared endpoint, the DTLS
-/// server handshake checked against the remote fingerprint, and the SRTP contexts it yields.
+/// handshake (as server, or as client when the peer's answer says <c>a=setup:passive</c>) checked
+/// against the remote fingerprint, and the SRTP contexts it yields.
 /// Decrypted RTP and parsed RTCP are raised on the endpoint's receive thread; sending is thread-safe.
 /// </summary>
 public sealed class PeerTransport : IRtpSink, IDisposable
@@ -18,7 +19,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
-    private DtlsServerSession? _dtls;
+    private DtlsSession? _dtls;
     private Task<DtlsSrtpKeys>? _handshake;
     private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
@@ -56,6 +57,9 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     public LocalTransport Local { get; private set; }
     public PeerTransportState State => (PeerTransportState)Volatile.Read(ref _state);
     public SrtpProfile? Profile { get; private set; }
+
+    /// <summary>Our side of the DTLS handshake, once the remote description has decided it.</summary>
+    public DtlsRole? LocalDtlsRole => _dtls?.Role;
     public string? FailureReason { get; private set; }
 
     /// <summary>Raised when media can flow: once, and again after each successful <see cref="TryRevive"/>.</summary>
@@ -76,10 +80,25 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             return; // already started: renegotiations keep the transport
         Ice.RemoteUfrag = remote.IceUfrag;
         _remoteFingerprint = remote.Fingerprint;
-        var dtls = new DtlsServerSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span));
+        // The peer's a=setup decides (RFC 8842): "passive" leaves the client role to us.
+        var role = remote.Setup == "passive" ? DtlsRole.Client : DtlsRole.Server;
+        _remoteSetup = remote.Setup;
+        var dtls = new DtlsSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span), role);
         _dtls = dtls;
         Ice.DtlsReceived = p => dtls.Deliver(p);
-        var handshake = dtls.HandshakeAsync();
+        Task<DtlsSrtpKeys> handshake;
+        if (role == DtlsRole.Server)
+            handshake = dtls.HandshakeAsync();
+        else
+        {
+            // As client we speak first, but an ICE-lite agent learns where the peer is only from
+            // its first check: a ClientHello sent before that would be lost and resent a second later.
+            var started = new TaskCompletionSource<Task<DtlsSrtpKeys>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Begin(IceLiteAgent _) => started.TrySetResult(dtls.HandshakeAsync());
+            Ice.Connected += Begin;
+            if (Ice.State == IceAgentState.Connected) Begin(Ice);
+            handshake = started.Task.Unwrap();
+        }
         _handshake = handshake;
         handshake.ContinueWith(t =>
         {
@@ -109,6 +128,8 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         }
         if (_remoteFingerprint is not null && !_remoteFingerprint.Equals(remote.Fingerprint))
             throw new InvalidOperationException("the remote DTLS fingerprint changed");
+        if (_remoteSetup is not null && remote.Setup != _remoteSetup && (remote.Setup == "passive" || _remoteSetup == "passive"))
+            throw new InvalidOperationException("the remote DTLS role changed");
         if (!restartIce && Ice.RemoteUfrag is null)
         {
             Ice.RemoteUfrag = remote.IceUfrag; // answer to our own ICE restart
@@ -135,6 +156,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     }
 
     private DtlsFingerprint? _remoteFingerprint;
+    private string? _remoteSetup;
 
     /// <summary>
     /// Whether a failed transport can be brought back by an ICE restart: its ICE agent is gone
@@ -171,7 +193,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
 
     private void OnKeys(DtlsSrtpKeys keys)
     {
-        var (outgoing, incoming) = keys.CreateServerContexts();
+        var (outgoing, incoming) = keys.CreateContexts(_dtls!.Role);
         lock (_sendGate)
             _outgoing = outgoing;
         _incoming = incoming;

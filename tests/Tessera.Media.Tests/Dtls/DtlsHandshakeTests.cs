@@ -9,11 +9,11 @@ public class DtlsHandshakeTests
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs our server against the test client over an in-memory datagram pipe.</summary>
-    private static async Task<(Task<DtlsSrtpKeys> Server, Task<DtlsTestClient> Client, DtlsServerSession Session)> Handshake(
+    private static async Task<(Task<DtlsSrtpKeys> Server, Task<DtlsTestClient> Client, DtlsSession Session)> Handshake(
         DtlsCertificate serverCert, DtlsCertificate clientCert, DtlsFingerprint serverExpects, int[] profiles, bool clientSendsCertificate = true)
     {
         QueuedDatagramTransport? clientTransport = null;
-        var session = new DtlsServerSession(serverCert, serverExpects, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
+        var session = new DtlsSession(serverCert, serverExpects, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
         clientTransport = new QueuedDatagramTransport(d => session.Deliver(d.Span));
         var serverTask = session.HandshakeAsync();
         var client = new DtlsTestClient(clientCert, serverCert.Fingerprint, profiles, clientSendsCertificate);

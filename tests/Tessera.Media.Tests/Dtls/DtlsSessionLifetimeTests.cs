@@ -9,12 +9,12 @@ public class DtlsSessionLifetimeTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
-    private static async Task<(DtlsServerSession Session, DtlsTransport Client)> EstablishAsync()
+    private static async Task<(DtlsSession Session, DtlsTransport Client)> EstablishAsync()
     {
         var serverCert = DtlsCertificate.Generate();
         var clientCert = DtlsCertificate.Generate("browser");
         QueuedDatagramTransport? clientTransport = null;
-        var session = new DtlsServerSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
+        var session = new DtlsSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
         clientTransport = new QueuedDatagramTransport(d => session.Deliver(d.Span));
         var keys = session.HandshakeAsync();
         var client = new DtlsTestClient(clientCert, serverCert.Fingerprint, [(int)SrtpProfile.AeadAes128Gcm]);
@@ -49,7 +49,7 @@ public class DtlsSessionLifetimeTests
         var serverCert = DtlsCertificate.Generate();
         var clientCert = DtlsCertificate.Generate("browser");
         QueuedDatagramTransport? clientTransport = null;
-        var session = new DtlsServerSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
+        var session = new DtlsSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
         using var _ = session;
         clientTransport = new QueuedDatagramTransport(d => session.Deliver(d.Span));
         var keys = session.HandshakeAsync();

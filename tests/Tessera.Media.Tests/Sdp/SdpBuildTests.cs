@@ -173,13 +173,15 @@ public class SdpBuildTests
     }
 
     [Fact]
-    public void Downstream_answer_is_read_and_passive_answers_are_refused()
+    public void Downstream_answer_is_read_and_either_dtls_role_is_accepted_but_actpass_is_not()
     {
         var answer = DownstreamAnswer.Parse(SessionDescription.Parse(ChromeSamples.DownstreamAnswer()), DownTracks);
         Assert.Equal("Pq2s", answer.Remote.IceUfrag);
         Assert.Equal([111], answer.AcceptedPayloadTypes["a0"]);
         Assert.Equal([96], answer.AcceptedPayloadTypes["v0"]);
+        // RFC 8842: the answerer chooses; passive leaves the DTLS client role to us.
+        Assert.Equal("passive", DownstreamAnswer.Parse(SessionDescription.Parse(ChromeSamples.DownstreamAnswer("passive")), DownTracks).Remote.Setup);
         Assert.Throws<SdpFormatException>(() =>
-            DownstreamAnswer.Parse(SessionDescription.Parse(ChromeSamples.DownstreamAnswer("passive")), DownTracks));
+            DownstreamAnswer.Parse(SessionDescription.Parse(ChromeSamples.DownstreamAnswer("actpass")), DownTracks));
     }
 }

@@ -21,7 +21,8 @@ internal sealed class BrowserSimulator : IDisposable
     private readonly BrowserPeerConnection _connection;
     private int _dropRtp;
 
-    public BrowserSimulator(IceCredentials? ice = null) => _connection = new BrowserPeerConnection("browser", OnMedia, ice);
+    public BrowserSimulator(IceCredentials? ice = null, Tessera.Media.Dtls.DtlsRole dtlsRole = Tessera.Media.Dtls.DtlsRole.Client) =>
+        _connection = new BrowserPeerConnection("browser", OnMedia, ice, dtlsRole);
 
     public DtlsCertificate Certificate => _connection.Certificate;
     public IceCredentials Ice => _connection.Ice;

@@ -83,6 +83,71 @@ public sealed class EndToEndTests
         Assert.Contains(rr.Reports, r => r.Ssrc == 0x1234);
     }
 
+    private async Task<(UpstreamConnection Up, IncomingTrack Track)> PublishAsync(IceUdpEndpoint endpoint, DtlsCertificate certificate, BrowserSimulator publisher)
+    {
+        var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
+        var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.TrackAdded += t => trackAdded.TrySetResult(t);
+        await publisher.ConnectPublisherAsync(endpoint, up);
+        await publisher.SendRtpAsync(PublisherPacket(1000));
+        return (up, await trackAdded.Task.WaitAsync(Generous));
+    }
+
+    /// <summary>
+    /// A receiver that answers our actpass offer with a=setup:passive (as pion-based clients do
+    /// towards an ICE-lite offerer) makes the server the DTLS client; media must reach it.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_that_answers_passive_gets_media_with_the_server_as_dtls_client()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var receiver = new BrowserSimulator(dtlsRole: Tessera.Media.Dtls.DtlsRole.Server);
+        var (up, track) = await PublishAsync(endpoint, certificate, publisher);
+        using var _ = up;
+
+        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        var outgoing = down.AddTrack(track);
+        var offer = down.CreateOffer();
+        var answer = receiver.AnswerFor(offer);
+        Assert.Contains("a=setup:passive", answer);
+        down.ApplyAnswer(answer);
+        await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
+        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+
+        for (ushort s = 1001; s <= 1003; s++)
+            await publisher.SendRtpAsync(PublisherPacket(s));
+        for (ushort s = 1001; s <= 1003; s++)
+        {
+            Assert.True(RtpPacket.TryParse(await receiver.ReceiveRtpAsync().WaitAsync(Generous), out var p));
+            Assert.Equal((outgoing.Ssrc, s), (p.Ssrc, p.SequenceNumber));
+        }
+        // And feedback flows the other way, protected with the receiver's (DTLS server's) keys.
+        await receiver.SendRtcpAsync(new ReceiverEstimatedMaxBitrate { SenderSsrc = 5, Bitrate = 300_000, Ssrcs = { outgoing.Ssrc } });
+        await Eventually(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
+    }
+
+    [Fact]
+    public async Task A_passive_receiver_whose_certificate_does_not_match_its_answer_is_refused()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var certificate = DtlsCertificate.Generate();
+        using var publisher = new BrowserSimulator();
+        using var receiver = new BrowserSimulator(dtlsRole: Tessera.Media.Dtls.DtlsRole.Server);
+        var (up, track) = await PublishAsync(endpoint, certificate, publisher);
+        using var _ = up;
+        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        down.AddTrack(track);
+        var offer = down.CreateOffer();
+        // The answer names another certificate than the one the receiver will present.
+        var answer = receiver.AnswerFor(offer).Replace(receiver.Certificate.Fingerprint.ToSdpValue(), DtlsCertificate.Generate().Fingerprint.ToSdpValue());
+        down.ApplyAnswer(answer);
+        await Assert.ThrowsAnyAsync<Exception>(() => receiver.ConnectAsync(endpoint.LocalEndPoint, offer));
+        await Eventually(() => down.Transport.State == PeerTransportState.Failed);
+        Assert.Contains("does not match the SDP fingerprint", down.Transport.FailureReason);
+    }
+
     [Fact]
     public async Task Renegotiation_with_ice_restart_answers_new_credentials_and_media_keeps_flowing()
     {

@@ -15,7 +15,7 @@ public sealed class BrowserDtlsClientTests
         var clientCert = DtlsCertificate.Generate("browser");
         var announced = DtlsCertificate.Generate("the-real-server").Fingerprint;
         QueuedDatagramTransport? clientTransport = null;
-        using var session = new DtlsServerSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
+        using var session = new DtlsSession(serverCert, clientCert.Fingerprint, d => clientTransport!.Deliver(d.Span), handshakeTimeoutMillis: 10_000);
         clientTransport = new QueuedDatagramTransport(d => session.Deliver(d.Span));
         _ = session.HandshakeAsync();
         var client = new BrowserDtlsClient(clientCert, announced, BrowserDtlsClient.BrowserProfiles);

@@ -5,17 +5,18 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace Tessera.Media.Dtls;
 
 /// <summary>
-/// The DTLS server side of one peer connection. Feed it every datagram whose first byte is 20–63
+/// The DTLS side of one peer connection, as server or as client (<see cref="DtlsRole"/>). Feed it every datagram whose first byte is 20–63
 /// (RFC 7983) with <see cref="Deliver"/>; <see cref="HandshakeAsync"/> completes with the SRTP keys,
 /// or fails with <see cref="DtlsHandshakeException"/>. BouncyCastle's DTLS API is blocking, so the
 /// handshake runs on a thread of its own. That thread ends with the handshake: the few records that
 /// come later (close_notify, alerts, a retransmitted final flight) are processed on the thread pool as
 /// they arrive, so an established session costs no thread and no periodic wake-up.
 /// </summary>
-public sealed class DtlsServerSession : IDisposable
+public sealed class DtlsSession : IDisposable
 {
     private readonly QueuedDatagramTransport _transport;
-    private readonly DtlsSrtpServer _server;
+    private readonly IDtlsSrtpEndpoint _peer;
+    private readonly Func<DtlsTransport> _handshakeSteps;
     private readonly TaskCompletionSource<DtlsSrtpKeys> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DtlsTransport? _dtls;
@@ -24,12 +25,28 @@ public sealed class DtlsServerSession : IDisposable
     private int _draining;
     private readonly byte[] _drainBuffer = new byte[2048];
 
-    public DtlsServerSession(DtlsCertificate certificate, DtlsFingerprint expectedClientFingerprint,
-        Action<ReadOnlyMemory<byte>> send, int handshakeTimeoutMillis = 30_000)
+    /// <param name="expectedPeerFingerprint">From the peer's SDP: its certificate must hash to it, in either role.</param>
+    public DtlsSession(DtlsCertificate certificate, DtlsFingerprint expectedPeerFingerprint,
+        Action<ReadOnlyMemory<byte>> send, DtlsRole role = DtlsRole.Server, int handshakeTimeoutMillis = 30_000)
     {
+        Role = role;
         _transport = new QueuedDatagramTransport(send);
-        _server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), certificate, expectedClientFingerprint, handshakeTimeoutMillis);
+        var crypto = new BcTlsCrypto(new SecureRandom());
+        if (role == DtlsRole.Server)
+        {
+            var server = new DtlsSrtpServer(crypto, certificate, expectedPeerFingerprint, handshakeTimeoutMillis);
+            _peer = server;
+            _handshakeSteps = () => new DtlsServerProtocol().Accept(server, _transport);
+        }
+        else
+        {
+            var client = new DtlsSrtpClient(crypto, certificate, expectedPeerFingerprint, handshakeTimeoutMillis);
+            _peer = client;
+            _handshakeSteps = () => new DtlsClientProtocol().Connect(client, _transport);
+        }
     }
+
+    public DtlsRole Role { get; }
 
     /// <summary>Completes when the peer closes DTLS (close_notify or fatal alert) or the session is disposed.</summary>
     public Task Closed => _closed.Task;
@@ -46,7 +63,7 @@ public sealed class DtlsServerSession : IDisposable
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            var thread = new Thread(Run) { IsBackground = true, Name = "dtls-server" };
+            var thread = new Thread(Run) { IsBackground = true, Name = Role == DtlsRole.Server ? "dtls-server" : "dtls-client" };
             thread.Start();
         }
         return _handshake.Task;
@@ -56,14 +73,13 @@ public sealed class DtlsServerSession : IDisposable
     {
         try
         {
-            var protocol = new DtlsServerProtocol();
-            _dtls = protocol.Accept(_server, _transport);
-            _handshake.TrySetResult(_server.Keys ?? throw new DtlsHandshakeException("no SRTP keys were exported"));
+            _dtls = _handshakeSteps();
+            _handshake.TrySetResult(_peer.Keys ?? throw new DtlsHandshakeException("no SRTP keys were exported"));
         }
         catch (Exception e)
         {
             _handshake.TrySetException(new DtlsHandshakeException(
-                _server.RefusalReason ?? (e is ObjectDisposedException ? "DTLS session closed" : "DTLS handshake failed: " + e.Message), e));
+                _peer.RefusalReason ?? (e is ObjectDisposedException ? "DTLS session closed" : "DTLS handshake failed: " + e.Message), e));
             _transport.Close();
             _closed.TrySetResult();
             return;
@@ -87,7 +103,7 @@ public sealed class DtlsServerSession : IDisposable
         {
             try
             {
-                while (_transport.HasQueued && !_transport.IsClosed && !_server.ConnectionClosed)
+                while (_transport.HasQueued && !_transport.IsClosed && !_peer.ConnectionClosed)
                     _dtls!.Receive(_drainBuffer, 0, _drainBuffer.Length, 1);
             }
             catch (Exception)
@@ -95,7 +111,7 @@ public sealed class DtlsServerSession : IDisposable
                 // close_notify, a fatal alert or our own Dispose all end the session
                 _transport.Close();
             }
-            if (_transport.IsClosed || _server.ConnectionClosed)
+            if (_transport.IsClosed || _peer.ConnectionClosed)
             {
                 _transport.Close();
                 _closed.TrySetResult();
