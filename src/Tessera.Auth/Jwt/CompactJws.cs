@@ -93,6 +93,9 @@ internal sealed class CompactJws : IDisposable
     private static JsonDocument? DecodeObject(ReadOnlySpan<char> part)
     {
         var bytes = Base64UrlStrict.TryDecode(part) ?? throw new FormatException("segment is not unpadded base64url");
+        // JSON text is UTF-8 (RFC 8259 §8.1); the parser checks strings only when they are read,
+        // so a bad byte sequence inside one would surface later as an exception, not a refusal.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new FormatException("segment is not UTF-8");
         JsonDocument document;
         try
         {

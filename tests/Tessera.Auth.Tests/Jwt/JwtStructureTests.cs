@@ -26,6 +26,18 @@ public class JwtStructureTests : JwtTestBase
         AssertMalformed(Verify(token, [Key]));
     }
 
+    // Found by the property tests: a string holding invalid UTF-8 threw when read.
+    [Fact]
+    public void A_segment_that_is_not_utf8_is_malformed_not_an_exception()
+    {
+        static string B64(byte[] b) => System.Buffers.Text.Base64Url.EncodeToString(b);
+        byte[] badHeader = [.. "{\"alg\":\"HS256\",\"kid\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        var payload = B64(System.Text.Encoding.UTF8.GetBytes(TokenFactory.GoodClaims().ToJsonString()));
+        AssertMalformed(Verify($"{B64(badHeader)}.{payload}.c2ln", [Key]));
+        byte[] badPayload = [.. "{\"sub\":\""u8, 0xFF, .. "\"}"u8];
+        AssertMalformed(Verify($"{B64("{\"alg\":\"HS256\"}"u8.ToArray())}.{B64(badPayload)}.c2ln", [Key]));
+    }
+
     [Fact]
     public void Good_token_is_jwt_shaped() =>
         Assert.True(JwtVerifier.IsJwtShaped(TokenFactory.Sign(Key, TokenFactory.GoodClaims())));
