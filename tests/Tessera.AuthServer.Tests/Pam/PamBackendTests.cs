@@ -21,6 +21,28 @@ public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<
     }
 
     [RootFact]
+    public async Task ThePasswdNameIsTheAccountsNameAndPaddingIsTrimmedBeforePamSeesIt()
+    {
+        using var backend = Backend();
+        var result = Assert.IsType<BackendResult.Authenticated>(
+            await backend.AuthenticateAsync(account.User, UnixAccountFixture.Password, CancellationToken.None));
+        Assert.Equal(account.User, result.CanonicalName);
+        await using var server = await TestAuthServer.StartAsync(c =>
+        {
+            c["backends"] = new JsonArray(new JsonObject { ["type"] = "pam", ["service"] = account.Service });
+            c["rules"] = new JsonArray(
+                new JsonObject { ["users"] = account.User, ["deny"] = true },
+                new JsonObject { ["permissions"] = "op" });
+        });
+        // Unix names are case-sensitive: a retyped case is another (unknown) name, and padding
+        // is trimmed, so the deny rule for the account holds whatever the spelling.
+        foreach (var spelling in new[] { " " + account.User, account.User + " " })
+            Assert.Equal(HttpStatusCode.Forbidden, (await server.PostLoginAsync(spelling, UnixAccountFixture.Password, TestAuthServer.Conference + "group/lab/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await server.PostLoginAsync(account.User.ToUpperInvariant(), UnixAccountFixture.Password, TestAuthServer.Conference + "group/lab/")).StatusCode);
+    }
+
+    [RootFact]
     public async Task AWrongPasswordIsRefused()
     {
         using var backend = Backend();
