@@ -20,11 +20,13 @@ public sealed class WebSocketEndpoint
     private readonly ILogger _logger;
     private readonly ConnectionTracker _connections;
     private readonly OutgoingBudget _budget;
+    private readonly Tessera.Web.ExceptionLogLimiter _failures;
 
     public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
                              OutgoingBudget budget, ILogger logger)
     {
         _budget = budget;
+        _failures = new Tessera.Web.ExceptionLogLimiter(protocol.Time);
         _protocol = protocol;
         _options = options;
         _connections = connections;
@@ -67,7 +69,11 @@ public sealed class WebSocketEndpoint
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "connection {Remote}: internal error", remote);
+            // A bug a client can trigger at will must not flood the log: the trace once a minute per cause.
+            if (_failures.ShouldLogInFull(Tessera.Web.ExceptionLogLimiter.CauseOf(e), out var suppressed))
+                _logger.LogError(e, "connection {Remote}: internal error ({Suppressed} similar not logged in the last period)", remote, suppressed);
+            else
+                _logger.LogDebug("connection {Remote}: internal error again: {Cause}", remote, Tessera.Web.ExceptionLogLimiter.CauseOf(e));
             transport.Close(CloseReason.Internal);
         }
         finally
