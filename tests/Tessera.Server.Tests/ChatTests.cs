@@ -110,7 +110,11 @@ public class ChatTests
     public async Task HistoryKeepsTheLast50AndForgetsOldEntries()
     {
         var time = new ShiftedTime();
-        await using var s = await TestServer.StartAsync(f => f.Group("g", Group.Replace("{\"users\"", "{\"max-history-age\": 60, \"users\"")), time: time);
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group.Replace("{\"users\"", "{\"max-history-age\": 60, \"users\""));
+            f.Config("""{"limits": {"chatBurst": 100}}"""); // 55 chats at once: over the default rate
+        }, time: time);
         await using var a = await s.JoinAsync("g", "ann", "w");
         for (var i = 0; i < 55; i++) await a.SendAsync(new JsonObject { ["type"] = "chat", ["value"] = $"m{i}" });
         for (var i = 0; i < 55; i++) await a.ReceiveAsync("chat");
