@@ -120,6 +120,24 @@ public class ThrottleTests
     }
 
     [Fact]
+    public async Task AFloodOverTheRateDoesNotFloodTheLog()
+    {
+        var keys = Tokens.Es256();
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group(keys));
+            f.Config("""{"loginThrottle": {"attemptBurst": 2, "attemptsPerSecond": 0.001}}""");
+        }, logSink: log);
+        for (var i = 0; i < 2; i++) await Join(s, Attacker, null, token: "garbage" + i);
+        int before;
+        lock (log) before = log.Count(l => !l.StartsWith("Debug", StringComparison.Ordinal));
+        for (var i = 0; i < 30; i++)
+            Assert.Equal(Texts.TooManyAttemptsError, (await Join(s, Attacker, null, token: "garbage")).Error);
+        lock (log) Assert.Equal(before, log.Count(l => !l.StartsWith("Debug", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ABadLoginThrottleSettingIsReportedAndTheDefaultsStay()
     {
         var keys = Tokens.Es256();

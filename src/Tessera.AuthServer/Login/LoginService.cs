@@ -39,7 +39,8 @@ public sealed class LoginService(
         // password is only checked while its (user, address) pair and its user are not blocked.
         if (throttle.BeginAttempt(client) is { Allowed: false } flooding)
         {
-            logger.LogWarning("login attempts from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
+            // As frequent as the flood itself: Debug, so the flood does not reach the log.
+            logger.LogDebug("login attempts from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
             return new LoginOutcome.Throttled(flooding.RetryAfter);
         }
         var username = UsernameForm.Trim(typedUsername);

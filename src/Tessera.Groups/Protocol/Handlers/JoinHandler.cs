@@ -76,11 +76,15 @@ public sealed class JoinHandler : IMessageHandler
         var throttle = services.Throttle;
         var throttled = throttle.BeginAttempt(session.RemoteIp);
         var passwordUser = string.IsNullOrEmpty(message.Token) && message.Username is not null ? name + "\0" + message.Username : null;
+        // Refusals at the rate are as frequent as the flood itself: logged at Debug, so a flood
+        // cannot flood the log; refusals of one user's password are bounded by the rate and kept.
+        var overRate = !throttled.Allowed;
         if (throttled.Allowed && passwordUser is not null) throttled = throttle.Check(passwordUser, session.RemoteIp);
         if (!throttled.Allowed)
         {
-            services.Logger.LogWarning("join {Group} from {Address} throttled for {Seconds:F0} s after repeated failures",
-                                       name, session.RemoteAddress, throttled.RetryAfter.TotalSeconds);
+            services.Logger.Log(overRate ? LogLevel.Debug : LogLevel.Warning,
+                                "join {Group} from {Address} throttled for {Seconds:F0} s after repeated failures",
+                                name, session.RemoteAddress, throttled.RetryAfter.TotalSeconds);
             await Task.Delay(RefusalDelay, services.Time, ct);
             Fail(Texts.TooManyAttempts(throttled.RetryAfter), Texts.TooManyAttemptsError);
             return;
