@@ -15,6 +15,8 @@ command -v unshare >/dev/null || need+=(util-linux)
 ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0 /usr/lib/x86_64-linux-gnu/libldap.so.2 >/dev/null 2>&1 || ls /usr/lib/x86_64-linux-gnu/libldap-2.*.so.* >/dev/null 2>&1 || need+=(libldap-2.5-0)
 [ -e /usr/lib/x86_64-linux-gnu/libpam.so.0 ] || [ -e /lib/x86_64-linux-gnu/libpam.so.0 ] || need+=(libpam0g)
 [ -e /usr/lib/x86_64-linux-gnu/security/pam_unix.so ] || [ -e /lib/x86_64-linux-gnu/security/pam_unix.so ] || need+=(libpam-modules)
+# ICU: tessera-auth compares usernames after Unicode NFKC, which .NET does through libicu.
+ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
 # NIST CAVP signature vectors (ECDSA, RSA PKCS#1 v1.5 and PSS) for the JWT signature tests.
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
 
