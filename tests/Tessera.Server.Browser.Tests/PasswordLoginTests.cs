@@ -14,6 +14,9 @@ public sealed class PasswordFixture : ConferenceFixture
         ["phone"] = GroupFiles.Ordinary,
         ["guessing"] = GroupFiles.Ordinary,
     };
+
+    // A throttled password waits 5 minutes instead of 1 s, so a slow page cannot outlast it.
+    protected override string? ConfigJson => """{"loginThrottle": {"baseDelay": 300}}""";
 }
 
 public sealed class PasswordLoginTests(PasswordFixture fixture) : IClassFixture<PasswordFixture>

@@ -23,6 +23,9 @@ public abstract class ConferenceFixture : IAsyncLifetime
     /// <summary>A port chosen before start-up, for helpers that must know the server's URL; null: any.</summary>
     protected virtual int? ServerPort => null;
 
+    /// <summary>data/config.json for the server; null: none.</summary>
+    protected virtual string? ConfigJson => null;
+
     public string GroupUrl(string group) => $"{Server.BaseUrl}/group/{group}/";
 
     public async Task InitializeAsync()
@@ -30,7 +33,7 @@ public abstract class ConferenceFixture : IAsyncLifetime
         try
         {
             await StartHelpersAsync();
-            server = await TesseraProcess.StartAsync(Groups(), ServerPort);
+            server = await TesseraProcess.StartAsync(Groups(), ServerPort, ConfigJson);
             browser = await BrowserHost.StartAsync();
         }
         catch

@@ -25,7 +25,8 @@ public sealed class TesseraProcess : IAsyncDisposable
     /// Writes the groups (name → JSON description), starts the server and waits until it answers.
     /// The port may be chosen beforehand when other services must know the server's URL.
     /// </summary>
-    public static async Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, int? port = null)
+    /// <param name="configJson">data/config.json, when the tests need one.</param>
+    public static async Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, int? port = null, string? configJson = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "tessera-browser-" + Guid.NewGuid().ToString("N"));
         var data = Path.Combine(root, "data");
@@ -34,6 +35,7 @@ public sealed class TesseraProcess : IAsyncDisposable
         {
             Directory.CreateDirectory(data);
             Directory.CreateDirectory(groupsDir);
+            if (configJson is not null) await File.WriteAllTextAsync(Path.Combine(data, "config.json"), configJson);
             foreach (var (name, json) in groups)
             {
                 var file = Path.Combine(groupsDir, name.Replace('/', Path.DirectorySeparatorChar) + ".json");
