@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Groups.Protocol;
+using Tessera.Groups.Runtime;
 using Tessera.Server.Media;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
@@ -63,6 +66,42 @@ public sealed class MediaSignallingTests
         await r.AssertNothingAsync("offer", TimeSpan.FromMilliseconds(600));
         await p.SendAsync(Json.Obj("""{"type": "close", "id": "up1"}"""));
         await r.AssertNothingAsync("close", TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task EachGroupKeepsItsOwnStreamsUnderTheSameIds()
+    {
+        await using var s = await TestServer.StartAsync(f => { f.Group("a", Group); f.Group("b", Group); });
+        await using var inA = await s.JoinAsync("a", "p", "w");
+        await using var inB = await s.JoinAsync("b", "p", "w");
+        // Stream ids need only be unique within a group: the same id in another group is answered.
+        await inA.SendAsync(Offer("up1", AudioOffer()));
+        await inB.SendAsync(Offer("up1", AudioOffer()));
+        Assert.Equal("up1", (await inA.ReceiveAsync("answer")).Str("id"));
+        Assert.Equal("up1", (await inB.ReceiveAsync("answer")).Str("id"));
+
+        var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
+        var registry = s.Services.GetRequiredService<GroupRegistry>();
+        var a = sfu.For(registry.Find("a")!);
+        var b = sfu.For(registry.Find("b")!);
+        Assert.NotSame(a, b);
+        Assert.Equal(inA.Id, a.UpStreams.Single().Publisher.Id);
+        Assert.Equal(inB.Id, b.UpStreams.Single().Publisher.Id);
+
+        // Leaving one group closes its streams only.
+        await inA.CloseNormallyAsync();
+        await Eventually(() => a.UpStreams.Count == 0);
+        Assert.Single(b.UpStreams);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + WsClient.DefaultTimeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public interface IStreamSignalling
     /// <summary>offer, answer, renegotiate, close, abort, ice and requestStream from a joined client.</summary>
     ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken);
 
+    /// <summary>Called under the group's lock when a client has joined: it may receive streams from now on.</summary>
+    void MemberJoined(ClientSession session, Group group);
+
     /// <summary>The client's <c>request</c> map changed.</summary>
     void RequestsChanged(ClientSession session);
 
@@ -49,6 +52,7 @@ public sealed class NoMediaSignalling : IStreamSignalling
         return ValueTask.CompletedTask;
     }
 
+    public void MemberJoined(ClientSession session, Group group) { }
     public void RequestsChanged(ClientSession session) { }
     public void PublishingRevoked(ClientSession session) { }
     public void MemberLeft(ClientSession session, Group group) { }

@@ -151,6 +151,7 @@ public sealed class JoinHandler : IMessageHandler
                 session.Data = message.Data is { } data ? (JsonObject)data.DeepClone() : new JsonObject();
                 session.Group = group;
                 group.TryAdd(session, services.Time.GetUtcNow());
+                services.Media.MemberJoined(session, group);
                 SendWelcome(session, group);
                 return;
             }
