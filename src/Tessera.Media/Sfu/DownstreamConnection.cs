@@ -1,3 +1,4 @@
+using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;

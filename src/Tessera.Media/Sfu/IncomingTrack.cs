@@ -1,3 +1,5 @@
+using Tessera.Media.Codecs;
+using Tessera.Media.Processing;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
@@ -6,9 +8,11 @@ namespace Tessera.Media.Sfu;
 
 /// <summary>
 /// One track received from a publisher (a simulcast encoding counts as its own track). Every packet
-/// is cached for NACKs, counted for receiver reports, and handed to each attached
+/// goes through the track's chain of processors — <see cref="PacketCache"/> (for NACKs),
+/// <see cref="LayerBitrateMeter"/>, <see cref="ReceiveStatistics"/> (receiver reports) and, when the
+/// publisher negotiated nack, <see cref="NackGenerator"/> — then to each attached
 /// <see cref="TrackForwarder"/>. Keyframe requests from receivers are rate-limited into PLIs (or
-/// FIRs) towards the publisher, and gaps become NACKs when the publisher negotiated nack.
+/// FIRs) towards the publisher.
 /// </summary>
 public sealed class IncomingTrack
 {
@@ -32,10 +36,13 @@ public sealed class IncomingTrack
         Keyframes = new KeyframeRequester(time);
         Bitrates = new LayerBitrateMeter(time);
         _time = time;
-        _nackNegotiated = media.HasFeedback("nack");
+        IReceiveProcessor[] chain = [Cache, Bitrates, Statistics];
+        if (media.HasFeedback("nack"))
+            chain = [.. chain, new NackGenerator(localSsrc, ssrc, p => publisherFeedback.SendRtcp([p]))];
+        _processors = chain;
     }
 
-    private readonly bool _nackNegotiated;
+    private readonly IReceiveProcessor[] _processors;
     private readonly TimeProvider _time;
 
     public string Id { get; }
@@ -67,25 +74,17 @@ public sealed class IncomingTrack
             _forwarders = _forwarders.Where(f => f != forwarder).ToArray();
     }
 
-    /// <summary>Processes one decrypted RTP packet from the publisher.</summary>
-    public void Deliver(ReadOnlySpan<byte> packet)
+    /// <summary>Processes one decrypted RTP packet from the publisher: its chain, then its receivers.</summary>
+    public void Deliver(ReadOnlySpan<byte> data)
     {
-        if (!RtpPacket.TryParse(packet, out var rtp))
+        if (!RtpPacket.TryParse(data, out var rtp))
             return;
-        Cache.Store(rtp.SequenceNumber, packet);
-        var arrival = _time.GetUtcNow();
-        var layers = PacketLayers.Of(Codec.Codec.Name, packet.Slice(rtp.PayloadOffset, rtp.PayloadLength));
-        Bitrates.Record(layers.Spatial, layers.Temporal, rtp.PayloadLength, arrival);
-        int missing = Statistics.OnPacket(rtp.SequenceNumber, rtp.Timestamp, arrival, out ushort firstMissing);
-        if (missing is > 0 and <= 64 && _nackNegotiated)
-        {
-            var lost = new List<ushort>(missing);
-            for (int i = 0; i < missing; i++)
-                lost.Add((ushort)(firstMissing + i));
-            _publisherFeedback.SendRtcp([new GenericNack { SenderSsrc = _localSsrc, MediaSsrc = Ssrc, LostSequenceNumbers = lost }]);
-        }
+        var packet = new ReceivedPacket(data, rtp, PacketLayers.Of(Codec.Codec.Name, data.Slice(rtp.PayloadOffset, rtp.PayloadLength)),
+                                        _time.GetUtcNow());
+        foreach (var processor in _processors)
+            processor.OnReceived(packet);
         foreach (var forwarder in Volatile.Read(ref _forwarders))
-            forwarder.Forward(this, packet, rtp, layers, arrival);
+            forwarder.Forward(this, packet);
     }
 
     /// <summary>Asks the publisher for a keyframe unless one was asked for very recently.</summary>

@@ -1,3 +1,4 @@
+using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Media.Dtls;
@@ -16,8 +17,12 @@ namespace Tessera.Media.Sfu;
 public sealed class UpstreamConnection : IDisposable
 {
     private readonly TimeProvider _time;
-    private readonly Dictionary<uint, IncomingTrack> _bySsrc = new();
-    private readonly object _gate = new();
+    // Replaced whole on each new track, never changed in place: the per-packet lookup needs no lock.
+    private volatile Dictionary<uint, IncomingTrack> _bySsrc = new();
+    private readonly object _gate = new(); // serialises discoveries
+
+    /// <summary>Tracks one connection may carry (each costs a cache of up to 1,024 packets).</summary>
+    public const int MaxTracks = 32;
     private readonly ITimer _reports;
     private readonly uint _localSsrc = RandomNumberGenerator.GetInt32(1, int.MaxValue) is var r ? (uint)r : 1;
     private IReadOnlyList<IncomingTrack> _tracks = [];
@@ -85,10 +90,7 @@ public sealed class UpstreamConnection : IDisposable
     private void OnRtp(Span<byte> packet)
     {
         uint ssrc = RtpRewriter.GetSsrc(packet);
-        IncomingTrack? track;
-        lock (_gate)
-            _bySsrc.TryGetValue(ssrc, out track);
-        if (track is null)
+        if (!_bySsrc.TryGetValue(ssrc, out var track))
         {
             track = Discover(packet, ssrc);
             if (track is null)
@@ -122,7 +124,9 @@ public sealed class UpstreamConnection : IDisposable
         {
             if (_bySsrc.TryGetValue(ssrc, out var existing))
                 return existing;
-            _bySsrc[ssrc] = track;
+            if (_bySsrc.Count >= MaxTracks)
+                return null; // a browser sends a handful; past this only a misbehaving peer would go on
+            _bySsrc = new Dictionary<uint, IncomingTrack>(_bySsrc) { [ssrc] = track };
             _tracks = [.. _tracks, track];
         }
         return track;
@@ -149,9 +153,7 @@ public sealed class UpstreamConnection : IDisposable
         {
             if (packet is SenderReport sr)
             {
-                IncomingTrack? track;
-                lock (_gate)
-                    _bySsrc.TryGetValue(sr.Ssrc, out track);
+                _bySsrc.TryGetValue(sr.Ssrc, out var track);
                 track?.Statistics.OnSenderReport(sr.NtpTimestamp);
             }
         }

@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Media.Tests.Sfu;

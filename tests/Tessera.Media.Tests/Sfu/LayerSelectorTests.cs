@@ -1,3 +1,4 @@
+using Tessera.Media.Processing;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Media.Tests.Sfu;

@@ -1,4 +1,5 @@
-namespace Tessera.Media.Sfu;
+using Tessera.Media.Processing;
+namespace Tessera.Media.Processing;
 
 /// <summary>
 /// Bit rates of a source's layers (bit/s, indexed [spatial, temporal], each layer on its own).

@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Rtcp;
 
 /// <summary>64-bit NTP timestamps (seconds since 1900 in the high word, fraction in the low word).</summary>
 public static class NtpTime

@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Codecs;
 
 /// <summary>Reads the VP8 RTP payload descriptor (RFC 7741 §4.2).</summary>
 public static class Vp8Descriptor

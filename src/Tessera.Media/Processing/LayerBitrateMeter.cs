@@ -1,11 +1,11 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Processing;
 
 /// <summary>
 /// Measures a source's bit rate per spatial and temporal layer over a sliding window of a few
 /// seconds (slots of a quarter second), so that a receiver's budget can be compared with what each
 /// layer combination costs. Fed from the receive thread, read from the connection's report timer.
 /// </summary>
-public sealed class LayerBitrateMeter
+public sealed class LayerBitrateMeter : IReceiveProcessor
 {
     public const int MaxLayers = 8; // TID and SID are 3-bit fields
     private const int Slots = 8;
@@ -78,4 +78,7 @@ public sealed class LayerBitrateMeter
                 bits[s, t] = (ulong)(bits[s, t] / seconds);
         return new LayerRates(bits);
     }
+
+    public void OnReceived(in ReceivedPacket packet) =>
+        Record(packet.Layers.Spatial, packet.Layers.Temporal, packet.Header.PayloadLength, packet.Arrival);
 }

@@ -1,11 +1,11 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Processing;
 
 /// <summary>
 /// The last packets of one incoming track, indexed by sequence number, for answering NACKs
 /// (protocol.md §12.11: at least 24 packets for audio, 128 for video). Slots are preallocated;
 /// storing copies into them. Thread-safe.
 /// </summary>
-public sealed class PacketCache
+public sealed class PacketCache : IReceiveProcessor
 {
     public const int SlotSize = 1500;
     public const int MaxCapacity = 1024;
@@ -82,4 +82,6 @@ public sealed class PacketCache
             return length;
         }
     }
+
+    public void OnReceived(in ReceivedPacket packet) => Store(packet.Header.SequenceNumber, packet.Data);
 }

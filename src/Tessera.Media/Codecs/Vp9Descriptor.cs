@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Codecs;
 
 /// <summary>
 /// The VP9 RTP payload descriptor (RFC 9628 §4.2), in both flexible (F=1: reference indices in the

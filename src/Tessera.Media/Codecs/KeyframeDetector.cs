@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Codecs;
 
 /// <summary>
 /// Tells whether an RTP payload starts a keyframe, so that a receiver is switched to another source

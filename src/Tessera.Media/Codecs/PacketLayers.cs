@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Codecs;
 
 /// <summary>
 /// Where a video packet sits among its source's layers, read from the payload descriptor (VP8: RFC 7741;

@@ -1,13 +1,13 @@
 using Tessera.Media.Rtcp;
 
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Processing;
 
 /// <summary>
 /// Reception statistics of one incoming SSRC (RFC 3550 §6.4.1, Appendix A.3 and A.8): extended
 /// highest sequence, cumulative and interval loss, interarrival jitter, and the LSR/DLSR pair from
 /// the sender's last SR. Produces report blocks for our receiver reports. Thread-safe.
 /// </summary>
-public sealed class ReceiveStatistics
+public sealed class ReceiveStatistics : IReceiveProcessor
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
@@ -144,4 +144,7 @@ public sealed class ReceiveStatistics
             };
         }
     }
+
+    public void OnReceived(in ReceivedPacket packet) =>
+        OnPacket(packet.Header.SequenceNumber, packet.Header.Timestamp, packet.Arrival, out _);
 }
