@@ -6,13 +6,13 @@ namespace Tessera.Media.Codecs;
 /// </summary>
 public static class KeyframeDetector
 {
-    public static bool IsKeyframe(string codec, ReadOnlySpan<byte> payload) => codec switch
+    public static bool IsKeyframe(Codec codec, ReadOnlySpan<byte> payload) => codec switch
     {
-        "vp8" => Vp8(payload),
-        "vp9" => Vp9(payload),
-        "h264" => H264(payload),
-        "av1" => Av1(payload),
-        "opus" or "g722" or "pcmu" or "pcma" => true,
+        Codec.Vp8 => Vp8(payload),
+        Codec.Vp9 => Vp9(payload),
+        Codec.H264 => H264(payload),
+        Codec.Av1 => Av1(payload),
+        Codec.Opus or Codec.G722 or Codec.Pcmu or Codec.Pcma => true,
         _ => false,
     };
 

@@ -7,14 +7,14 @@ namespace Tessera.Media.Codecs;
 /// </summary>
 public readonly record struct PacketLayers(int Spatial, int Temporal, bool StartsPicture, bool EndsLayerFrame, bool Scalable, bool StartsKeyframe = false)
 {
-    public static PacketLayers Of(string codec, ReadOnlySpan<byte> payload)
+    public static PacketLayers Of(Codec codec, ReadOnlySpan<byte> payload)
     {
         switch (codec)
         {
-            case "vp8":
+            case Codec.Vp8:
                 int? tid = Vp8Descriptor.TemporalLayer(payload);
                 return new PacketLayers(0, tid ?? 0, Vp8Descriptor.StartsFrame(payload), false, tid is not null);
-            case "vp9":
+            case Codec.Vp9:
                 if (!Vp9Descriptor.TryParse(payload, out var d))
                     return new PacketLayers(0, 0, false, false, false);
                 return new PacketLayers(d.SpatialLayer, d.TemporalLayer, d.StartsPicture, d.EndOfFrame, d.HasLayerIndices, d.StartsKeyframe);

@@ -1,3 +1,5 @@
+using Tessera.Media.Codecs;
+
 namespace Tessera.Media.Processing;
 
 /// <summary>
@@ -54,7 +56,7 @@ public sealed class PacketCache : IReceiveProcessor
         }
     }
 
-    public static int DefaultCapacity(string kind) => kind == "audio" ? 32 : 128;
+    public static int DefaultCapacity(MediaKind kind) => kind == MediaKind.Audio ? 32 : 128;
 
     public void Store(ushort sequence, ReadOnlySpan<byte> packet)
     {

@@ -1,9 +1,14 @@
+using Tessera.Media.Codecs;
+
 namespace Tessera.Media.Sdp;
 
-/// <summary>A codec we may negotiate: its name in group configuration and its SDP encoding.</summary>
-public sealed record CodecInfo(string Name, string Kind, string EncodingName, int ClockRate, int Channels)
+/// <summary>A codec we may negotiate: what it is, its name in group configuration and its SDP encoding.</summary>
+public sealed record CodecInfo(Codec Id, MediaKind Kind, string EncodingName, int ClockRate, int Channels)
 {
-    public bool IsVideo => Kind == "video";
+    /// <summary>The name group files use ("vp8", "opus").</summary>
+    public string Name { get; } = Id.ToString().ToLowerInvariant();
+
+    public bool IsVideo => Kind == MediaKind.Video;
 }
 
 /// <summary>The payload type and fmtp we put in our own offers for a codec (files.md §4.6).</summary>
@@ -17,14 +22,14 @@ public static class CodecCatalog
 {
     public static readonly IReadOnlyList<CodecInfo> All =
     [
-        new("vp8", "video", "VP8", 90000, 0),
-        new("vp9", "video", "VP9", 90000, 0),
-        new("av1", "video", "AV1", 90000, 0),
-        new("h264", "video", "H264", 90000, 0),
-        new("opus", "audio", "opus", 48000, 2),
-        new("g722", "audio", "G722", 8000, 0),
-        new("pcmu", "audio", "PCMU", 8000, 0),
-        new("pcma", "audio", "PCMA", 8000, 0),
+        new(Codec.Vp8, MediaKind.Video, "VP8", 90000, 0),
+        new(Codec.Vp9, MediaKind.Video, "VP9", 90000, 0),
+        new(Codec.Av1, MediaKind.Video, "AV1", 90000, 0),
+        new(Codec.H264, MediaKind.Video, "H264", 90000, 0),
+        new(Codec.Opus, MediaKind.Audio, "opus", 48000, 2),
+        new(Codec.G722, MediaKind.Audio, "G722", 8000, 0),
+        new(Codec.Pcmu, MediaKind.Audio, "PCMU", 8000, 0),
+        new(Codec.Pcma, MediaKind.Audio, "PCMA", 8000, 0),
     ];
 
     /// <summary>Used when a group lists no codecs.</summary>
@@ -36,25 +41,27 @@ public static class CodecCatalog
     public static CodecInfo? ByName(string name) =>
         All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    public static CodecInfo ById(Codec id) => All.First(c => c.Id == id);
+
     /// <summary>Maps an rtpmap encoding (e.g. "VP8/90000") to a known codec, or null (rtx, red, telephone-event…).</summary>
     public static CodecInfo? ByEncoding(string encodingName, int clockRate) =>
         All.FirstOrDefault(c => string.Equals(c.EncodingName, encodingName, StringComparison.OrdinalIgnoreCase) && c.ClockRate == clockRate);
 
     /// <summary>Payload types and fmtp used in our own offers.</summary>
-    public static IReadOnlyList<OfferedFormat> OfferFormats(string name) => name.ToLowerInvariant() switch
+    public static IReadOnlyList<OfferedFormat> OfferFormats(Codec codec) => codec switch
     {
-        "vp8" => [new(96, "")],
-        "vp9" => [new(98, "profile-id=0"), new(100, "profile-id=2")],
-        "av1" => [new(35, "")],
-        "h264" =>
+        Codec.Vp8 => [new(96, "")],
+        Codec.Vp9 => [new(98, "profile-id=0"), new(100, "profile-id=2")],
+        Codec.Av1 => [new(35, "")],
+        Codec.H264 =>
         [
             new(102, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f"),
             new(108, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"),
         ],
-        "opus" => [new(111, "minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1")],
-        "g722" => [new(9, "")],
-        "pcmu" => [new(0, "")],
-        "pcma" => [new(8, "")],
+        Codec.Opus => [new(111, "minptime=10;useinbandfec=1;stereo=1;sprop-stereo=1")],
+        Codec.G722 => [new(9, "")],
+        Codec.Pcmu => [new(0, "")],
+        Codec.Pcma => [new(8, "")],
         _ => [],
     };
 }

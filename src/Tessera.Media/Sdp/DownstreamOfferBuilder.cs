@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 namespace Tessera.Media.Sdp;
 
 /// <summary>
@@ -15,8 +16,8 @@ public static class DownstreamOfferBuilder
         {
             if (!track.Active)
             {
-                var rejected = new MediaDescription { Media = track.Kind, Port = 0 };
-                var first = track.CodecNames.SelectMany(CodecCatalog.OfferFormats).FirstOrDefault();
+                var rejected = new MediaDescription { Media = track.Kind.ToSdp(), Port = 0 };
+                var first = track.Codecs.SelectMany(CodecCatalog.OfferFormats).FirstOrDefault();
                 rejected.Formats = [(first?.PayloadType ?? 0).ToString()];
                 rejected.OtherLines.Add("c=IN IP4 0.0.0.0");
                 rejected.Attributes.Add(new SdpAttribute("mid", track.Mid));
@@ -24,11 +25,11 @@ public static class DownstreamOfferBuilder
                 sdp.Media.Add(rejected);
                 continue;
             }
-            var m = new MediaDescription { Media = track.Kind, Port = SdpWriterHelpers.Port(local) };
-            var codecs = track.CodecNames.Select(CodecCatalog.ByName).OfType<CodecInfo>().Where(c => c.Kind == track.Kind).ToList();
+            var m = new MediaDescription { Media = track.Kind.ToSdp(), Port = SdpWriterHelpers.Port(local) };
+            var codecs = track.Codecs.Select(CodecCatalog.ById).Where(c => c.Kind == track.Kind).ToList();
             if (codecs.Count == 0)
                 throw new ArgumentException($"track {track.Mid} has no usable {track.Kind} codec");
-            var formats = codecs.SelectMany(c => CodecCatalog.OfferFormats(c.Name).Select(f => (Codec: c, Format: f))).ToList();
+            var formats = codecs.SelectMany(c => CodecCatalog.OfferFormats(c.Id).Select(f => (Codec: c, Format: f))).ToList();
             m.Formats = formats.Select(f => f.Format.PayloadType.ToString()).ToList();
             SdpWriterHelpers.AddConnection(m, local);
             SdpWriterHelpers.AddTransport(m, local, "actpass", track.Mid);

@@ -1,3 +1,5 @@
+using Tessera.Media.Codecs;
+
 namespace Tessera.Media.Sdp;
 
 /// <summary>What was agreed for one m= section: the codecs kept (with the offer's payload types) and the extensions.</summary>
@@ -19,4 +21,8 @@ public sealed record NegotiatedMedia(
     public int ExtensionId(string uri) => Extensions.FirstOrDefault(e => e.Value == uri).Key;
 }
 
-public sealed record NegotiatedCodec(int PayloadType, CodecInfo Codec, string Fmtp, IReadOnlyList<string> Feedback);
+public sealed record NegotiatedCodec(int PayloadType, CodecInfo Codec, string Fmtp, IReadOnlyList<string> Feedback)
+{
+    public Codec Id => Codec.Id;
+    public MediaKind Kind => Codec.Kind;
+}

@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 namespace Tessera.Media.Sdp;
 
 /// <summary>
@@ -53,7 +54,7 @@ public static class PublishAnswerBuilder
                 SdpWriterHelpers.AddCodec(answer, c.PayloadType, c.Codec, c.Fmtp, c.Feedback);
 
             var rids = new List<string>();
-            if (offered.Media == "video")
+            if (MediaKinds.FromSdp(offered.Media) == MediaKind.Video)
             {
                 var sendRids = offered.Rids().Where(r => r.Direction == "send").Select(r => r.Id).ToList();
                 rids = offered.SimulcastSendRids().Where(sendRids.Contains).ToList();
@@ -93,7 +94,7 @@ public static class PublishAnswerBuilder
         foreach (var map in offered.RtpMaps())
         {
             var codec = CodecCatalog.ByEncoding(map.EncodingName, map.ClockRate);
-            if (codec is null || codec.Kind != offered.Media || !allowed.Contains(codec.Name) || !Acceptable(codec, map))
+            if (codec is null || codec.Kind.ToSdp() != offered.Media || !allowed.Contains(codec.Name) || !Acceptable(codec, map))
                 continue;
             var feedback = codec.IsVideo
                 ? CodecCatalog.VideoFeedback.Where(map.Feedback.Contains).ToList()
@@ -107,10 +108,10 @@ public static class PublishAnswerBuilder
     private static bool Acceptable(CodecInfo codec, RtpMap map)
     {
         var p = map.FmtpParameters();
-        return codec.Name switch
+        return codec.Id switch
         {
-            "h264" => p.TryGetValue("packetization-mode", out var mode) && mode == "1",
-            "vp9" => !p.TryGetValue("profile-id", out var profile) || profile is "0" or "2",
+            Codec.H264 => p.TryGetValue("packetization-mode", out var mode) && mode == "1",
+            Codec.Vp9 => !p.TryGetValue("profile-id", out var profile) || profile is "0" or "2",
             _ => true,
         };
     }

@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using Tessera.Media.Dtls;
@@ -53,7 +54,7 @@ public sealed class DownstreamConnection : IDisposable
                 ssrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
             while (_tracks.Any(t => t.Description.Ssrc == ssrc));
             var description = new OutgoingTrack(_tracks.Count.ToString(), source.Kind, ssrc, _streamId,
-                $"{_streamId}-{source.Kind}-{_tracks.Count}", _cname, [source.Codec.Codec.Name]);
+                $"{_streamId}-{source.Kind.ToSdp()}-{_tracks.Count}", _cname, [source.Codec.Id]);
             _tracks.Add((description, source));
             return description;
         }
@@ -116,7 +117,7 @@ public sealed class DownstreamConnection : IDisposable
     /// <summary>Our offered payload type for the source's codec, matching VP9 profile and H.264 profile-level-id.</summary>
     private static int ChoosePayloadType(NegotiatedCodec source, IReadOnlyList<int> accepted)
     {
-        var formats = CodecCatalog.OfferFormats(source.Codec.Name).Where(f => accepted.Contains(f.PayloadType)).ToList();
+        var formats = CodecCatalog.OfferFormats(source.Id).Where(f => accepted.Contains(f.PayloadType)).ToList();
         if (formats.Count == 0)
             return -1;
         var sourceParams = new RtpMap(source.PayloadType, "", 0, 0, source.Fmtp, []).FmtpParameters();

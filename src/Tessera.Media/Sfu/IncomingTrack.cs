@@ -31,7 +31,7 @@ public sealed class IncomingTrack
         Rid = rid;
         _publisherFeedback = publisherFeedback;
         _localSsrc = localSsrc;
-        Cache = new PacketCache(PacketCache.DefaultCapacity(media.Kind));
+        Cache = new PacketCache(PacketCache.DefaultCapacity(codec.Kind));
         Statistics = new ReceiveStatistics(ssrc, codec.Codec.ClockRate, time);
         Keyframes = new KeyframeRequester(time);
         Bitrates = new LayerBitrateMeter(time);
@@ -47,7 +47,7 @@ public sealed class IncomingTrack
 
     public string Id { get; }
     public NegotiatedMedia Media { get; }
-    public string Kind => Media.Kind;
+    public MediaKind Kind => Codec.Kind;
     public NegotiatedCodec Codec { get; }
     public uint Ssrc { get; }
     /// <summary>The simulcast RID ("h", "l") or null.</summary>
@@ -79,7 +79,7 @@ public sealed class IncomingTrack
     {
         if (!RtpPacket.TryParse(data, out var rtp))
             return;
-        var packet = new ReceivedPacket(data, rtp, PacketLayers.Of(Codec.Codec.Name, data.Slice(rtp.PayloadOffset, rtp.PayloadLength)),
+        var packet = new ReceivedPacket(data, rtp, PacketLayers.Of(Codec.Id, data.Slice(rtp.PayloadOffset, rtp.PayloadLength)),
                                         _time.GetUtcNow());
         foreach (var processor in _processors)
             processor.OnReceived(packet);
@@ -90,7 +90,7 @@ public sealed class IncomingTrack
     /// <summary>Asks the publisher for a keyframe unless one was asked for very recently.</summary>
     public bool RequestKeyframe()
     {
-        if (Kind != "video" || !Keyframes.ShouldRequest())
+        if (Kind != MediaKind.Video || !Keyframes.ShouldRequest())
             return false;
         if (Media.HasFeedback("nack pli"))
             _publisherFeedback.SendRtcp([new PictureLossIndication { SenderSsrc = _localSsrc, MediaSsrc = Ssrc }]);
@@ -128,7 +128,7 @@ public sealed class IncomingTrack
     /// </summary>
     public ulong TargetBitrate(ulong unconstrained = 1_000_000)
     {
-        if (Kind == "audio" || Rid == "l")
+        if (Kind == MediaKind.Audio || Rid == "l")
             return 102_400;
         ulong lowestFull = unconstrained;
         ulong highestReduced = 0;

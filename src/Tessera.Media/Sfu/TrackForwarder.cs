@@ -79,7 +79,7 @@ public sealed class TrackForwarder : IDisposable
         {
             if (ReferenceEquals(from, _pending))
             {
-                if (!KeyframeDetector.IsKeyframe(from.Codec.Codec.Name, packet.Payload))
+                if (!KeyframeDetector.IsKeyframe(from.Codec.Id, packet.Payload))
                     return;
                 retired = _source;
                 _source = from;
@@ -182,7 +182,7 @@ public sealed class TrackForwarder : IDisposable
 
     // ---- Layer selection (protocol.md §12.6): decided once a second, applied per packet by the filter ----
 
-    private bool IsLayeredCodec => _source.Codec.Codec.Name is "vp8" or "vp9";
+    private bool IsLayeredCodec => _source.Codec.Id is Codec.Vp8 or Codec.Vp9;
 
     /// <summary>Decides this receiver's layers; created with the forwarder's clock.</summary>
     public LayerSelector Layers => _selector ??= new LayerSelector(_time);

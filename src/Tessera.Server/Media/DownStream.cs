@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 using Tessera.Groups.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
@@ -78,7 +79,7 @@ public sealed class DownStream : IDisposable
         foreach (var track in wanted.Where(t => !_carried.ContainsKey(t)).ToList())
         {
             var sibling = _carried.Keys.FirstOrDefault(c => !wanted.Contains(c) && c.Rid is not null && track.Rid is not null
-                                                             && c.Media.Mid == track.Media.Mid && c.Codec.Codec.Name == track.Codec.Codec.Name);
+                                                             && c.Media.Mid == track.Media.Mid && c.Codec.Id == track.Codec.Id);
             if (sibling is null)
                 continue;
             var outgoing = _carried[sibling];
@@ -123,7 +124,7 @@ public sealed class DownStream : IDisposable
         foreach (var (track, outgoing) in _carried)
         {
             var forwarder = forwarders.FirstOrDefault(f => f.Ssrc == outgoing.Ssrc);
-            if (forwarder is null || track.Kind != "video")
+            if (forwarder is null || track.Kind != MediaKind.Video)
                 continue;
             forwarder.Encodings = TrackSelection.AdaptiveEncodings(tracks, track);
             forwarder.SpatialCeiling = LowestSpatialLayerOnly ? 0 : null;

@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 using System.Text.Json.Nodes;
 using Tessera.Media.Sfu;
 
@@ -23,7 +24,7 @@ public static class TrackSelection
     public static IReadOnlyList<IncomingTrack> Select(IReadOnlyList<IncomingTrack> tracks, IReadOnlyList<string> words)
     {
         var selected = new List<IncomingTrack>();
-        if (words.Contains("audio") && tracks.FirstOrDefault(t => t.Kind == "audio") is { } audio)
+        if (words.Contains("audio") && tracks.FirstOrDefault(t => t.Kind == MediaKind.Audio) is { } audio)
             selected.Add(audio);
         var video = VideoInLayerOrder(tracks);
         if (video.Count > 0)
@@ -41,7 +42,7 @@ public static class TrackSelection
     /// a scalable codec to its lowest spatial layer.
     /// </summary>
     public static bool LowestSpatialLayerOnly(IReadOnlyList<IncomingTrack> tracks, IReadOnlyList<string> words) =>
-        words.Contains("video-low") && !words.Contains("video") && tracks.Count(t => t.Kind == "video") == 1;
+        words.Contains("video-low") && !words.Contains("video") && tracks.Count(t => t.Kind == MediaKind.Video) == 1;
 
     /// <summary>
     /// The simulcast encodings a receiver of <paramref name="track"/> may be moved between by its
@@ -53,7 +54,7 @@ public static class TrackSelection
         if (track.Rid is null)
             return [];
         var siblings = VideoInLayerOrder(tracks)
-            .Where(t => t.Rid is not null && t.Media.Mid == track.Media.Mid && t.Codec.Codec.Name == track.Codec.Codec.Name)
+            .Where(t => t.Rid is not null && t.Media.Mid == track.Media.Mid && t.Codec.Id == track.Codec.Id)
             .ToList();
         if (siblings.Count < 2 || siblings[0] != track)
             return [];
@@ -66,7 +67,7 @@ public static class TrackSelection
     /// </summary>
     private static List<IncomingTrack> VideoInLayerOrder(IReadOnlyList<IncomingTrack> tracks)
     {
-        var video = tracks.Where(t => t.Kind == "video").ToList();
+        var video = tracks.Where(t => t.Kind == MediaKind.Video).ToList();
         var sections = video.Select(t => t.Media.Mid).Distinct().ToList();
         return video
             .OrderBy(t => sections.IndexOf(t.Media.Mid))

@@ -1,3 +1,4 @@
+using Tessera.Media.Codecs;
 using System.Net;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
@@ -137,8 +138,8 @@ public class SdpBuildTests
 
     private static readonly OutgoingTrack[] DownTracks =
     [
-        new("a0", "audio", 0x1111, "stream1", "track-a", "tessera", ["opus"]),
-        new("v0", "video", 0x2222, "stream1", "track-v", "tessera", ["vp8", "h264"]),
+        new("a0", MediaKind.Audio, 0x1111, "stream1", "track-a", "tessera", [Codec.Opus]),
+        new("v0", MediaKind.Video, 0x2222, "stream1", "track-v", "tessera", [Codec.Vp8, Codec.H264]),
     ];
 
     [Fact]
@@ -166,7 +167,7 @@ public class SdpBuildTests
     [Fact]
     public void Downstream_offer_uses_the_table_for_vp9_and_av1()
     {
-        var track = new OutgoingTrack("v0", "video", 1, "s", "t", "c", ["vp9", "av1"]);
+        var track = new OutgoingTrack("v0", MediaKind.Video, 1, "s", "t", "c", [Codec.Vp9, Codec.Av1]);
         var video = SessionDescription.Parse(DownstreamOfferBuilder.Build(Local, [track], 1, 1).ToString()).Media[0];
         Assert.Equal(["98", "100", "35"], video.Formats);
         Assert.Equal(["98 profile-id=0", "100 profile-id=2"], video.AttributeValues("fmtp"));

@@ -29,7 +29,7 @@ public class KeyframeDetectorTests
     [InlineData("opus", new byte[] { 0x00 }, true)]
     [InlineData("vp8", new byte[] { }, false)]
     public void Keyframes_are_recognised(string codec, byte[] payload, bool expected) =>
-        Assert.Equal(expected, KeyframeDetector.IsKeyframe(codec, payload));
+        Assert.Equal(expected, KeyframeDetector.IsKeyframe(Enum.Parse<Codec>(codec, ignoreCase: true), payload));
 
     [Theory]
     [InlineData(new byte[] { 0x90, 0x20, 0x80, 0x00 }, 2)]               // X, T: TID 2
