@@ -19,4 +19,16 @@ public static class GroupNames
 
     /// <summary>auth.md §4: a username is valid when empty or when it satisfies the group-name rule.</summary>
     public static bool IsValidUsername(string username) => username.Length == 0 || IsValid(username);
+
+    /// <summary>
+    /// The rule, and no control characters, for names the authorisation server puts in URLs it
+    /// builds: no real group has them and they have no business there.
+    /// </summary>
+    public static bool IsValidInUrl(string name) => IsValid(name) && !name.Any(char.IsControl);
+
+    /// <summary>A name someone can log in with at the authorisation server: as <see cref="IsValidInUrl"/>, and not empty.</summary>
+    public static bool IsValidLoginName(string name) => name.Length > 0 && IsValidInUrl(name);
+
+    /// <summary>Percent-encodes each segment, keeping the <c>/</c> separators.</summary>
+    public static string ToPath(string name) => string.Join('/', name.Split('/').Select(Uri.EscapeDataString));
 }

@@ -16,7 +16,7 @@ using Tessera.AuthServer.Http;
 using Tessera.AuthServer.Login;
 using Tessera.AuthServer.Portal;
 using Tessera.AuthServer.Rules;
-using Tessera.AuthServer.Tokens;
+using Tessera.AuthServer.Issuing;
 using Tessera.Web;
 
 namespace Tessera.AuthServer;

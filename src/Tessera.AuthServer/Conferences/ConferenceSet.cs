@@ -1,3 +1,4 @@
+using Tessera.Auth;
 using Tessera.AuthServer.Configuration;
 
 namespace Tessera.AuthServer.Conferences;
@@ -71,7 +72,7 @@ public sealed class ConferenceSet
             {
                 return LocationError.Malformed;
             }
-            if (!GroupNames.IsValid(name)) return LocationError.Malformed;
+            if (!GroupNames.IsValidInUrl(name)) return LocationError.Malformed;
             target = new GroupTarget(conference, name);
             return LocationError.None;
         }
@@ -82,7 +83,7 @@ public sealed class ConferenceSet
     public LocationError TryFromParts(string? conferenceUrl, string? group, out GroupTarget? target)
     {
         target = null;
-        if (string.IsNullOrEmpty(group) || !GroupNames.IsValid(group)) return LocationError.Malformed;
+        if (string.IsNullOrEmpty(group) || !GroupNames.IsValidInUrl(group)) return LocationError.Malformed;
         Conference? conference;
         if (string.IsNullOrEmpty(conferenceUrl))
         {

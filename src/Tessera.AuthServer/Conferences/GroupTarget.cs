@@ -1,3 +1,4 @@
+using Tessera.Auth;
 namespace Tessera.AuthServer.Conferences;
 
 /// <summary>A group on a configured conference server: the token's audience and the portal's redirect target.</summary>

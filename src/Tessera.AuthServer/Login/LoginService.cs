@@ -1,10 +1,11 @@
+using Tessera.Auth;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Tessera.Auth.Throttling;
 using Tessera.AuthServer.Backends;
 using Tessera.AuthServer.Conferences;
 using Tessera.AuthServer.Rules;
-using Tessera.AuthServer.Tokens;
+using Tessera.AuthServer.Issuing;
 
 namespace Tessera.AuthServer.Login;
 
@@ -46,7 +47,7 @@ public sealed class LoginService(
         var username = UsernameForm.Trim(typedUsername);
         // Spellings a back end could take for one account share one allowance.
         var throttleKey = UsernameForm.Key(username);
-        if (!GroupNames.IsValidUsername(username)) return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
+        if (!GroupNames.IsValidLoginName(username)) return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
         var decision = throttle.Check(throttleKey, client);
         if (!decision.Allowed)
         {

@@ -31,4 +31,19 @@ public class GroupNamesTests
         Assert.False(GroupNames.IsValidUsername("/root"));
         Assert.True(GroupNames.IsValidUsername("Ada Lovelace"));
     }
+
+    [Fact]
+    public void Names_put_in_urls_have_no_control_characters_and_login_names_are_not_empty()
+    {
+        Assert.True(GroupNames.IsValidInUrl("team/room 1"));
+        Assert.False(GroupNames.IsValidInUrl("room\u0007"));
+        Assert.False(GroupNames.IsValidInUrl("a\nb"));
+        Assert.False(GroupNames.IsValidLoginName(""));
+        Assert.True(GroupNames.IsValidLoginName("ada"));
+        Assert.False(GroupNames.IsValidLoginName("../ada"));
+    }
+
+    [Fact]
+    public void Paths_encode_each_segment_and_keep_the_separators() =>
+        Assert.Equal("team/room%201/%C3%A9t%C3%A9", GroupNames.ToPath("team/room 1/été"));
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Tessera.Auth.Jwk;
 using Tessera.AuthServer.Configuration;
 
-namespace Tessera.AuthServer.Tokens;
+namespace Tessera.AuthServer.Issuing;
 
 /// <summary>
 /// The configured keys: the first one signs; the public parts of all of them are published so

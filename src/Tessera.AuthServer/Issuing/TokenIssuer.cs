@@ -1,6 +1,6 @@
 using Tessera.Auth.Jwt;
 
-namespace Tessera.AuthServer.Tokens;
+namespace Tessera.AuthServer.Issuing;
 
 /// <summary>
 /// Mints the JWTs of auth.md §9: <c>sub</c> = username, <c>aud</c> = the group URL,
