@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Groups.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
-using Tessera.Server.Media;
+using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
 
@@ -15,7 +15,7 @@ namespace Tessera.Server.Tests;
 /// or pushes it afresh when the transport cannot be revived, and never has two offers outstanding.
 /// The publisher's media is handed to its transport already decrypted (no browser here).
 /// </summary>
-public sealed class DownStreamRecoveryTests
+public sealed class DeliveredStreamRecoveryTests
 {
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
     private const string Fingerprint = ReceiverSdp.Fingerprint;
@@ -58,7 +58,7 @@ public sealed class DownStreamRecoveryTests
         await publisher.ReceiveAsync("answer");
 
         var sfu = (SfuSignalling)server.Services.GetRequiredService<IStreamSignalling>();
-        var up = sfu.UpStreams.Single(u => u.Id == "up1");
+        var up = sfu.PublishedStreams.Single(u => u.Id == "up1");
         var packet = new RtpPacketBuilder { PayloadType = 111, SequenceNumber = 1, Timestamp = 960, Ssrc = 1001, Payload = [1, 2, 3] };
         packet.Extensions.Add((4, "0"u8.ToArray()));
         up.Connection.Transport.RtpReceived!(packet.ToArray()); // as if decrypted from the publisher

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Groups.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
-using Tessera.Server.Media;
+using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 
 namespace Tessera.Server.Tests;
@@ -41,7 +41,7 @@ public sealed class LayerWiringTests
         await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
         await receiver.ReceiveAsync("pong");
         var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
-        return sfu.DownStreams.Single().Connection.Forwarders.Single();
+        return sfu.DeliveredStreams.Single().Connection.Forwarders.Single();
     }
 
     private static async Task RequestStreamAsync(WsClient receiver, string words)
@@ -61,14 +61,14 @@ public sealed class LayerWiringTests
         await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
         await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
         up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x10, 0x00, 0x9D]));
 
         // Before, such an answer was aborted ("would make us the DTLS client"); now it gets a forwarder.
         var forwarder = await ForwarderAsync(s, r, setup: "passive");
         Assert.Same(up.Tracks.Single(), forwarder.Source);
         var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
-        Assert.Equal(Tessera.Media.Dtls.DtlsRole.Client, sfu.DownStreams.Single().Connection.Transport.LocalDtlsRole);
+        Assert.Equal(Tessera.Media.Dtls.DtlsRole.Client, sfu.DeliveredStreams.Single().Connection.Transport.LocalDtlsRole);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class LayerWiringTests
         await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: true) });
         await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
         up.Connection.Transport.RtpReceived!(Packet(0x1111, "h", [0x10, 0x00, 0x9D]));
         up.Connection.Transport.RtpReceived!(Packet(0x2222, "l", [0x10, 0x00, 0x9D]));
         var high = up.Tracks.Single(t => t.Rid == "h");
@@ -107,7 +107,7 @@ public sealed class LayerWiringTests
         await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["audio", "video-low"]}}"""));
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP9/90000\r\na=fmtp:96 profile-id=0", simulcast: false) });
         await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).UpStreams.Single();
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
         up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x28, 0x00, 0x00, 0x00]));
         Assert.Equal("vp9", up.Tracks.Single().Codec.Codec.Name);
 

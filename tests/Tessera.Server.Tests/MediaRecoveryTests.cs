@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Server.Media;
+using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Groups.Protocol;
 using Tessera.Groups.Runtime;
-using Tessera.Server.Media;
+using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
 
@@ -85,13 +85,13 @@ public sealed class MediaSignallingTests
         var a = sfu.For(registry.Find("a")!);
         var b = sfu.For(registry.Find("b")!);
         Assert.NotSame(a, b);
-        Assert.Equal(inA.Id, a.UpStreams.Single().Publisher.Id);
-        Assert.Equal(inB.Id, b.UpStreams.Single().Publisher.Id);
+        Assert.Equal(inA.Id, a.PublishedStreams.Single().Publisher.Id);
+        Assert.Equal(inB.Id, b.PublishedStreams.Single().Publisher.Id);
 
         // Leaving one group closes its streams only.
         await inA.CloseNormallyAsync();
-        await Eventually(() => a.UpStreams.Count == 0);
-        Assert.Single(b.UpStreams);
+        await Eventually(() => a.PublishedStreams.Count == 0);
+        Assert.Single(b.PublishedStreams);
     }
 
     private static async Task Eventually(Func<bool> condition)

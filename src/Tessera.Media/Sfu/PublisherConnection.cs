@@ -14,7 +14,7 @@ namespace Tessera.Media.Sfu;
 /// media, discovers tracks as their first packets arrive (by MID/RID header extensions, a=ssrc
 /// lines or payload type), and every second sends receiver reports and, when negotiated, REMB.
 /// </summary>
-public sealed class UpstreamConnection : IDisposable
+public sealed class PublisherConnection : IDisposable
 {
     private readonly TimeProvider _time;
     // Replaced whole on each new track, never changed in place: the per-packet lookup needs no lock.
@@ -29,7 +29,7 @@ public sealed class UpstreamConnection : IDisposable
     private readonly IReadOnlyList<string>? _codecs;
     private volatile PublishAnswer _negotiation;
 
-    private UpstreamConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
+    private PublisherConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
     {
         Transport = transport;
         _negotiation = negotiation;
@@ -41,7 +41,7 @@ public sealed class UpstreamConnection : IDisposable
     }
 
     /// <summary>Answers a publishing offer; the answer restricts codecs to <paramref name="codecs"/> (empty: vp8 and opus).</summary>
-    public static UpstreamConnection Accept(IceUdpEndpoint endpoint, DtlsCertificate certificate, string offerSdp,
+    public static PublisherConnection Accept(IceUdpEndpoint endpoint, DtlsCertificate certificate, string offerSdp,
         IEnumerable<string>? codecs = null, TimeProvider? time = null)
     {
         var offer = SessionDescription.Parse(offerSdp);
@@ -50,7 +50,7 @@ public sealed class UpstreamConnection : IDisposable
         {
             var codecList = codecs?.ToList();
             var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecList);
-            var connection = new UpstreamConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
+            var connection = new PublisherConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
             transport.Start(negotiation.Remote);
             return connection;
         }

@@ -14,7 +14,7 @@ namespace Tessera.Media.Sfu;
 /// <see cref="TrackForwarder"/> once the transport is connected. Receiver feedback (NACK, PLI, FIR,
 /// REMB, reports) is routed to the forwarder of the SSRC it names; sender reports go out every second.
 /// </summary>
-public sealed class DownstreamConnection : IDisposable
+public sealed class ReceiverConnection : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly string _streamId;
@@ -26,7 +26,7 @@ public sealed class DownstreamConnection : IDisposable
     private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private int _version;
 
-    public DownstreamConnection(IceUdpEndpoint endpoint, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
+    public ReceiverConnection(IceUdpEndpoint endpoint, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _streamId = streamId;

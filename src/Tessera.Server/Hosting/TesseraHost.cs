@@ -69,10 +69,10 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
-        var mediaPorts = Tessera.Server.Media.UdpPortRange.Parse(options.UdpRange);
-        var iceAddresses = Tessera.Server.Media.IceAddressList.Parse(options.IceAddresses);
-        builder.Services.AddSingleton(sp => Tessera.Server.Media.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Media.SfuSignalling>();
+        var mediaPorts = Tessera.Server.Streams.UdpPortRange.Parse(options.UdpRange);
+        var iceAddresses = Tessera.Server.Streams.IceAddressList.Parse(options.IceAddresses);
+        builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
@@ -96,7 +96,7 @@ public static class TesseraHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
-        app.Services.GetRequiredService<Tessera.Server.Media.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
+        app.Services.GetRequiredService<Tessera.Server.Streams.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
         app.UseRateLimitedExceptionLogging(app.Services.GetRequiredService<TimeProvider>());
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });

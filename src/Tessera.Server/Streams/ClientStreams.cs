@@ -1,10 +1,10 @@
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>One client's streams: those it publishes and those it receives, by stream id.</summary>
 public sealed class ClientStreams
 {
-    public Dictionary<string, UpStream> Up { get; } = new();
-    public Dictionary<string, DownStream> Down { get; } = new();
+    public Dictionary<string, PublishedStream> Up { get; } = new();
+    public Dictionary<string, DeliveredStream> Down { get; } = new();
 
     /// <summary>
     /// Down streams dropped because their publisher replaced them (§12.7): new up id → the old id and

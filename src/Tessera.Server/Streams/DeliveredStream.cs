@@ -3,26 +3,26 @@ using Tessera.Groups.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>
 /// One receiver's copy of an up stream (protocol.md §12.3). Never has two offers outstanding: a
 /// change while an answer is awaited is remembered and offered once the answer arrives.
 /// </summary>
-public sealed class DownStream : IDisposable
+public sealed class DeliveredStream : IDisposable
 {
     private readonly Dictionary<IncomingTrack, OutgoingTrack> _carried = new();
 
-    public DownStream(UpStream source, ClientSession receiver, DownstreamConnection connection)
+    public DeliveredStream(PublishedStream source, ClientSession receiver, ReceiverConnection connection)
     {
         Source = source;
         Receiver = receiver;
         Connection = connection;
     }
 
-    public UpStream Source { get; }
+    public PublishedStream Source { get; }
     public ClientSession Receiver { get; }
-    public DownstreamConnection Connection { get; }
+    public ReceiverConnection Connection { get; }
     public string Id => Source.Id;
 
     /// <summary>The <c>requestStream</c> override, if any; it outranks the label-based request.</summary>

@@ -3,7 +3,7 @@ using Tessera.Groups.Protocol;
 using Tessera.Groups.Runtime;
 using Tessera.Media.Sfu;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>
 /// One group's media (protocol.md §12): answers its publishers' offers, pushes their streams to the
@@ -37,13 +37,13 @@ public sealed class GroupMedia
     }
 
     /// <summary>The up streams currently published in this group (a snapshot, for diagnostics and tests).</summary>
-    public IReadOnlyList<UpStream> UpStreams
+    public IReadOnlyList<PublishedStream> PublishedStreams
     {
         get { lock (_gate) return _clients.Values.SelectMany(c => c.Up.Values).ToList(); }
     }
 
     /// <summary>The down streams currently offered or flowing in this group (a snapshot).</summary>
-    public IReadOnlyList<DownStream> DownStreams
+    public IReadOnlyList<DeliveredStream> DeliveredStreams
     {
         get { lock (_gate) return _clients.Values.SelectMany(c => c.Down.Values).ToList(); }
     }
@@ -144,9 +144,9 @@ public sealed class GroupMedia
             }
             else
             {
-                var connection = UpstreamConnection.Accept(_plane.Endpoint, _plane.Certificate, message.Sdp ?? "",
+                var connection = PublisherConnection.Accept(_plane.Endpoint, _plane.Certificate, message.Sdp ?? "",
                                                            _group.Description.EffectiveCodecs);
-                var up = new UpStream(id, message.Label ?? "", session, connection, _time, _pushDelay, Push);
+                var up = new PublishedStream(id, message.Label ?? "", session, connection, _time, _pushDelay, Push);
                 connection.Transport.Closed += t => TransportFailed(up, t);
                 streams.Up[id] = up;
                 answer = connection.AnswerSdp;
@@ -169,7 +169,7 @@ public sealed class GroupMedia
     }
 
     /// <summary>§12.7: the old stream goes without <c>close</c>; its receivers learn of the replacement with its first offer.</summary>
-    private void Replace(UpStream old, string newId)
+    private void Replace(PublishedStream old, string newId)
     {
         foreach (var (receiver, streams) in _clients)
         {
@@ -188,7 +188,7 @@ public sealed class GroupMedia
             CloseUpForEveryone(streams.Up[id], notifyReceivers: true);
     }
 
-    private void CloseUpForEveryone(UpStream up, bool notifyReceivers)
+    private void CloseUpForEveryone(PublishedStream up, bool notifyReceivers)
     {
         foreach (var (receiver, streams) in _clients)
         {
@@ -207,7 +207,7 @@ public sealed class GroupMedia
     }
 
     /// <summary>The server's side of an up stream failed: the publisher should offer again with an ICE restart (§12.8).</summary>
-    private void TransportFailed(UpStream up, PeerTransport transport)
+    private void TransportFailed(PublishedStream up, PeerTransport transport)
     {
         if (up.Disposed || transport.FailureReason is null)
             return;
@@ -218,7 +218,7 @@ public sealed class GroupMedia
     // ---- Receiving (§12.3, §12.4) ----
 
     /// <summary>The debounced push: every other member gets the stream, or its change, if its request selects it.</summary>
-    private void Push(UpStream up) => WhileMember(up.Publisher, () =>
+    private void Push(PublishedStream up) => WhileMember(up.Publisher, () =>
     {
         if (up.Disposed)
             return;
@@ -228,7 +228,7 @@ public sealed class GroupMedia
     });
 
     /// <summary>Brings one receiver's copy of <paramref name="up"/> in line with what it asked for.</summary>
-    private void Deliver(ClientSession receiver, UpStream up, bool iceRestart = false)
+    private void Deliver(ClientSession receiver, PublishedStream up, bool iceRestart = false)
     {
         var streams = StreamsOf(receiver);
         streams.Down.TryGetValue(up.Id, out var down);
@@ -257,7 +257,7 @@ public sealed class GroupMedia
         bool fresh = down is null;
         if (down is null)
         {
-            down = new DownStream(up, receiver, new DownstreamConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time))
+            down = new DeliveredStream(up, receiver, new ReceiverConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time))
             {
                 Override = kept,
             };
@@ -292,7 +292,7 @@ public sealed class GroupMedia
         });
     }
 
-    private static void CloseDown(ClientSession receiver, ClientStreams streams, DownStream down)
+    private static void CloseDown(ClientSession receiver, ClientStreams streams, DeliveredStream down)
     {
         streams.Down.Remove(down.Id);
         down.Dispose();
@@ -326,7 +326,7 @@ public sealed class GroupMedia
     /// again with an ICE restart, or afresh if the transport is beyond reviving. An offer already
     /// outstanding is answered first (the restart is remembered until then).
     /// </summary>
-    private void DownFailed(ClientSession receiver, DownStream down, PeerTransport transport)
+    private void DownFailed(ClientSession receiver, DeliveredStream down, PeerTransport transport)
     {
         if (transport.FailureReason is null)
             return; // closed by us

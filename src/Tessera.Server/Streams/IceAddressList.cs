@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>The <c>--ice-address</c> values: repeatable, each possibly a comma-separated list.</summary>
 public static class IceAddressList

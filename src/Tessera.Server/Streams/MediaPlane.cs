@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>
 /// The host's one UDP endpoint and DTLS certificate, shared by every peer connection (an SFU

@@ -1,16 +1,16 @@
 using Tessera.Groups.Protocol;
 using Tessera.Media.Sfu;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>A publisher's stream as the SFU knows it: its id, fixed label, owner and connection.</summary>
-public sealed class UpStream : IDisposable
+public sealed class PublishedStream : IDisposable
 {
     private readonly ITimer _debounce;
 
     /// <param name="pushed">Called once the stream's track list has been quiet for <paramref name="debounce"/>.</param>
-    public UpStream(string id, string label, ClientSession publisher, UpstreamConnection connection,
-                    TimeProvider time, TimeSpan debounce, Action<UpStream> pushed)
+    public PublishedStream(string id, string label, ClientSession publisher, PublisherConnection connection,
+                    TimeProvider time, TimeSpan debounce, Action<PublishedStream> pushed)
     {
         Id = id;
         Label = label;
@@ -24,7 +24,7 @@ public sealed class UpStream : IDisposable
     public string Id { get; }
     public string Label { get; }
     public ClientSession Publisher { get; }
-    public UpstreamConnection Connection { get; }
+    public PublisherConnection Connection { get; }
     public TimeSpan Debounce { get; }
     public bool Disposed { get; private set; }
 

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Tessera.Groups.Protocol;
 using Tessera.Groups.Runtime;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>
 /// The media plane behind the protocol (protocol.md §12): routes each client's stream messages and
@@ -31,10 +31,10 @@ public sealed class SfuSignalling : IStreamSignalling
         _groups.GetValue(group, g => new GroupMedia(g, _plane, _time, PushDelay, _logger));
 
     /// <summary>The up streams of every group (a snapshot across groups, for diagnostics and tests only).</summary>
-    public IReadOnlyList<UpStream> UpStreams => _groups.SelectMany(g => g.Value.UpStreams).ToList();
+    public IReadOnlyList<PublishedStream> PublishedStreams => _groups.SelectMany(g => g.Value.PublishedStreams).ToList();
 
     /// <summary>The down streams of every group (a snapshot across groups, for diagnostics and tests only).</summary>
-    public IReadOnlyList<DownStream> DownStreams => _groups.SelectMany(g => g.Value.DownStreams).ToList();
+    public IReadOnlyList<DeliveredStream> DeliveredStreams => _groups.SelectMany(g => g.Value.DeliveredStreams).ToList();
 
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using Tessera.Media.Codecs;
 using System.Text.Json.Nodes;
 using Tessera.Media.Sfu;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>Which of a publisher's tracks a receiver gets (protocol.md §12.4).</summary>
 public static class TrackSelection

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tessera.Server.Media;
+namespace Tessera.Server.Streams;
 
 /// <summary>The <c>--udp-range</c> flag: one port <c>N</c>, a range <c>MIN-MAX</c>, or empty for a port chosen by the system.</summary>
 public sealed record UdpPortRange(int Min, int Max)

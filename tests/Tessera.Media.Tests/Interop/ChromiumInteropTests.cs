@@ -55,7 +55,7 @@ public sealed class ChromiumInteropTests
               return o.sdp;
             }
             """);
-        using var up = UpstreamConnection.Accept(endpoint, certificate, offer, ["vp8", "opus"]);
+        using var up = PublisherConnection.Accept(endpoint, certificate, offer, ["vp8", "opus"]);
         await publisherPage.EvaluateAsync("async sdp => await pc.setRemoteDescription({type: 'answer', sdp})", up.AnswerSdp);
 
         await Until(() => Task.FromResult(up.Tracks.Count == 3), TimeSpan.FromSeconds(15));
@@ -64,7 +64,7 @@ public sealed class ChromiumInteropTests
 
         var receiverPage = await context.NewPageAsync();
         await receiverPage.GotoAsync(Page);
-        using var down = new DownstreamConnection(endpoint, certificate, "camera");
+        using var down = new ReceiverConnection(endpoint, certificate, "camera");
         foreach (var track in up.Tracks.Where(t => t.Rid != "l"))
             down.AddTrack(track);
         string answer = await receiverPage.EvaluateAsync<string>("""

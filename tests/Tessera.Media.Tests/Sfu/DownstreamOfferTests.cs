@@ -14,7 +14,7 @@ public sealed class DownstreamOfferTests
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
         var clock = new ManualTimeProvider();
         var video = SfuFixtures.Track(new RecordingSink(), clock, null, "nack");
-        using var down = new DownstreamConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
+        using var down = new ReceiverConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
         var a = down.AddTrack(video);
         var b = down.AddTrack(video);
         using var browser = new BrowserSimulator();
@@ -38,7 +38,7 @@ public sealed class DownstreamOfferTests
     {
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
         var clock = new ManualTimeProvider();
-        using var down = new DownstreamConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
+        using var down = new ReceiverConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
         down.AddTrack(SfuFixtures.Track(new RecordingSink(), clock));
         using var browser = new BrowserSimulator();
         var first = RemoteTransport.From(SessionDescription.Parse(down.CreateOffer()));

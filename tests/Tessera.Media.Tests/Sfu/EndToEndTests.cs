@@ -31,7 +31,7 @@ public sealed class EndToEndTests
         using var receiver = new BrowserSimulator();
 
         // Publisher offers, server answers, browser connects.
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
         var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
         up.TrackAdded += t => trackAdded.TrySetResult(t);
         await publisher.ConnectPublisherAsync(endpoint, up);
@@ -41,7 +41,7 @@ public sealed class EndToEndTests
         Assert.Equal(("1:h", "h", "vp8"), (track.Id, track.Rid, track.Codec.Codec.Name));
 
         // Server offers the track to the receiver, which answers and connects.
-        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        using var down = new ReceiverConnection(endpoint, certificate, "stream-1");
         var outgoing = down.AddTrack(track);
         await receiver.ConnectReceiverAsync(endpoint, down);
 
@@ -83,9 +83,9 @@ public sealed class EndToEndTests
         Assert.Contains(rr.Reports, r => r.Ssrc == 0x1234);
     }
 
-    private async Task<(UpstreamConnection Up, IncomingTrack Track)> PublishAsync(IceUdpEndpoint endpoint, DtlsCertificate certificate, BrowserSimulator publisher)
+    private async Task<(PublisherConnection Up, IncomingTrack Track)> PublishAsync(IceUdpEndpoint endpoint, DtlsCertificate certificate, BrowserSimulator publisher)
     {
-        var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
+        var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
         var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
         up.TrackAdded += t => trackAdded.TrySetResult(t);
         await publisher.ConnectPublisherAsync(endpoint, up);
@@ -107,7 +107,7 @@ public sealed class EndToEndTests
         var (up, track) = await PublishAsync(endpoint, certificate, publisher);
         using var _ = up;
 
-        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        using var down = new ReceiverConnection(endpoint, certificate, "stream-1");
         var outgoing = down.AddTrack(track);
         var offer = down.CreateOffer();
         var answer = receiver.AnswerFor(offer);
@@ -137,7 +137,7 @@ public sealed class EndToEndTests
         using var receiver = new BrowserSimulator(dtlsRole: Tessera.Media.Dtls.DtlsRole.Server);
         var (up, track) = await PublishAsync(endpoint, certificate, publisher);
         using var _ = up;
-        using var down = new DownstreamConnection(endpoint, certificate, "stream-1");
+        using var down = new ReceiverConnection(endpoint, certificate, "stream-1");
         down.AddTrack(track);
         var offer = down.CreateOffer();
         // The answer names another certificate than the one the receiver will present.
@@ -154,7 +154,7 @@ public sealed class EndToEndTests
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
         await publisher.ConnectPublisherAsync(endpoint, up);
         string oldUfrag = up.Transport.Local.Ice.Ufrag;
 
@@ -181,7 +181,7 @@ public sealed class EndToEndTests
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
         // Someone who knows the ICE credentials but holds another certificate than the offer's fingerprint.
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));

@@ -43,14 +43,14 @@ public sealed class LayerEndToEndTests
         using var publisher = new BrowserSimulator();
         using var receiver = new BrowserSimulator();
 
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
         var added = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
         up.TrackAdded += t => added.TrySetResult(t);
         await publisher.ConnectPublisherAsync(endpoint, up);
         await publisher.SendRtpAsync(PublisherPacket(0));
         var track = await added.Task.WaitAsync(Generous);
 
-        using var down = new DownstreamConnection(endpoint, certificate, "s1", _clock);
+        using var down = new ReceiverConnection(endpoint, certificate, "s1", _clock);
         var outgoing = down.AddTrack(track);
         await receiver.ConnectReceiverAsync(endpoint, down);
         var forwarder = down.Forwarders.Single();

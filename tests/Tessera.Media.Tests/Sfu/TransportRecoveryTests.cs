@@ -57,7 +57,7 @@ public sealed class TransportRecoveryTests
         var certificate = DtlsCertificate.Generate();
         using var receiver = new BrowserSimulator();
         var track = Track(new RecordingSink(), _clock);
-        using var down = new DownstreamConnection(endpoint, certificate, "s1", _clock);
+        using var down = new ReceiverConnection(endpoint, certificate, "s1", _clock);
         var outgoing = down.AddTrack(track);
         int connected = 0, closed = 0;
         down.Transport.Connected += _ => connected++;
@@ -104,7 +104,7 @@ public sealed class TransportRecoveryTests
         await using var endpoint = Endpoint();
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
         await publisher.ConnectPublisherAsync(endpoint, up);
         string oldUfrag = up.Transport.Local.Ice.Ufrag;
 
@@ -148,7 +148,7 @@ public sealed class TransportRecoveryTests
         await using var endpoint = Endpoint();
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
-        using var up = UpstreamConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
+        using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
         await Eventually(() => up.Transport.State == PeerTransportState.Failed);
