@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Server.Tests.Support;
 
 namespace Tessera.Server.Tests;

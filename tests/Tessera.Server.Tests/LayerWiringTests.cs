@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
 using Tessera.Server.Streams;

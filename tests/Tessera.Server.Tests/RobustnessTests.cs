@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol.Groups;
 using Tessera.Server.Tests.Support;
 using Tessera.Server.WebSockets;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Server.Tests.Support;
 
 namespace Tessera.Server.Tests;

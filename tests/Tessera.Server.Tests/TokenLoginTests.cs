@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Server.Tests.Support;
 
 namespace Tessera.Server.Tests;

@@ -1,4 +1,4 @@
-using Tessera.Groups.Runtime;
+using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Hosting;
 

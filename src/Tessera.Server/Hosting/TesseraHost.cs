@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tessera.Auth.Login;
 using Tessera.Auth.Passwords;
 using Tessera.Auth.Tokens;
-using Tessera.Groups.Config;
-using Tessera.Groups.Descriptions;
-using Tessera.Groups.Login;
-using Tessera.Groups.Protocol;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol.Config;
+using Tessera.Protocol.Descriptions;
+using Tessera.Protocol.Login;
+using Tessera.Protocol;
+using Tessera.Protocol.Groups;
 using Tessera.Server.Http;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
@@ -55,12 +55,12 @@ public static class TesseraHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerConfigSource(options.Data, Logger(sp, "Tessera.Config")));
-        builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Groups")));
+        builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Protocol")));
         builder.Services.AddSingleton(sp => new IceServers(options.Data, sp.GetRequiredService<TimeProvider>(),
                                                            Logger(sp, "Tessera.Ice"), options.RelayOnly));
         builder.Services.AddSingleton(sp => new GroupRegistry(
             sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
-            sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Groups")));
+            sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Protocol")));
         builder.Services.AddSingleton<PasswordVerifier>();
         builder.Services.AddSingleton(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));

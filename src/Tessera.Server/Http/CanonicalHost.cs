@@ -1,4 +1,4 @@
-using Tessera.Groups.Config;
+using Tessera.Protocol.Config;
 
 namespace Tessera.Server.Http;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tessera.Groups;
-using Tessera.Groups.Config;
-using Tessera.Groups.Descriptions;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol;
+using Tessera.Protocol.Config;
+using Tessera.Protocol.Descriptions;
+using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Http;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Http;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
-using Tessera.Groups;
+using Tessera.Protocol;
 
 namespace Tessera.Server.Http;
 

@@ -1,5 +1,5 @@
 using Tessera.Media.Codecs;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Tessera.Groups.Protocol;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol;
+using Tessera.Protocol.Groups;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Server.Streams;

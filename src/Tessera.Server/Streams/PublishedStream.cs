@@ -1,4 +1,4 @@
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Server.Streams;

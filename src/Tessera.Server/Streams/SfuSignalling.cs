@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Tessera.Groups.Protocol;
-using Tessera.Groups.Runtime;
+using Tessera.Protocol;
+using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Streams;
 

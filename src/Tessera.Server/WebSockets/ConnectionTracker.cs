@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 
 namespace Tessera.Server.WebSockets;
 
@@ -17,7 +17,7 @@ public sealed class ConnectionTracker
     }
 
     /// <summary>Locks every group and kicks every client with the shutdown message (protocol.md §11.4).</summary>
-    public void KickAll(Tessera.Groups.Runtime.GroupRegistry registry)
+    public void KickAll(Tessera.Protocol.Groups.GroupRegistry registry)
     {
         foreach (var group in registry.InMemory())
             lock (group.Gate) group.Lock(Texts.ShuttingDown);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 using Tessera.Server.Hosting;
 using Tessera.Server.Http;
 
@@ -54,7 +54,7 @@ public sealed class WebSocketEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var transport = new WebSocketTransport(socket, context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
-                                               context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Groups.Config.ServerLimits.Default);
+                                               context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Protocol.Config.ServerLimits.Default);
         var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 
 namespace Tessera.Server.WebSockets;
 
@@ -27,12 +27,12 @@ public sealed class WebSocketTransport : IClientTransport
     private readonly Lock _accounting = new();
     private bool _released;
     private readonly OutgoingBudget _budget;
-    private readonly Tessera.Groups.Config.ServerLimits _limits;
+    private readonly Tessera.Protocol.Config.ServerLimits _limits;
     private readonly CancellationTokenSource _aborted = new();
     private CloseReason? _closeReason;
 
     public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort,
-                              OutgoingBudget budget, Tessera.Groups.Config.ServerLimits limits)
+                              OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits)
     {
         _socket = socket;
         _budget = budget;

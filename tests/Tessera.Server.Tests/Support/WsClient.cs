@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tessera.Groups.Protocol;
+using Tessera.Protocol;
 
 namespace Tessera.Server.Tests.Support;
 

@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tessera.Auth.Permissions;
+using Tessera.Protocol.Descriptions;
+using Tessera.Auth.Login;
+using Tessera.Protocol.Groups;
+
+namespace Tessera.Protocol.Handlers;
+
+/// <summary>
+/// <c>join</c> of kinds <c>join</c> and <c>leave</c> (protocol.md §4, auth.md §2). Nothing is
+/// recorded on the connection until every check has passed, so a refused client holds no
+/// username, permission or group.
+/// </summary>
+public sealed class JoinHandler : IMessageHandler
+{
+    /// <summary>Every "not authorised" answer waits this long, as in Galène, to slow guessing down.</summary>
+    public static readonly TimeSpan RefusalDelay = TimeSpan.FromMilliseconds(200);
+
+    public IReadOnlyCollection<string> Types { get; } = [MessageTypes.Join];
+
+    public async ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
+    {
+        switch (message.Kind)
+        {
+            case "leave":
+                if (session.Group is null || message.Group != session.Group.Name)
+                    throw ConnectionEndingException.User("you are not joined");
+                session.LeaveGroup(notifySelf: true);
+                return;
+            case "join":
+                if (session.Group is not null) throw ConnectionEndingException.Protocol("cannot join multiple groups");
+                await JoinAsync(session, message, cancellationToken);
+                return;
+            default:
+                throw ConnectionEndingException.Protocol("unknown kind");
+        }
+    }
+
+    private static async Task JoinAsync(ClientSession session, Message message, CancellationToken ct)
+    {
+        var services = session.Services;
+        var name = message.Group ?? "";
+        void Fail(string text, string? error = null, string username = "") =>
+            session.Send(Messages.JoinFailed(name, username, text, error));
+
+        if (message.Username?.Length > Config.ServerLimits.MaxNameLength)
+        {
+            Fail(Texts.UsernameTooLong);
+            return;
+        }
+
+        var access = services.Registry.Open(name);
+        switch (access.Lookup.Status)
+        {
+            case LookupStatus.IllegalName: Fail(Texts.IllegalGroupName); return;
+            case LookupStatus.NotFound: Fail(Texts.NoSuchGroup); return;
+            case LookupStatus.Unreadable: Fail(Texts.InternalError); return;
+        }
+        var description = access.Lookup.Description!;
+
+        // An alias answers before any credential is looked at and never admits the client.
+        if (!string.IsNullOrEmpty(description.Redirect))
+        {
+            session.Send(new Message
+            {
+                Type = MessageTypes.Joined, Kind = "redirect", Group = name,
+                Username = message.Username ?? "", Value = description.Redirect,
+            });
+            return;
+        }
+
+        // Every attempt takes one from its address's bucket and a success gives it back, so only
+        // failures drain it. Passwords, the one guessable credential, are also counted per
+        // (group, user) pair and user; tokens are always checked, and a valid one always admits.
+        var throttle = services.Throttle;
+        var throttled = throttle.BeginAttempt(session.RemoteIp);
+        var passwordUser = string.IsNullOrEmpty(message.Token) && message.Username is not null ? name + "\0" + message.Username : null;
+        // Refusals at the rate are as frequent as the flood itself: logged at Debug, so a flood
+        // cannot flood the log; refusals of one user's password are bounded by the rate and kept.
+        var overRate = !throttled.Allowed;
+        if (throttled.Allowed && passwordUser is not null) throttled = throttle.Check(passwordUser, session.RemoteIp);
+        if (!throttled.Allowed)
+        {
+            services.Logger.Log(overRate ? LogLevel.Debug : LogLevel.Warning,
+                                "join {Group} from {Address} throttled for {Seconds:F0} s after repeated failures",
+                                name, session.RemoteAddress, throttled.RetryAfter.TotalSeconds);
+            await Task.Delay(RefusalDelay, services.Time, ct);
+            Fail(Texts.TooManyAttempts(throttled.RetryAfter), Texts.TooManyAttemptsError);
+            return;
+        }
+
+        var credentials = new JoinCredentials(message.Username, message.Password, message.Token);
+        var config = services.Registry.Config.TryGet(out _);
+        var outcome = await services.Authenticator.AuthenticateAsync(name, description, config, credentials, ct);
+        switch (outcome.Outcome)
+        {
+            case CredentialOutcome.NotAuthorised:
+                if (passwordUser is not null) throttle.RecordFailure(passwordUser, session.RemoteIp);
+                services.Logger.LogInformation("join {Group} from {Address} refused: {Reason}", name, session.RemoteAddress, outcome.Reason);
+                await Task.Delay(RefusalDelay, services.Time, ct);
+                Fail(Texts.NotAuthorised);
+                return;
+            // Not guesses: the credential was right, the client must still choose a (free) name.
+            case CredentialOutcome.NeedUsername:
+                throttle.RefundAttempt(session.RemoteIp);
+                Fail(Texts.UsernameRequired, Texts.NeedUsernameError);
+                return;
+            case CredentialOutcome.DuplicateUsername:
+                throttle.RefundAttempt(session.RemoteIp);
+                Fail(Texts.UsernameTaken, Texts.DuplicateUsernameError);
+                return;
+            case CredentialOutcome.InternalError:
+                services.Logger.LogWarning("join {Group} failed: {Reason}", name, outcome.Reason);
+                Fail(Texts.InternalError);
+                return;
+        }
+
+        throttle.RefundAttempt(session.RemoteIp);
+        if (passwordUser is not null) throttle.RecordSuccess(passwordUser, session.RemoteIp);
+        Admit(session, message, name, outcome);
+    }
+
+    private static void Admit(ClientSession session, Message message, string name, CredentialCheckResult outcome)
+    {
+        var services = session.Services;
+        var isOp = outcome.Permissions.Contains(PermissionNames.Op);
+        while (true)
+        {
+            var access = services.Registry.Open(name);
+            if (access.Group is not { } group)
+            {
+                session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.NoSuchGroup));
+                return;
+            }
+            lock (group.Gate)
+            {
+                if (group.Evicted) continue;
+                if (Refusal(group, isOp, services.Time.GetUtcNow()) is { } refusal)
+                {
+                    session.Send(Messages.JoinFailed(name, outcome.Username!, refusal));
+                    return;
+                }
+                if (session.Id == "" || group.Contains(session.Id))
+                {
+                    session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.InternalError));
+                    return;
+                }
+                session.Username = outcome.Username!;
+                session.Permissions = outcome.Permissions;
+                session.Data = message.Data is { } data ? (JsonObject)data.DeepClone() : new JsonObject();
+                session.Group = group;
+                group.TryAdd(session, services.Time.GetUtcNow());
+                services.Media.MemberJoined(session, group);
+                SendWelcome(session, group);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Steps 6 and 7 of auth.md §2, which operators bypass.</summary>
+    private static string? Refusal(Group group, bool isOp, DateTimeOffset now)
+    {
+        if (isOp) return null;
+        var d = group.Description;
+        if (group.Locked) return string.IsNullOrEmpty(group.LockMessage) ? Texts.Locked : group.LockMessage;
+        if (d.NotBefore is { } notBefore && now < notBefore) return Texts.NotOpenYet;
+        if (d.Expires is { } expires && now > expires) return Texts.Closed;
+        if (d.Autokick && !group.HasOperator()) return Texts.NoOperators;
+        if (d.MaxClients > 0 && group.Count >= d.MaxClients) return Texts.TooManyUsers;
+        return null;
+    }
+
+    /// <summary>The sequence of protocol.md §4.3, sent under the group's lock so nothing interleaves.</summary>
+    private static void SendWelcome(ClientSession session, Group group)
+    {
+        var services = session.Services;
+        var config = services.Registry.Config.TryGet(out _);
+        session.Send(Messages.Joined("join", group, session, config, services.Registry.IceServers.RtcConfiguration()));
+        foreach (var entry in group.History.Read(services.Time.GetUtcNow(), group.Description.MaxHistoryAge))
+        {
+            session.Send(new Message
+            {
+                Type = MessageTypes.ChatHistory, Id = entry.Id, Source = entry.Source, Username = entry.Username,
+                Time = Messages.Time(entry.Time), Kind = entry.Kind, Value = entry.Value?.DeepClone(),
+            });
+        }
+        var self = Messages.User("add", session);
+        session.Send(self);
+        foreach (var other in group.Members())
+        {
+            if (ReferenceEquals(other, session)) continue;
+            session.Send(Messages.User("add", other));
+            other.Send(self);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Tessera.Protocol.Groups;
+
+namespace Tessera.Protocol.Tests;
+
+public class ChatHistoryTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const int NoBudget = int.MaxValue;
+
+    private static ChatEntry Entry(int i, string source = "a", DateTimeOffset? at = null) =>
+        new($"id{i}", source, "u", at ?? T0.AddSeconds(i), "", $"m{i}");
+
+    [Fact]
+    public void KeepsTheLast50()
+    {
+        var h = new ChatHistory();
+        for (var i = 0; i < 60; i++) h.Add(Entry(i), 100, NoBudget);
+        var read = h.Read(T0.AddSeconds(60), TimeSpan.FromHours(1));
+        Assert.Equal(50, read.Count);
+        Assert.Equal("id10", read[0].Id);
+    }
+
+    [Fact]
+    public void DropsEntriesOlderThanTheMaximumAge()
+    {
+        var h = new ChatHistory();
+        h.Add(Entry(0), 100, NoBudget);
+        h.Add(Entry(100), 100, NoBudget);
+        Assert.Equal(["id100"], h.Read(T0.AddSeconds(150), TimeSpan.FromSeconds(60)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void RemovesOneUsersEntriesOrOneEntry()
+    {
+        var h = new ChatHistory();
+        h.Add(Entry(1, "a"), 100, NoBudget);
+        h.Add(Entry(2, "b"), 100, NoBudget);
+        h.Add(Entry(3, "a"), 100, NoBudget);
+        h.Remove("a", "id3");
+        Assert.Equal(["id1", "id2"], h.Read(T0, TimeSpan.FromDays(1)).Select(e => e.Id));
+        h.Remove("a", null);
+        Assert.Equal(["id2"], h.Read(T0, TimeSpan.FromDays(1)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void KeepsOnlyTheNewestEntriesThatFitTheByteBudget()
+    {
+        var h = new ChatHistory();
+        for (var i = 0; i < 20; i++) h.Add(Entry(i), 900_000, 256 * 1024);
+        // Each entry alone is over the budget: nothing is kept, and a joiner is sent nothing.
+        Assert.Empty(h.Read(T0.AddSeconds(20), TimeSpan.FromHours(1)));
+        Assert.Equal(0, h.Bytes);
+        for (var i = 0; i < 30; i++) h.Add(Entry(i), 16 * 1024, 256 * 1024);
+        var read = h.Read(T0.AddSeconds(30), TimeSpan.FromHours(1));
+        Assert.Equal(16, read.Count);
+        Assert.Equal("id14", read[0].Id);
+        Assert.Equal("id29", read[^1].Id);
+        Assert.Equal(16 * 16 * 1024, h.Bytes);
+    }
+
+    [Fact]
+    public void RemovingAndExpiringGiveTheirBytesBack()
+    {
+        var h = new ChatHistory();
+        h.Add(Entry(1, "a"), 1000, NoBudget);
+        h.Add(Entry(2, "b"), 2000, NoBudget);
+        h.Remove("a", null);
+        Assert.Equal(2000, h.Bytes);
+        h.Read(T0.AddHours(2), TimeSpan.FromHours(1));
+        Assert.Equal(0, h.Bytes);
+        h.Add(Entry(3, "c"), 500, NoBudget);
+        h.Clear();
+        Assert.Equal(0, h.Bytes);
+    }
+}

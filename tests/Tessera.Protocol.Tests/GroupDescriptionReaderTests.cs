@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Tessera.Auth.Passwords;
+using Tessera.Protocol.Config;
+using Tessera.Protocol.Descriptions;
+
+namespace Tessera.Protocol.Tests;
+
+public class GroupDescriptionReaderTests
+{
+    private static GroupDescription Parse(string json, List<string>? warnings = null) =>
+        GroupDescriptionReader.Parse(Encoding.UTF8.GetBytes(json), w => warnings?.Add(w));
+
+    [Fact]
+    public void ReadsEveryField()
+    {
+        var d = Parse("""
+            {"displayName": "D", "description": "x", "contact": "c", "comment": "k", "public": true,
+             "redirect": "https://r/", "max-clients": 3, "max-history-age": 60,
+             "not-before": "2026-09-01T08:00:00Z", "expires": "2026-09-01T10:00:00+02:00",
+             "allow-recording": true, "unrestricted-tokens": true, "auto-subgroups": true,
+             "autolock": true, "autokick": true,
+             "users": {"a": {"password": "p", "permissions": "op"}},
+             "wildcard-user": {"password": {"type": "wildcard"}, "permissions": ["message"]},
+             "authKeys": [{"kty": "oct", "alg": "HS256", "k": "x"}], "authServer": "https://a/", "authPortal": "https://p/",
+             "codecs": ["vp9", "opus"]}
+            """);
+        Assert.Equal(("D", 3, TimeSpan.FromSeconds(60)), (d.DisplayName, d.MaxClients, d.MaxHistoryAge));
+        Assert.Equal(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero), d.NotBefore);
+        Assert.Equal(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero), d.Expires!.Value.ToUniversalTime());
+        Assert.Equal(PasswordKind.Wildcard, d.WildcardUser!.Password!.Kind);
+        Assert.Equal(["vp9", "opus"], d.EffectiveCodecs);
+        Assert.True(d.SetsDelegation);
+    }
+
+    [Fact]
+    public void DefaultsMatchGalene()
+    {
+        var d = Parse("{}");
+        Assert.Equal(TimeSpan.FromHours(4), d.MaxHistoryAge);
+        Assert.Equal(["vp8", "opus"], d.EffectiveCodecs);
+        Assert.False(d.SetsDelegation);
+    }
+
+    [Theory]
+    [InlineData("""{"publicServer": true}""", "publicServer")]
+    [InlineData("""{"max-clients": "ten"}""", "max-clients")]
+    [InlineData("""{"expires": "2026-09-01"}""", "RFC 3339")]
+    [InlineData("""{"expires": "2026-09-01T10:00:00"}""", "RFC 3339")]
+    [InlineData("""{"users": {"a": {"permissions": "superuser"}}}""", "unknown permission")]
+    [InlineData("""{"users": {"a": {"password": {"type": "plain", "kee": "x"}}}}""", "kee")]
+    [InlineData("""{"displayName": "x",}""", "")]
+    [InlineData("null", "null")]
+    public void StrictParsingRefusesWithAUsefulMessage(string json, string mention)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Parse(json));
+        Assert.Contains(mention, error.Message);
+    }
+
+    [Fact]
+    public void ErrorsSayWhere()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Parse("{\n  \"displayName\": \"x\",\n  \"oops\": 1\n}"));
+        Assert.Contains("line 3", error.Message);
+    }
+
+    [Fact]
+    public void LegacyFieldsAreConverted()
+    {
+        var warnings = new List<string>();
+        var d = Parse("""
+            {"allow-anonymous": true, "allow-subgroups": true,
+             "op": [{"username": "boss", "password": "b"}],
+             "presenter": [{"username": "boss", "password": "other"}, {"password": "pp"}],
+             "other": [{}]}
+            """, warnings);
+        Assert.True(d.AutoSubgroups);
+        Assert.Equal("op", d.Users!["boss"].Permissions!.NamedSet);
+        Assert.Equal("present", d.WildcardUser!.Permissions!.NamedSet); // first pattern without username
+        Assert.Null(d.LegacyOp);
+        Assert.Contains(warnings, w => w.Contains("allow-anonymous"));
+        Assert.Contains(warnings, w => w.Contains("boss"));
+        Assert.Contains(warnings, w => w.Contains("wildcard"));
+    }
+
+    [Fact]
+    public void AutoSubgroupViewHidesDescriptionAndPublicness()
+    {
+        var d = Parse("""{"public": true, "description": "x", "max-clients": 4}""").ForAutoSubgroup();
+        Assert.Equal((false, null, 4), (d.Public, d.Description, d.MaxClients));
+    }
+
+    [Fact]
+    public void DelegationIsAllOrNothing()
+    {
+        var config = ServerConfig.Parse("""{"authServer": "https://s/", "authPortal": "https://p/", "authKeys": [{"kty":"oct"}]}"""u8);
+        var inherits = Delegation.For(Parse("{}"), config);
+        Assert.Equal(("https://s/", "https://p/", 1), (inherits.AuthServer, inherits.AuthPortal, inherits.AuthKeys.Count));
+        var own = Delegation.For(Parse("""{"authPortal": "https://mine/"}"""), config);
+        Assert.Equal((null, "https://mine/", 0), (own.AuthServer, own.AuthPortal, own.AuthKeys.Count));
+        var optOut = Delegation.For(Parse("""{"authKeys": []}"""), config);
+        Assert.Equal((null, null, 0), (optOut.AuthServer, optOut.AuthPortal, optOut.AuthKeys.Count));
+    }
+
+    [Fact]
+    public void ConfigAcceptsGaleneFieldsAndRefusesOthers()
+    {
+        var c = ServerConfig.Parse("""{"canonicalHost": "h:1", "writableGroups": true, "allowOrigin": ["x"], "allowAdminOrigin": ["y"], "proxyURL": "https://p/", "admin": [{"username": "legacy"}], "users": {"root": {"password": "x", "permissions": "admin"}}}"""u8);
+        Assert.Equal("h:1", c.CanonicalHost);
+        Assert.Throws<InvalidDataException>(() => ServerConfig.Parse("""{"publicServer": true}"""u8));
+    }
+}
