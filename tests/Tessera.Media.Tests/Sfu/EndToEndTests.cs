@@ -98,6 +98,33 @@ public sealed class EndToEndTests
     /// towards an ICE-lite offerer) makes the server the DTLS client; media must reach it.
     /// </summary>
     [Fact]
+    public async Task A_publisher_cannot_make_the_server_hold_more_than_MaxTracks_tracks()
+    {
+        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        using var publisher = new BrowserSimulator();
+        using var up = PublisherConnection.Accept(endpoint, DtlsCertificate.Generate(), publisher.PublishOffer(), ["vp8", "opus"]);
+        await publisher.ConnectPublisherAsync(endpoint, up);
+
+        // Each new SSRC claiming the simulcast encoding "h" would be a track of its own.
+        const uint First = 0x1000;
+        for (uint i = 0; i < PublisherConnection.MaxTracks + 8; i++)
+            await publisher.SendRtpAsync(Packet(First + i, 1));
+        // A gap on the first track makes the server NACK: once that arrives, every packet above was handled.
+        await publisher.SendRtpAsync(Packet(First, 5));
+        var nack = await publisher.ReceiveRtcpAsync<GenericNack>().WaitAsync(Generous);
+        Assert.Equal(First, nack.MediaSsrc);
+        Assert.Equal(PublisherConnection.MaxTracks, up.Tracks.Count);
+
+        static byte[] Packet(uint ssrc, ushort seq)
+        {
+            var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = seq * 3000u, Ssrc = ssrc, Payload = [1, 2, 3] };
+            b.Extensions.Add((4, "1"u8.ToArray()));
+            b.Extensions.Add((10, "h"u8.ToArray()));
+            return b.ToArray();
+        }
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_passive_gets_media_with_the_server_as_dtls_client()
     {
         await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
