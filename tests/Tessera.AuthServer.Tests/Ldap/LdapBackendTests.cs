@@ -146,7 +146,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     [Fact]
     public async Task GroupChangesApplyOnceTheCacheLifetimeHasPassed()
     {
-        var time = new Support.ManualTimeProvider();
+        var time = new ManualTimeProvider();
         using var backend = new LdapBackend(TemplateMode with { CacheSeconds = 60 }, time);
         using var admin = new System.DirectoryServices.Protocols.LdapConnection(
             new System.DirectoryServices.Protocols.LdapDirectoryIdentifier("127.0.0.1", fixture.Directory.Port))
