@@ -102,9 +102,7 @@ public sealed class ExecutableTests : IDisposable
 
     private static async Task WaitForOutputAsync(ServerProcess server, string text)
     {
-        for (int i = 0; i < 100 && !server.Output.Contains(text); i++)
-            await Task.Delay(50);
-        Assert.Contains(text, server.Output);
+        await Eventually.True(() => server.Output.Contains(text), $"\"{text}\" in the output");
     }
 
     [Fact]

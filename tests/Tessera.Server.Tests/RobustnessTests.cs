@@ -13,12 +13,6 @@ public class RobustnessTests
 {
     private const string Group = """{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""";
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
-        Assert.True(condition(), what);
-    }
-
     [Fact]
     public async Task HundredsJoinAndLeaveAtOnceWithoutLeakingMembers()
     {
@@ -49,9 +43,9 @@ public class RobustnessTests
                 default: await c.DisposeAsync(); break;
             }
         }));
-        await WaitUntil(() => { lock (group.Gate) return group.Count == 0; }, "every member gone");
+        await Eventually.True(() => { lock (group.Gate) return group.Count == 0; }, "every member gone");
         foreach (var c in clients) await c.DisposeAsync();
-        await WaitUntil(() => tracker.Count == 0, "every connection released");
+        await Eventually.True(() => tracker.Count == 0, "every connection released");
 
         await using var fresh = await s.ConnectAsync();
         await fresh.JoinAsync("g", "fresh", "x");
@@ -106,7 +100,7 @@ public class RobustnessTests
 
         await using var flooder = await s.JoinAsync("g", "flooder", "x");
         var group = registry.Find("g")!;
-        await WaitUntil(() => { lock (group.Gate) return group.Contains("stalled"); }, "stalled client joined");
+        await Eventually.True(() => { lock (group.Gate) return group.Contains("stalled"); }, "stalled client joined");
 
         var payload = new string('x', 16_000);
         var deleted = flooder.ReceiveAsync("user", TimeSpan.FromSeconds(30), m => m.Str("kind") == "delete" && m.Str("id") == "stalled");
