@@ -38,8 +38,7 @@ public sealed class LayerWiringTests
     {
         var offer = await receiver.ReceiveAsync("offer");
         await receiver.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = "up1", ["sdp"] = ReceiverSdp.AnswerFor(offer.Str("sdp")!, setup) });
-        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await receiver.ReceiveAsync("pong");
+        await receiver.RoundTripAsync();
         var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
         return sfu.DownStreams.Single().Connection.Forwarders.Single();
     }
@@ -47,8 +46,7 @@ public sealed class LayerWiringTests
     private static async Task RequestStreamAsync(WsClient receiver, string words)
     {
         await receiver.SendAsync(Json.Obj($$"""{"type": "requestStream", "id": "up1", "request": {{words}}}"""));
-        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await receiver.ReceiveAsync("pong");
+        await receiver.RoundTripAsync();
     }
 
     [Fact]

@@ -41,8 +41,7 @@ public class ProtocolTests
         Assert.Equal(["2"], (await c.NextAsync())["version"].Strings());
         var warning = await c.NextAsync();
         Assert.Equal(("usermessage", "warning", "abc"), (warning.Str("type"), warning.Str("kind"), warning.Str("dest")));
-        await c.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await c.ReceiveAsync("pong");
+        await c.RoundTripAsync();
     }
 
     [Fact]
