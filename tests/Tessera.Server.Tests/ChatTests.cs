@@ -13,7 +13,7 @@ public class ChatTests
         """;
 
     [Fact]
-    public async Task BroadcastReachesEveryoneWithServerStampedFields()
+    public async Task Broadcast_reaches_everyone_with_server_stamped_fields()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -30,7 +30,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task OperatorMessagesArePrivilegedAndNoechoIsHonoured()
+    public async Task Operator_messages_are_privileged_and_noecho_is_honoured()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var op = await s.JoinAsync("g", "op", "op");
@@ -43,7 +43,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task PrivateMessagesGoOnlyToTheirDestinationAndAreNotStored()
+    public async Task Private_messages_go_only_to_their_destination_and_are_not_stored()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -62,7 +62,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task UserMessagesAreRelayedButNeverStored()
+    public async Task User_messages_are_relayed_but_never_stored()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -74,7 +74,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task PermissionsGateChatAndCaptions()
+    public async Task Permissions_gate_chat_and_captions()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var quiet = await s.JoinAsync("g", "quiet", "q");
@@ -91,7 +91,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task ForgedSourceOrUsernameEndsTheConnection()
+    public async Task Forged_source_or_username_ends_the_connection()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -108,7 +108,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task HistoryKeepsTheLast50AndForgetsOldEntries()
+    public async Task History_keeps_the_last_50_and_forgets_old_entries()
     {
         var time = new ShiftedTime();
         await using var s = await TestServer.StartAsync(f =>
@@ -132,7 +132,7 @@ public class ChatTests
     }
 
     [Fact]
-    public async Task ClearChatRemovesHistoryForAllOrOneUser()
+    public async Task Clear_chat_removes_history_for_all_or_one_user()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var op = await s.JoinAsync("g", "op", "op");

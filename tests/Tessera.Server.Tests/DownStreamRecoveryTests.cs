@@ -68,7 +68,7 @@ public sealed class DownStreamRecoveryTests
     }
 
     [Fact]
-    public async Task AFailedDownStreamIsReofferedWithAnIceRestart()
+    public async Task A_failed_down_stream_is_reoffered_with_an_ice_restart()
     {
         var (room, offer) = await PublishedAsync();
         await using var _ = room;
@@ -92,7 +92,7 @@ public sealed class DownStreamRecoveryTests
     }
 
     [Fact]
-    public async Task AFailureWhileAnOfferIsOutstandingWaitsForTheAnswerAndAnUnrevivableTransportIsPushedAfresh()
+    public async Task A_failure_while_an_offer_is_outstanding_waits_for_the_answer_and_an_unrevivable_transport_is_pushed_afresh()
     {
         var (room, offer) = await PublishedAsync();
         await using var _ = room;
@@ -118,7 +118,7 @@ public sealed class DownStreamRecoveryTests
     }
 
     [Fact]
-    public async Task TheReceiversOwnRenegotiateAfterConsentExpiryIsAnsweredWithARestartOffer()
+    public async Task The_receivers_own_renegotiate_after_consent_expiry_is_answered_with_a_restart_offer()
     {
         var (room, offer) = await PublishedAsync();
         await using var _ = room;

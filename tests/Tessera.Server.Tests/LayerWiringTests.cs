@@ -50,7 +50,7 @@ public sealed class LayerWiringTests
     }
 
     [Fact]
-    public async Task AReceiverThatAnswersPassiveIsServedWithTheServerAsDtlsClient()
+    public async Task A_receiver_that_answers_passive_is_served_with_the_server_as_dtls_client()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));
@@ -70,7 +70,7 @@ public sealed class LayerWiringTests
     }
 
     [Fact]
-    public async Task AReceiverOfTheHighEncodingMayFallBackToTheLowOneUnlessItAskedForVideoLow()
+    public async Task A_receiver_of_the_high_encoding_may_fall_back_to_the_low_one_unless_it_asked_for_video_low()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));
@@ -96,7 +96,7 @@ public sealed class LayerWiringTests
     }
 
     [Fact]
-    public async Task VideoLowOnASingleVp9TrackCapsItsSpatialLayers()
+    public async Task Video_low_on_a_single_vp9_track_caps_its_spatial_layers()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "codecs": ["vp9", "opus"]}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));

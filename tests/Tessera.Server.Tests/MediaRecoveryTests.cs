@@ -16,7 +16,7 @@ public sealed class MediaRecoveryTests
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
 
     [Fact]
-    public async Task AnUpStreamWhoseConsentExpiresIsAskedToRenegotiateAndItsIceRestartIsAnswered()
+    public async Task An_up_stream_whose_consent_expires_is_asked_to_renegotiate_and_its_ice_restart_is_answered()
     {
         var clock = new ShiftedTime();
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group), time: clock);
@@ -44,7 +44,7 @@ public sealed class MediaRecoveryTests
     }
 
     [Fact]
-    public async Task AClosedUpStreamIsNotAskedToRenegotiate()
+    public async Task A_closed_up_stream_is_not_asked_to_renegotiate()
     {
         var clock = new ShiftedTime();
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group), time: clock);

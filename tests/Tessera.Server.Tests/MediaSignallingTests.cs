@@ -13,7 +13,7 @@ public sealed class MediaSignallingTests
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "users": {"op": {"password": "o", "permissions": "op"}}}""";
 
     [Fact]
-    public async Task GarbageSdpIsAbortedWithTheFailureText()
+    public async Task Garbage_sdp_is_aborted_with_the_failure_text()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -26,7 +26,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AValidOfferIsAnsweredWithLoopbackCandidatesOnly()
+    public async Task A_valid_offer_is_answered_with_loopback_candidates_only()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -41,7 +41,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task ARenegotiationOfTheSameIdIsAnsweredAgain()
+    public async Task A_renegotiation_of_the_same_id_is_answered_again()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -52,7 +52,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AStreamWithoutMediaIsNeverPushedAndClosingItTellsNobody()
+    public async Task A_stream_without_media_is_never_pushed_and_closing_it_tells_nobody()
     {
         // The push waits on the server's clock: moved by hand, a push is either done when it returns or never comes.
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
@@ -72,7 +72,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AnswersAndAbortsForUnknownDownStreamsGetClose()
+    public async Task Answers_and_aborts_for_unknown_down_streams_get_close()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -83,7 +83,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task RequestStreamForAnUnknownStreamIsAnErrorNotFatal()
+    public async Task Request_stream_for_an_unknown_stream_is_an_error_not_fatal()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -93,7 +93,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task TrickledCandidatesAndUnknownClosesAndRenegotiatesAreIgnored()
+    public async Task Trickled_candidates_and_unknown_closes_and_renegotiates_are_ignored()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -104,7 +104,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task UnpresentAbortsThePublishersStreamsWithPermissionDenied()
+    public async Task Unpresent_aborts_the_publishers_streams_with_permission_denied()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p = await s.JoinAsync("g", "p", "w");
@@ -117,7 +117,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task ReplacingAStreamRemovesTheOldOne()
+    public async Task Replacing_a_stream_removes_the_old_one()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p = await s.JoinAsync("g", "p", "w");
@@ -131,7 +131,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AnIdAlreadyPublishedByAnotherMemberIsRefused()
+    public async Task An_id_already_published_by_another_member_is_refused()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p1 = await s.JoinAsync("g", "p1", "w");
@@ -148,7 +148,7 @@ public sealed class MediaSignallingTests
     [InlineData("", 0, 0)]
     [InlineData("40000", 40000, 40000)]
     [InlineData("40000-40100", 40000, 40100)]
-    public void UdpRangeAcceptsAPortOrARange(string? text, int min, int max) =>
+    public void Udp_range_accepts_a_port_or_a_range(string? text, int min, int max) =>
         Assert.Equal(new UdpPortRange(min, max), UdpPortRange.Parse(text));
 
     [Theory]
@@ -157,10 +157,10 @@ public sealed class MediaSignallingTests
     [InlineData("1-2-3")]
     [InlineData("70000")]
     [InlineData("-5")]
-    public void UdpRangeRejectsNonsense(string text) => Assert.Throws<FormatException>(() => UdpPortRange.Parse(text));
+    public void Udp_range_rejects_nonsense(string text) => Assert.Throws<FormatException>(() => UdpPortRange.Parse(text));
 
     [Fact]
-    public void IceAddressesAreRepeatableAndCommaSeparated()
+    public void Ice_addresses_are_repeatable_and_comma_separated()
     {
         Assert.Equal([IPAddress.Loopback, IPAddress.Parse("192.0.2.1"), IPAddress.IPv6Loopback],
             IceAddressList.Parse(["127.0.0.1, 192.0.2.1", "::1"]));
@@ -168,7 +168,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task TheMediaPlaneBindsInsideTheConfiguredRange()
+    public async Task The_media_plane_binds_inside_the_configured_range()
     {
         await using var first = MediaPlane.Open(new UdpPortRange(0, 0), [IPAddress.Loopback]);
         int taken = first.Endpoint.LocalEndPoint.Port;

@@ -14,7 +14,7 @@ public class RobustnessTests
     private const string Group = """{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""";
 
     [Fact]
-    public async Task HundredsJoinAndLeaveAtOnceWithoutLeakingMembers()
+    public async Task Hundreds_join_and_leave_at_once_without_leaking_members()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         var registry = s.Services.GetRequiredService<GroupRegistry>();
@@ -56,7 +56,7 @@ public class RobustnessTests
     }
 
     [Fact]
-    public async Task NotificationsToClientsThatJustLeftAreHarmless()
+    public async Task Notifications_to_clients_that_just_left_are_harmless()
     {
         // 400 chats in all: more than the default rate lets one client relay.
         await using var s = await TestServer.StartAsync(f =>
@@ -80,7 +80,7 @@ public class RobustnessTests
     }
 
     [Fact]
-    public async Task AClientThatStopsReadingIsDroppedWhileOthersCarryOn()
+    public async Task A_client_that_stops_reading_is_dropped_while_others_carry_on()
     {
         // The flood needs more chats than the default rate allows one client.
         await using var s = await TestServer.StartAsync(f =>

@@ -14,7 +14,7 @@ namespace Tessera.AuthServer.Tests.Http;
 public class RefusalDelayTests
 {
     [Fact]
-    public async Task EveryKindOfRefusalTakesAtLeastTheDelay()
+    public async Task Every_kind_of_refusal_takes_at_least_the_delay()
     {
         var users = new JsonObject
         {
@@ -45,6 +45,6 @@ public class RefusalDelayTests
     [Theory]
     [InlineData(-1)]
     [InlineData(11)]
-    public async Task AnUnreasonableDelayIsAConfigurationError(double seconds) =>
+    public async Task An_unreasonable_delay_is_a_configuration_error(double seconds) =>
         await Assert.ThrowsAsync<Tessera.AuthServer.Configuration.ConfigException>(() => TestAuthServer.StartAsync(c => c["refusalDelay"] = seconds));
 }
