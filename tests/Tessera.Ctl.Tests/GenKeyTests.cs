@@ -11,7 +11,7 @@ public sealed class GenKeyTests
     [InlineData("HS256")]
     [InlineData("RS256")]
     [InlineData("EdDSA")]
-    public void PrintsAUsablePrivateKeyForTheAlgorithm(string alg)
+    public void Prints_a_usable_private_key_for_the_algorithm(string alg)
     {
         var (exit, output, _) = CtlRunner.Run("", "gen-key", "--alg", alg, "--kid", "k7");
         Assert.Equal(0, exit);
@@ -22,7 +22,7 @@ public sealed class GenKeyTests
     }
 
     [Fact]
-    public void EveryRunMakesANewKey()
+    public void Every_run_makes_a_new_key()
     {
         var a = CtlRunner.Run("", "gen-key", "--alg", "ES256").Out;
         var b = CtlRunner.Run("", "gen-key", "--alg", "ES256").Out;
@@ -30,7 +30,7 @@ public sealed class GenKeyTests
     }
 
     [Fact]
-    public void ES256IsTheDefault()
+    public void ES256_is_the_default()
     {
         var (exit, output, _) = CtlRunner.Run("", "gen-key");
         Assert.Equal(0, exit);
@@ -38,7 +38,7 @@ public sealed class GenKeyTests
     }
 
     [Fact]
-    public void AnUnknownAlgorithmIsRefused()
+    public void An_unknown_algorithm_is_refused()
     {
         var (exit, output, error) = CtlRunner.Run("", "gen-key", "--alg", "none");
         Assert.NotEqual(0, exit);
@@ -47,7 +47,7 @@ public sealed class GenKeyTests
     }
 
     [Fact]
-    public void TheBuiltProgramPrintsAKey()
+    public void The_built_program_prints_a_key()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "tessera-ctl.dll"), "gen-key", "--alg", "EdDSA" })

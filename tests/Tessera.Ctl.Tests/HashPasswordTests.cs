@@ -6,7 +6,7 @@ namespace Tessera.Ctl.Tests;
 public sealed class HashPasswordTests
 {
     [Fact]
-    public void BcryptCost8IsTheDefault()
+    public void Bcrypt_cost_8_is_the_default()
     {
         var (exit, output, _) = CtlRunner.Run("correct horse\n", "hash-password");
         Assert.Equal(0, exit);
@@ -19,14 +19,14 @@ public sealed class HashPasswordTests
     }
 
     [Fact]
-    public void TheBcryptCostCanBeChosen()
+    public void The_bcrypt_cost_can_be_chosen()
     {
         var (_, output, _) = CtlRunner.Run("pw\n", "hash-password", "--cost", "5");
         Assert.StartsWith("$2a$05$", JsonSerializer.Deserialize<Password>(output)!.Key);
     }
 
     [Fact]
-    public void Pbkdf2UsesTheGaleneDefaults()
+    public void Pbkdf2_uses_the_galene_defaults()
     {
         var (exit, output, _) = CtlRunner.Run("correct horse\n", "hash-password", "--type", "pbkdf2");
         Assert.Equal(0, exit);
@@ -43,7 +43,7 @@ public sealed class HashPasswordTests
     }
 
     [Fact]
-    public void SaltsDiffer()
+    public void Salts_differ()
     {
         var a = CtlRunner.Run("pw\n", "hash-password", "--type", "pbkdf2").Out;
         var b = CtlRunner.Run("pw\n", "hash-password", "--type", "pbkdf2").Out;
@@ -51,7 +51,7 @@ public sealed class HashPasswordTests
     }
 
     [Fact]
-    public void AnEmptyPasswordIsRefused()
+    public void An_empty_password_is_refused()
     {
         var (exit, output, error) = CtlRunner.Run("", "hash-password");
         Assert.Equal(1, exit);
@@ -60,7 +60,7 @@ public sealed class HashPasswordTests
     }
 
     [Fact]
-    public void AnOverlongBcryptPasswordIsRefusedRatherThanSilentlyTruncated()
+    public void An_overlong_bcrypt_password_is_refused_rather_than_silently_truncated()
     {
         var (exit, _, error) = CtlRunner.Run(new string('x', 73) + "\n", "hash-password");
         Assert.Equal(1, exit);
@@ -68,5 +68,5 @@ public sealed class HashPasswordTests
     }
 
     [Fact]
-    public void AnUnknownTypeIsRefused() => Assert.NotEqual(0, CtlRunner.Run("pw\n", "hash-password", "--type", "md5").Exit);
+    public void An_unknown_type_is_refused() => Assert.NotEqual(0, CtlRunner.Run("pw\n", "hash-password", "--type", "md5").Exit);
 }

@@ -10,7 +10,7 @@ public sealed class PublicKeyTests
     [InlineData("ES256")]
     [InlineData("RS256")]
     [InlineData("EdDSA")]
-    public void PrintsThePublicPartThatVerifiesThePrivateKeysSignatures(string alg)
+    public void Prints_the_public_part_that_verifies_the_private_keys_signatures(string alg)
     {
         var privateJwk = JsonWebKeyGenerator.Generate(alg, "k1");
         var (exit, output, _) = CtlRunner.Run(privateJwk + "\n", "public-key");
@@ -27,7 +27,7 @@ public sealed class PublicKeyTests
     }
 
     [Fact]
-    public void ReadsTheKeyFromAFileToo()
+    public void Reads_the_key_from_a_file_too()
     {
         var path = Path.GetTempFileName();
         try
@@ -44,7 +44,7 @@ public sealed class PublicKeyTests
     }
 
     [Fact]
-    public void AnHmacKeyIsPrintedAsItIsWithAWarning()
+    public void An_hmac_key_is_printed_as_it_is_with_a_warning()
     {
         var secret = JsonWebKeyGenerator.Generate("HS256");
         var (exit, output, error) = CtlRunner.Run(secret, "public-key");
@@ -54,7 +54,7 @@ public sealed class PublicKeyTests
     }
 
     [Fact]
-    public void GarbageIsRefused()
+    public void Garbage_is_refused()
     {
         var (exit, output, error) = CtlRunner.Run("{\"kty\":\"EC\"}", "public-key");
         Assert.Equal(1, exit);

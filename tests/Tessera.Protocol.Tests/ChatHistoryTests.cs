@@ -12,7 +12,7 @@ public class ChatHistoryTests
         new($"id{i}", source, "u", at ?? T0.AddSeconds(i), "", $"m{i}");
 
     [Fact]
-    public void KeepsTheLast50()
+    public void Keeps_the_last_50()
     {
         var h = new ChatHistory();
         for (var i = 0; i < 60; i++) h.Add(Entry(i), 100, NoBudget);
@@ -22,7 +22,7 @@ public class ChatHistoryTests
     }
 
     [Fact]
-    public void DropsEntriesOlderThanTheMaximumAge()
+    public void Drops_entries_older_than_the_maximum_age()
     {
         var h = new ChatHistory();
         h.Add(Entry(0), 100, NoBudget);
@@ -31,7 +31,7 @@ public class ChatHistoryTests
     }
 
     [Fact]
-    public void RemovesOneUsersEntriesOrOneEntry()
+    public void Removes_one_users_entries_or_one_entry()
     {
         var h = new ChatHistory();
         h.Add(Entry(1, "a"), 100, NoBudget);
@@ -44,7 +44,7 @@ public class ChatHistoryTests
     }
 
     [Fact]
-    public void KeepsOnlyTheNewestEntriesThatFitTheByteBudget()
+    public void Keeps_only_the_newest_entries_that_fit_the_byte_budget()
     {
         var h = new ChatHistory();
         for (var i = 0; i < 20; i++) h.Add(Entry(i), 900_000, 256 * 1024);
@@ -60,7 +60,7 @@ public class ChatHistoryTests
     }
 
     [Fact]
-    public void RemovingAndExpiringGiveTheirBytesBack()
+    public void Removing_and_expiring_give_their_bytes_back()
     {
         var h = new ChatHistory();
         h.Add(Entry(1, "a"), 1000, NoBudget);

@@ -12,7 +12,7 @@ public class GroupDescriptionReaderTests
         GroupDescriptionReader.Parse(Encoding.UTF8.GetBytes(json), w => warnings?.Add(w));
 
     [Fact]
-    public void ReadsEveryField()
+    public void Reads_every_field()
     {
         var d = Parse("""
             {"displayName": "D", "description": "x", "contact": "c", "comment": "k", "public": true,
@@ -34,7 +34,7 @@ public class GroupDescriptionReaderTests
     }
 
     [Fact]
-    public void DefaultsMatchGalene()
+    public void Defaults_match_galene()
     {
         var d = Parse("{}");
         Assert.Equal(TimeSpan.FromHours(4), d.MaxHistoryAge);
@@ -51,21 +51,21 @@ public class GroupDescriptionReaderTests
     [InlineData("""{"users": {"a": {"password": {"type": "plain", "kee": "x"}}}}""", "kee")]
     [InlineData("""{"displayName": "x",}""", "")]
     [InlineData("null", "null")]
-    public void StrictParsingRefusesWithAUsefulMessage(string json, string mention)
+    public void Strict_parsing_refuses_with_a_useful_message(string json, string mention)
     {
         var error = Assert.Throws<InvalidDataException>(() => Parse(json));
         Assert.Contains(mention, error.Message);
     }
 
     [Fact]
-    public void ErrorsSayWhere()
+    public void Errors_say_where()
     {
         var error = Assert.Throws<InvalidDataException>(() => Parse("{\n  \"displayName\": \"x\",\n  \"oops\": 1\n}"));
         Assert.Contains("line 3", error.Message);
     }
 
     [Fact]
-    public void LegacyFieldsAreConverted()
+    public void Legacy_fields_are_converted()
     {
         var warnings = new List<string>();
         var d = Parse("""
@@ -84,14 +84,14 @@ public class GroupDescriptionReaderTests
     }
 
     [Fact]
-    public void AutoSubgroupViewHidesDescriptionAndPublicness()
+    public void Auto_subgroup_view_hides_description_and_publicness()
     {
         var d = Parse("""{"public": true, "description": "x", "max-clients": 4}""").ForAutoSubgroup();
         Assert.Equal((false, null, 4), (d.Public, d.Description, d.MaxClients));
     }
 
     [Fact]
-    public void DelegationIsAllOrNothing()
+    public void Delegation_is_all_or_nothing()
     {
         var config = ServerConfig.Parse("""{"authServer": "https://s/", "authPortal": "https://p/", "authKeys": [{"kty":"oct"}]}"""u8);
         var inherits = Delegation.For(Parse("{}"), config);
@@ -103,7 +103,7 @@ public class GroupDescriptionReaderTests
     }
 
     [Fact]
-    public void ConfigAcceptsGaleneFieldsAndRefusesOthers()
+    public void Config_accepts_galene_fields_and_refuses_others()
     {
         var c = ServerConfig.Parse("""{"canonicalHost": "h:1", "writableGroups": true, "allowOrigin": ["x"], "allowAdminOrigin": ["y"], "proxyURL": "https://p/", "admin": [{"username": "legacy"}], "users": {"root": {"password": "x", "permissions": "admin"}}}"""u8);
         Assert.Equal("h:1", c.CanonicalHost);

@@ -17,7 +17,7 @@ public sealed class ReloadingFileTests : IDisposable
     }
 
     [Fact]
-    public void KeepsTheLastGoodVersionAndReportsTheError()
+    public void Keeps_the_last_good_version_and_reports_the_error()
     {
         var store = new GroupDescriptionStore(_dir, NullLogger.Instance);
         Write("g.json", """{"displayName": "one"}""", 1);
@@ -32,7 +32,7 @@ public sealed class ReloadingFileTests : IDisposable
     }
 
     [Fact]
-    public void BrokenFromTheStartIsUnreadable()
+    public void Broken_from_the_start_is_unreadable()
     {
         var store = new GroupDescriptionStore(_dir, NullLogger.Instance);
         Write("g.json", "{", 1);
@@ -40,7 +40,7 @@ public sealed class ReloadingFileTests : IDisposable
     }
 
     [Fact]
-    public void ListsFilesRecursivelySkippingDotEntries()
+    public void Lists_files_recursively_skipping_dot_entries()
     {
         Write("a.json", "{}", 1);
         Write("sub/b.json", "{}", 1);
@@ -55,7 +55,7 @@ public sealed class ReloadingFileTests : IDisposable
     [InlineData("/a")]
     [InlineData("a/")]
     [InlineData("a\\b")]
-    public void IllegalNamesNeverTouchTheDisk(string name)
+    public void Illegal_names_never_touch_the_disk(string name)
     {
         Assert.Equal(LookupStatus.IllegalName, new GroupDescriptionStore(_dir, NullLogger.Instance).Lookup(name).Status);
     }

@@ -121,7 +121,7 @@ public sealed class ConferenceTests(ConferenceFixture2 fixture) : IClassFixture<
         var frames = GroupPage.RecordSentFrames(page);
         await GroupPage.LoginAsync(page, fixture.GroupUrl("media"), "bob", "builder");
 
-        await page.WaitForConditionAsync(() => GroupPage.Parsed(frames).Any(IsRequest));
+        await Eventually.True(() => GroupPage.Parsed(frames).Any(IsRequest), "the page's request");
         var request = GroupPage.Parsed(frames).First(IsRequest).GetProperty("request");
         Assert.Equal("""{"":["audio","video"]}""", request.GetRawText());
         await page.Context.CloseAsync();
@@ -139,11 +139,11 @@ public sealed class ConferenceTests(ConferenceFixture2 fixture) : IClassFixture<
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Camera" }).ClickAsync();
 
-        await page.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(IsCameraOffer));
+        await Eventually.True(() => GroupPage.Parsed(sent).Any(IsCameraOffer), "the camera offer");
         var offer = GroupPage.Parsed(sent).First(IsCameraOffer);
         Assert.Contains("m=video", offer.GetProperty("sdp").GetString());
         var id = offer.GetProperty("id").GetString();
-        await page.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m => Answers(m, id)));
+        await Eventually.True(() => GroupPage.Parsed(received).Any(m => Answers(m, id)), "the server's verdict on the offer");
         var verdict = GroupPage.Parsed(received).First(m => Answers(m, id));
         if (verdict.GetProperty("type").GetString() == "answer")
         {
@@ -154,8 +154,8 @@ public sealed class ConferenceTests(ConferenceFixture2 fixture) : IClassFixture<
             // A refusal is shown, the camera goes off, and the page carries on.
             await Expect(GroupPage.Notices(page)).ToContainTextAsync("The server stopped your camera");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Camera" })).ToHaveAttributeAsync("aria-pressed", "false");
-            await page.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(m =>
-                m.GetProperty("type").GetString() == "close" && m.GetProperty("id").GetString() == id));
+            await Eventually.True(() => GroupPage.Parsed(sent).Any(m =>
+                m.GetProperty("type").GetString() == "close" && m.GetProperty("id").GetString() == id), "the page closing its stream");
             await Expect(GroupPage.MessageBox(page)).ToBeVisibleAsync();
         }
         await page.Context.CloseAsync();

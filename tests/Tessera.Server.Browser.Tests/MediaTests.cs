@@ -33,11 +33,14 @@ public sealed class MediaTests(MediaFixture fixture)
         await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("media"));
         var (ada, bob) = (pages.Ada, pages.Bob);
         await MediaPage.ReceiveAsync(bob, "nothing");
+        await PageSocket.RoundTripAsync(bob); // bob's request is in force
+        await using var witness = await PushWitness.JoinAsync(fixture.Server.BaseUrl, "media");
 
         await MediaPage.Button(ada, "Camera").ClickAsync();
         await Expect(ada.Locator("figure.tile-local")).ToHaveCountAsync(1);
         var remote = MediaPage.RemoteTile(bob, "ada");
-        await Task.Delay(1500); // well past the server's 200 ms push delay
+        var pushed = await witness.ReceivedByTheEndOfThePushAsync("ada", "camera", bob, "bob");
+        Assert.DoesNotContain(pushed, m => (string?)m["type"] == "offer");
         await Expect(remote).ToHaveCountAsync(0);
 
         // Asking for everything brings the camera in at once.
@@ -77,8 +80,8 @@ public sealed class MediaTests(MediaFixture fixture)
         await MediaPage.Button(ada, "Microphone").ClickAsync();
 
         // The new stream's offer names the one it replaces (protocol.md §12.7) and still plays.
-        await bob.WaitForConditionAsync(() => GroupPage.Parsed(received).Any(m =>
-            m.GetProperty("type").GetString() == "offer" && m.TryGetProperty("replace", out _)), 20_000);
+        await Eventually.True(() => GroupPage.Parsed(received).Any(m =>
+            m.GetProperty("type").GetString() == "offer" && m.TryGetProperty("replace", out _)), "an offer replacing a stream");
         var offers = GroupPage.Parsed(received).Where(m => m.GetProperty("type").GetString() == "offer").ToList();
         var replacing = offers.First(m => m.TryGetProperty("replace", out _));
         Assert.Equal(offers[0].GetProperty("id").GetString(), replacing.GetProperty("replace").GetString());

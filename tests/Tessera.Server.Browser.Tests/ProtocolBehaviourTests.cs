@@ -29,7 +29,7 @@ public sealed class ProtocolBehaviourTests(ProtocolFixture fixture) : IClassFixt
 
         await page.Clock.FastForwardAsync("00:20");
 
-        await page.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(IsPing));
+        await Eventually.True(() => GroupPage.Parsed(sent).Any(IsPing), "the page's ping");
         await Expect(GroupPage.MessageBox(page)).ToBeVisibleAsync();
         await page.Context.CloseAsync();
 

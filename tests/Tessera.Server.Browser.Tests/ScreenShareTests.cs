@@ -21,8 +21,8 @@ public sealed class ScreenShareTests(MediaFixture fixture)
         await MediaPage.Button(pages.Ada, "Share screen").ClickAsync();
 
         await Expect(MediaPage.Button(pages.Ada, "Share screen")).ToHaveAttributeAsync("aria-pressed", "true");
-        await pages.Ada.WaitForConditionAsync(() => GroupPage.Parsed(sent).Any(m =>
-            m.GetProperty("type").GetString() == "offer" && m.GetProperty("label").GetString() == "screenshare"));
+        await Eventually.True(() => GroupPage.Parsed(sent).Any(m =>
+            m.GetProperty("type").GetString() == "offer" && m.GetProperty("label").GetString() == "screenshare"), "ada's screenshare offer");
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada (screen)");
         await Expect(MediaPage.RemoteTiles(pages.Bob)).ToHaveCountAsync(1);
     }
@@ -32,12 +32,15 @@ public sealed class ScreenShareTests(MediaFixture fixture)
     {
         await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("screenshare"));
         await MediaPage.ReceiveAsync(pages.Bob, "screenshare-only");
+        await PageSocket.RoundTripAsync(pages.Bob); // bob's request is in force
+        await using var witness = await PushWitness.JoinAsync(fixture.Server.BaseUrl, "screenshare");
         await MediaPage.Button(pages.Ada, "Camera").ClickAsync();
         await MediaPage.Button(pages.Ada, "Share screen").ClickAsync();
 
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada (screen)");
         // A camera without microphone has nothing that preset takes ("" → audio only).
-        await pages.Bob.WaitForTimeoutAsync(1500); // well past the server's 200 ms push delay
+        var pushed = await witness.ReceivedByTheEndOfThePushAsync("ada", "camera", pages.Bob, "bob");
+        Assert.DoesNotContain(pushed, m => (string?)m["type"] == "offer" && (string?)m["label"] == "camera");
         await Expect(MediaPage.RemoteTile(pages.Bob, "ada")).ToHaveCountAsync(0);
 
         // The camera was there to be had: asking for everything brings it in.

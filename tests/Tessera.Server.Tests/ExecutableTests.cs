@@ -21,7 +21,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task StartsWithGaleneFlagsOverPlainHttp()
+    public async Task Starts_with_galene_flags_over_plain_http()
     {
         var (data, groups) = Dirs();
         await using var server = await ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1");
@@ -37,7 +37,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task AcceptsGalenesSingleDashFlagsWithSpaceOrEqualsSign()
+    public async Task Accepts_galenes_single_dash_flags_with_space_or_equals_sign()
     {
         // Go's flag package, which Galène uses, takes -flag value and -flag=value.
         var (data, groups) = Dirs();
@@ -49,7 +49,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task GaleneFlagsForFeaturesTesseraLacksAreAcceptedAndEachIsReported()
+    public async Task Galene_flags_for_features_tessera_lacks_are_accepted_and_each_is_reported()
     {
         var (data, groups) = Dirs();
         await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
@@ -62,7 +62,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task WithoutIceServersTheLogSaysThereIsNoTurnServerAndWithThemItIsSilent()
+    public async Task Without_ice_servers_the_log_says_there_is_no_turn_server_and_with_them_it_is_silent()
     {
         var (data, groups) = Dirs();
         await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "--ice-address", "127.0.0.1"))
@@ -77,7 +77,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task TheDemoServesItsTwoGroupsAndPrintsWhereToGo()
+    public async Task The_demo_serves_its_two_groups_and_prints_where_to_go()
     {
         await using var server = await ServerProcess.StartAsync("--demo", "--http", "127.0.0.1:{port}", "--ice-address", "127.0.0.1");
         await WaitForOutputAsync(server, "Press Ctrl+C");
@@ -102,13 +102,11 @@ public sealed class ExecutableTests : IDisposable
 
     private static async Task WaitForOutputAsync(ServerProcess server, string text)
     {
-        for (int i = 0; i < 100 && !server.Output.Contains(text); i++)
-            await Task.Delay(50);
-        Assert.Contains(text, server.Output);
+        await Eventually.True(() => server.Output.Contains(text), $"\"{text}\" in the output");
     }
 
     [Fact]
-    public async Task GeneratesAndKeepsASelfSignedCertificateForHttps()
+    public async Task Generates_and_keeps_a_self_signed_certificate_for_https()
     {
         var (data, groups) = Dirs();
         X509Certificate2? seen = null;
@@ -136,7 +134,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task ABadListenAddressIsAClearError()
+    public async Task A_bad_listen_address_is_a_clear_error()
     {
         var (data, groups) = Dirs();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -148,7 +146,7 @@ public sealed class ExecutableTests : IDisposable
     [InlineData("--udp-range", "70000")]
     [InlineData("--udp-range", "9-8")]
     [InlineData("--ice-address", "not-an-address")]
-    public async Task BadMediaFlagsAreClearErrors(string flag, string value)
+    public async Task Bad_media_flags_are_clear_errors(string flag, string value)
     {
         var (data, groups) = Dirs();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>

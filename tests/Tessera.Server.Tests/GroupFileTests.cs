@@ -10,7 +10,7 @@ public class GroupFileTests
     private const string Users = """ "users": {"op": {"password": "op", "permissions": "op"}, "p": {"password": "p", "permissions": "present"}} """;
 
     [Fact]
-    public async Task EditsTakeEffectWithoutRestart()
+    public async Task Edits_take_effect_without_restart()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", """{"displayName": "Before"}"""));
         var before = JsonNode.Parse(await s.Http.GetStringAsync("/group/g/.status"))!;
@@ -21,7 +21,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task MembersAreToldWhenTheDescriptionChanges()
+    public async Task Members_are_told_when_the_description_changes()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", "{" + Users + """, "displayName": "One"}"""));
         await using var c = await s.JoinAsync("g", "p", "p");
@@ -32,7 +32,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task MalformedFileBreaksOnlyThatGroupAndIsLoggedClearly()
+    public async Task Malformed_file_breaks_only_that_group_and_is_logged_clearly()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -51,7 +51,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task ABadEditKeepsTheLastGoodVersion()
+    public async Task A_bad_edit_keeps_the_last_good_version()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", "{" + Users + """, "displayName": "Good"}"""));
         Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync("/group/g/.status")).StatusCode);
@@ -62,7 +62,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task RemovedFileMeansNoNewJoinsButMembersStay()
+    public async Task Removed_file_means_no_new_joins_but_members_stay()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", "{" + Users + "}"));
         await using var member = await s.JoinAsync("g", "op", "op");
@@ -74,7 +74,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task AutoSubgroupsInheritTheNearestAncestor()
+    public async Task Auto_subgroups_inherit_the_nearest_ancestor()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -96,7 +96,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task LegacyUserListsAreConverted()
+    public async Task Legacy_user_lists_are_converted()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("old",
             """{"op": [{"username": "boss", "password": "b"}], "presenter": [{"username": "pres", "password": "p"}], "other": [{"password": "guest"}]}"""));
@@ -109,7 +109,7 @@ public class GroupFileTests
     }
 
     [Fact]
-    public async Task ServerWideDelegationAppliesToGroupsThatSetNone()
+    public async Task Server_wide_delegation_applies_to_groups_that_set_none()
     {
         await using var s = await TestServer.StartAsync(f =>
         {

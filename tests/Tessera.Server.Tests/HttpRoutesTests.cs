@@ -17,7 +17,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task PublicGroupsListsOnlyPublicGroupsSortedWithClientCounts()
+    public async Task Public_groups_lists_only_public_groups_sorted_with_client_counts()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -35,7 +35,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task NewPublicGroupAppearsWithoutWaitingForASweep()
+    public async Task New_public_group_appears_without_waiting_for_a_sweep()
     {
         await using var s = await TestServer.StartAsync();
         Assert.Empty((await GetJson(s, "/public-groups.json")).AsArray());
@@ -44,7 +44,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task StatusCarriesTheSpecFields()
+    public async Task Status_carries_the_spec_fields()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab/r3",
             """{"displayName": "Lab 3", "description": "d", "authServer": "https://auth.example/token", "authPortal": "https://portal.example/"}"""));
@@ -60,7 +60,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task StatusUsesProxyUrl()
+    public async Task Status_uses_proxy_url()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -73,7 +73,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task StatusJsonRedirectsToStatus()
+    public async Task Status_json_redirects_to_status()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", "{}"));
         var response = await s.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/group/g/.status.json"));
@@ -82,7 +82,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task UnknownGroupIs404AndOtherDottedSuffixesToo()
+    public async Task Unknown_group_is_404_and_other_dotted_suffixes_too()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", "{}"));
         Assert.Equal(HttpStatusCode.NotFound, (await s.Http.GetAsync("/group/nope/.status")).StatusCode);
@@ -95,7 +95,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task GroupPageRedirectsToTheSlashedPathAndKeepsTheQuery()
+    public async Task Group_page_redirects_to_the_slashed_path_and_keeps_the_query()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab/r3", "{}"));
         var response = await s.Http.GetAsync("/group/lab/r3?token=abc");
@@ -107,7 +107,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task GroupPageCarriesSecurityHeadersWithTheAuthServer()
+    public async Task Group_page_carries_security_headers_with_the_auth_server()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", """{"authServer": "https://auth.example/token"}"""));
         var response = await s.Http.GetAsync("/group/g/");
@@ -120,7 +120,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task RedirectGroupAnswers308AndShortStatus()
+    public async Task Redirect_group_answers_308_and_short_status()
     {
         await using var s = await TestServer.StartAsync(f =>
             f.Group("old", """{"redirect": "https://elsewhere.example/group/new/", "displayName": "Old", "users": {"a": {"password": "a"}}}"""));
@@ -132,7 +132,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task StaticFilesHaveGaleneEntityTagsAndHonourConditionalRequests()
+    public async Task Static_files_have_galene_entity_tags_and_honour_conditional_requests()
     {
         await using var s = await TestServer.StartAsync();
         var info = new FileInfo(Path.Combine(s.Options.StaticRoot, "index.html"));
@@ -155,7 +155,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task StaticFoldersAndTraversal()
+    public async Task Static_folders_and_traversal()
     {
         await using var s = await TestServer.StartAsync();
         Directory.CreateDirectory(Path.Combine(s.Options.StaticRoot, "sub"));
@@ -166,7 +166,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task CanonicalHostRedirectKeepsThePathAndQuery()
+    public async Task Canonical_host_redirect_keeps_the_path_and_query()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -184,7 +184,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task WebSocketEndpointRefusesPlainRequestsAndForeignOrigins()
+    public async Task Websocket_endpoint_refuses_plain_requests_and_foreign_origins()
     {
         await using var s = await TestServer.StartAsync(f => f.Config("""{"allowOrigin": ["https://portal.example"]}"""));
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Http.GetAsync("/ws")).StatusCode);
@@ -196,7 +196,7 @@ public class HttpRoutesTests
     }
 
     [Fact]
-    public async Task UnreadableConfigMakesStatusAnswer500ButPasswordJoinsWork()
+    public async Task Unreadable_config_makes_status_answer_500_but_password_joins_work()
     {
         await using var s = await TestServer.StartAsync(f =>
         {

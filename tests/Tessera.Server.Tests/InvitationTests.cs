@@ -17,7 +17,7 @@ public class InvitationTests
         await c.ReceiveAsync("usermessage", where: m => m.Str("kind") == kind);
 
     [Fact]
-    public async Task OperatorInvitesAGuestWhoJoinsWithTheLink()
+    public async Task Operator_invites_a_guest_who_joins_with_the_link()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group));
         await using var prof = await s.JoinAsync("lab", "prof", "p");
@@ -40,7 +40,7 @@ public class InvitationTests
     }
 
     [Fact]
-    public async Task TokenWithoutUsernameAsksForOne()
+    public async Task Token_without_username_asks_for_one()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group));
         await using var prof = await s.JoinAsync("lab", "prof", "p");
@@ -55,7 +55,7 @@ public class InvitationTests
     }
 
     [Fact]
-    public async Task TokenCreationRules()
+    public async Task Token_creation_rules()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group));
         await using var prof = await s.JoinAsync("lab", "prof", "p");
@@ -76,7 +76,7 @@ public class InvitationTests
     }
 
     [Fact]
-    public async Task UnrestrictedTokensLetPresentersInvite()
+    public async Task Unrestricted_tokens_let_presenters_invite()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group.Replace("{\"users\"", "{\"unrestricted-tokens\": true, \"users\"")));
         await using var pres = await s.JoinAsync("lab", "pres", "p");
@@ -85,7 +85,7 @@ public class InvitationTests
     }
 
     [Fact]
-    public async Task RevokedAndListedTokens()
+    public async Task Revoked_and_listed_tokens()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group));
         await using var prof = await s.JoinAsync("lab", "prof", "p");
@@ -108,7 +108,7 @@ public class InvitationTests
     }
 
     [Fact]
-    public async Task TokensWrittenByOtherToolsArePickedUp()
+    public async Task Tokens_written_by_other_tools_are_picked_up()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("lab", Group));
         var path = Path.Combine(s.DataDir, "var", "tokens.jsonl");

@@ -46,7 +46,7 @@ public class JoinTests
     [InlineData("bcrypt", "bc", new[] { "present" })]
     [InlineData("", "anon", new string[0])]
     [InlineData("visitor", "guests", new[] { "message" })]
-    public async Task EachPasswordFormLogsIn(string user, string password, string[] permissions)
+    public async Task Each_password_form_logs_in(string user, string password, string[] permissions)
     {
         await using var s = await Start();
         var joined = await Join(s, user, password);
@@ -63,7 +63,7 @@ public class JoinTests
     [InlineData("nopass", "")]
     [InlineData("plain", "guests")] // a configured user cannot come in through the wildcard
     [InlineData("visitor", "wrong")]
-    public async Task WrongPasswordsAreRefusedAfterADelay(string user, string password)
+    public async Task Wrong_passwords_are_refused_after_a_delay(string user, string password)
     {
         await using var s = await Start();
         var clock = Stopwatch.StartNew();
@@ -74,14 +74,14 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task MalformedStoredPasswordIsAnInternalError()
+    public async Task Malformed_stored_password_is_an_internal_error()
     {
         await using var s = await Start();
         Assert.Equal("internal server error", (string?)(await Join(s, "broken", "x")).Value);
     }
 
     [Fact]
-    public async Task NamedSetsAreAugmentedByGroupOptions()
+    public async Task Named_sets_are_augmented_by_group_options()
     {
         await using var s = await Start("""
             {"allow-recording": true, "unrestricted-tokens": true,
@@ -98,14 +98,14 @@ public class JoinTests
     [InlineData("a/../b")]
     [InlineData("trailing/")]
     [InlineData("C:\\x")]
-    public async Task InvalidUsernamesAreRefused(string username)
+    public async Task Invalid_usernames_are_refused(string username)
     {
         await using var s = await Start("""{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""");
         Assert.Equal("not authorised", (string?)(await Join(s, username, "any")).Value);
     }
 
     [Fact]
-    public async Task ValidUnusualUsernamesAreAccepted()
+    public async Task Valid_unusual_usernames_are_accepted()
     {
         await using var s = await Start("""{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""");
         Assert.Equal("join", (await Join(s, "Alice c/o Bob", "")).Kind);
@@ -117,7 +117,7 @@ public class JoinTests
     [InlineData("a//b", "illegal group name")]
     [InlineData("../etc", "illegal group name")]
     [InlineData("", "illegal group name")]
-    public async Task GroupNameAndExistenceChecksComeFirst(string group, string text)
+    public async Task Group_name_and_existence_checks_come_first(string group, string text)
     {
         await using var s = await Start();
         var joined = await Join(s, "plain", "secret", group);
@@ -125,14 +125,14 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task JoinWithoutUsernameOrTokenIsAnInternalError()
+    public async Task Join_without_username_or_token_is_an_internal_error()
     {
         await using var s = await Start();
         Assert.Equal("internal server error", (string?)(await Join(s, null, "secret")).Value);
     }
 
     [Fact]
-    public async Task JoinedSequenceFollowsTheSpecOrder()
+    public async Task Joined_sequence_follows_the_spec_order()
     {
         await using var s = await Start();
         await using var first = await s.JoinAsync("g", "plain", "secret");
@@ -163,7 +163,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task LockedGroupRefusesNonOperatorsWithTheLockMessage()
+    public async Task Locked_group_refuses_non_operators_with_the_lock_message()
     {
         await using var s = await Start();
         await using var op = await s.JoinAsync("g", "hashed", "pw");
@@ -177,7 +177,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task CredentialsAreCheckedBeforeTheLock()
+    public async Task Credentials_are_checked_before_the_lock()
     {
         await using var s = await Start();
         await using var op = await s.JoinAsync("g", "hashed", "pw");
@@ -187,7 +187,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task DatesOpenAndCloseTheGroupForNonOperators()
+    public async Task Dates_open_and_close_the_group_for_non_operators()
     {
         var ops = """ "users": {"o": {"password": "o", "permissions": "op"}, "p": {"password": "p", "permissions": "present"}} """;
         await using var s = await TestServer.StartAsync(f =>
@@ -202,7 +202,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task MaxClientsCountsEveryoneButOperatorsBypassIt()
+    public async Task Max_clients_counts_everyone_but_operators_bypass_it()
     {
         await using var s = await Start("""{"max-clients": 2, "users": {"o": {"password": "o", "permissions": "op"}}, "wildcard-user": {"password": "w", "permissions": "present"}}""");
         await using var a = await s.JoinAsync("g", "a", "w");
@@ -212,7 +212,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task AutokickRefusesWithoutOperatorAndEmptiesTheGroupWhenTheLastOneLeaves()
+    public async Task Autokick_refuses_without_operator_and_empties_the_group_when_the_last_one_leaves()
     {
         await using var s = await Start("""{"autokick": true, "users": {"o": {"password": "o", "permissions": "op"}}, "wildcard-user": {"password": "w", "permissions": "present"}}""");
         Assert.Equal("there are no operators in this group", (string?)(await Join(s, "a", "w")).Value);
@@ -227,7 +227,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task AutolockLocksWhenNoOperatorRemains()
+    public async Task Autolock_locks_when_no_operator_remains()
     {
         await using var s = await Start("""{"autolock": true, "users": {"o": {"password": "o", "permissions": "op"}}, "wildcard-user": {"password": "w", "permissions": "present"}}""");
         Assert.Equal("this group is locked", (string?)(await Join(s, "a", "w")).Value); // empty, so locked
@@ -242,7 +242,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task RedirectGroupAnswersRedirectAndNeverAdmits()
+    public async Task Redirect_group_answers_redirect_and_never_admits()
     {
         await using var s = await TestServer.StartAsync(f =>
         {
@@ -257,7 +257,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task DuplicateClientIdIsRefused()
+    public async Task Duplicate_client_id_is_refused()
     {
         await using var s = await Start();
         await using var a = await s.JoinAsync("g", "plain", "secret", id: "same-id");
@@ -266,7 +266,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task ARefusedClientHoldsNoState()
+    public async Task A_refused_client_holds_no_state()
     {
         await using var s = await Start();
         await using var c = await s.ConnectAsync();
@@ -279,7 +279,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task LeaveAndJoinAgain()
+    public async Task Leave_and_join_again()
     {
         await using var s = await Start();
         await using var watcher = await s.JoinAsync("g", "object", "k");
@@ -295,7 +295,7 @@ public class JoinTests
     }
 
     [Fact]
-    public async Task JoiningTwiceOrLeavingTheWrongGroupEndsTheConnection()
+    public async Task Joining_twice_or_leaving_the_wrong_group_ends_the_connection()
     {
         await using var s = await Start();
         await using var c = await s.JoinAsync("g", "plain", "secret");

@@ -66,7 +66,7 @@ public class JwksTests
     }
 
     [Fact]
-    public async Task KeysAreFetchedRotatedAndRemoved()
+    public async Task Keys_are_fetched_rotated_and_removed()
     {
         await using var keys = await KeyServer.StartAsync();
         var k1 = Tokens.Es256("k1");
@@ -100,7 +100,7 @@ public class JwksTests
     }
 
     [Fact]
-    public async Task AFailingKeyServerKeepsTheLastGoodKeys()
+    public async Task A_failing_key_server_keeps_the_last_good_keys()
     {
         await using var keys = await KeyServer.StartAsync();
         var k1 = Tokens.Hs256("k1");

@@ -38,8 +38,7 @@ public sealed class LayerWiringTests
     {
         var offer = await receiver.ReceiveAsync("offer");
         await receiver.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = "up1", ["sdp"] = ReceiverSdp.AnswerFor(offer.Str("sdp")!, setup) });
-        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await receiver.ReceiveAsync("pong");
+        await receiver.RoundTripAsync();
         var sfu = (SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>();
         return sfu.DeliveredStreams.Single().Connection.Forwarders.Single();
     }
@@ -47,12 +46,11 @@ public sealed class LayerWiringTests
     private static async Task RequestStreamAsync(WsClient receiver, string words)
     {
         await receiver.SendAsync(Json.Obj($$"""{"type": "requestStream", "id": "up1", "request": {{words}}}"""));
-        await receiver.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await receiver.ReceiveAsync("pong");
+        await receiver.RoundTripAsync();
     }
 
     [Fact]
-    public async Task AReceiverThatAnswersPassiveIsServedWithTheServerAsDtlsClient()
+    public async Task A_receiver_that_answers_passive_is_served_with_the_server_as_dtls_client()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));
@@ -72,7 +70,7 @@ public sealed class LayerWiringTests
     }
 
     [Fact]
-    public async Task AReceiverOfTheHighEncodingMayFallBackToTheLowOneUnlessItAskedForVideoLow()
+    public async Task A_receiver_of_the_high_encoding_may_fall_back_to_the_low_one_unless_it_asked_for_video_low()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));
@@ -98,7 +96,7 @@ public sealed class LayerWiringTests
     }
 
     [Fact]
-    public async Task VideoLowOnASingleVp9TrackCapsItsSpatialLayers()
+    public async Task Video_low_on_a_single_vp9_track_caps_its_spatial_layers()
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "codecs": ["vp9", "opus"]}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));

@@ -16,7 +16,7 @@ public class LimitsTests
     private static JsonObject Chat(string text) => new() { ["type"] = "chat", ["kind"] = "", ["value"] = text };
 
     [Fact]
-    public async Task AnOversizedChatIsRefusedToItsSenderAndNotRelayed()
+    public async Task An_oversized_chat_is_refused_to_its_sender_and_not_relayed()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -32,7 +32,7 @@ public class LimitsTests
     }
 
     [Fact]
-    public async Task AChatFloodIsCutAtTheRateAndTheSenderIsToldOnce()
+    public async Task A_chat_flood_is_cut_at_the_rate_and_the_sender_is_told_once()
     {
         var time = new ShiftedTime();
         await using var s = await TestServer.StartAsync(f =>
@@ -60,7 +60,7 @@ public class LimitsTests
     }
 
     [Fact]
-    public async Task AGroupWhoseHistoryIsFullOfLargeChatsStaysJoinable()
+    public async Task A_group_whose_history_is_full_of_large_chats_stays_joinable()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var a = await s.JoinAsync("g", "ann", "w");
@@ -79,7 +79,7 @@ public class LimitsTests
     }
 
     [Fact]
-    public async Task AHugeClientIdIsRefusedAndNeverEchoed()
+    public async Task A_huge_client_id_is_refused_and_never_echoed()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var member = await s.JoinAsync("g", "ann", "w");
@@ -95,7 +95,7 @@ public class LimitsTests
     }
 
     [Fact]
-    public async Task OverlongNamesAreRefused()
+    public async Task Overlong_names_are_refused()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.ConnectAsync();
@@ -109,7 +109,7 @@ public class LimitsTests
     }
 
     [Fact]
-    public async Task PastTheServerWideBudgetTheSlowReadersAreDroppedNotTheOnesThatKeepUp()
+    public async Task Past_the_server_wide_budget_the_slow_readers_are_dropped_not_the_ones_that_keep_up()
     {
         var log = new List<string>();
         await using var s = await TestServer.StartAsync(f =>

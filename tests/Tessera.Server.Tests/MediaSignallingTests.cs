@@ -16,7 +16,7 @@ public sealed class MediaSignallingTests
     private const string Group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "users": {"op": {"password": "o", "permissions": "op"}}}""";
 
     [Fact]
-    public async Task GarbageSdpIsAbortedWithTheFailureText()
+    public async Task Garbage_sdp_is_aborted_with_the_failure_text()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -29,7 +29,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AValidOfferIsAnsweredWithLoopbackCandidatesOnly()
+    public async Task A_valid_offer_is_answered_with_loopback_candidates_only()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -44,7 +44,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task ARenegotiationOfTheSameIdIsAnsweredAgain()
+    public async Task A_renegotiation_of_the_same_id_is_answered_again()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -55,21 +55,27 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AStreamWithoutMediaIsNeverPushedAndClosingItTellsNobody()
+    public async Task A_stream_without_media_is_never_pushed_and_closing_it_tells_nobody()
     {
-        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        // The push waits on the server's clock: moved by hand, a push is either done when it returns or never comes.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group), time: clock);
         await using var p = await s.JoinAsync("g", "p", "w");
         await using var r = await s.JoinAsync("g", "r", "w");
         await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["audio", "video"]}}"""));
+        await r.RoundTripAsync();
         await p.SendAsync(Offer("up1", AudioOffer()));
         await p.ReceiveAsync("answer");
-        await r.AssertNothingAsync("offer", TimeSpan.FromMilliseconds(600));
+        clock.Advance(SfuSignalling.PushDelay * 5);
+        await r.AssertNothingBeforePongAsync("offer");
         await p.SendAsync(Json.Obj("""{"type": "close", "id": "up1"}"""));
-        await r.AssertNothingAsync("close", TimeSpan.FromMilliseconds(300));
+        // p's pong proves the close was handled; r's ping, sent after, is answered after anything it queued for r.
+        await p.RoundTripAsync();
+        await r.AssertNothingBeforePongAsync("close");
     }
 
     [Fact]
-    public async Task EachGroupKeepsItsOwnStreamsUnderTheSameIds()
+    public async Task Each_group_keeps_its_own_streams_under_the_same_ids()
     {
         await using var s = await TestServer.StartAsync(f => { f.Group("a", Group); f.Group("b", Group); });
         await using var inA = await s.JoinAsync("a", "p", "w");
@@ -90,22 +96,12 @@ public sealed class MediaSignallingTests
 
         // Leaving one group closes its streams only.
         await inA.CloseNormallyAsync();
-        await Eventually(() => a.PublishedStreams.Count == 0);
+        await Eventually.True(() => a.PublishedStreams.Count == 0, "group a's streams closed");
         Assert.Single(b.PublishedStreams);
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + WsClient.DefaultTimeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
-    public async Task AnswersAndAbortsForUnknownDownStreamsGetClose()
+    public async Task Answers_and_aborts_for_unknown_down_streams_get_close()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -116,7 +112,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task RequestStreamForAnUnknownStreamIsAnErrorNotFatal()
+    public async Task Request_stream_for_an_unknown_stream_is_an_error_not_fatal()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
@@ -126,20 +122,18 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task TrickledCandidatesAndUnknownClosesAndRenegotiatesAreIgnored()
+    public async Task Trickled_candidates_and_unknown_closes_and_renegotiates_are_ignored()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var c = await s.JoinAsync("g", "p", "w");
         await c.SendAsync(Json.Obj("""{"type": "ice", "id": "x", "candidate": {"candidate": "candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host", "sdpMid": "0", "sdpMLineIndex": 0}}"""));
         await c.SendAsync(Json.Obj("""{"type": "close", "id": "x"}"""));
         await c.SendAsync(Json.Obj("""{"type": "renegotiate", "id": "x"}"""));
-        await c.AssertNothingAsync("usermessage", TimeSpan.FromMilliseconds(300));
-        await c.SendAsync(Json.Obj("""{"type": "ping"}"""));
-        await c.ReceiveAsync("pong");
+        await c.AssertNothingBeforePongAsync("usermessage");
     }
 
     [Fact]
-    public async Task UnpresentAbortsThePublishersStreamsWithPermissionDenied()
+    public async Task Unpresent_aborts_the_publishers_streams_with_permission_denied()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p = await s.JoinAsync("g", "p", "w");
@@ -152,7 +146,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task ReplacingAStreamRemovesTheOldOne()
+    public async Task Replacing_a_stream_removes_the_old_one()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p = await s.JoinAsync("g", "p", "w");
@@ -166,7 +160,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task AnIdAlreadyPublishedByAnotherMemberIsRefused()
+    public async Task An_id_already_published_by_another_member_is_refused()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
         await using var p1 = await s.JoinAsync("g", "p1", "w");
@@ -183,7 +177,7 @@ public sealed class MediaSignallingTests
     [InlineData("", 0, 0)]
     [InlineData("40000", 40000, 40000)]
     [InlineData("40000-40100", 40000, 40100)]
-    public void UdpRangeAcceptsAPortOrARange(string? text, int min, int max) =>
+    public void Udp_range_accepts_a_port_or_a_range(string? text, int min, int max) =>
         Assert.Equal(new UdpPortRange(min, max), UdpPortRange.Parse(text));
 
     [Theory]
@@ -192,10 +186,10 @@ public sealed class MediaSignallingTests
     [InlineData("1-2-3")]
     [InlineData("70000")]
     [InlineData("-5")]
-    public void UdpRangeRejectsNonsense(string text) => Assert.Throws<FormatException>(() => UdpPortRange.Parse(text));
+    public void Udp_range_rejects_nonsense(string text) => Assert.Throws<FormatException>(() => UdpPortRange.Parse(text));
 
     [Fact]
-    public void IceAddressesAreRepeatableAndCommaSeparated()
+    public void Ice_addresses_are_repeatable_and_comma_separated()
     {
         Assert.Equal([IPAddress.Loopback, IPAddress.Parse("192.0.2.1"), IPAddress.IPv6Loopback],
             IceAddressList.Parse(["127.0.0.1, 192.0.2.1", "::1"]));
@@ -203,7 +197,7 @@ public sealed class MediaSignallingTests
     }
 
     [Fact]
-    public async Task TheMediaPlaneBindsInsideTheConfiguredRange()
+    public async Task The_media_plane_binds_inside_the_configured_range()
     {
         await using var first = MediaPlane.Open(new UdpPortRange(0, 0), [IPAddress.Loopback]);
         int taken = first.Endpoint.LocalEndPoint.Port;

@@ -12,6 +12,6 @@ public class MemoryTrimTests
     [InlineData(3, 300, 0, false)]   // collections are happening: the collector is at work already
     [InlineData(0, 60, 40, false)]   // quiet, but not grown since the last trim: leave it
     [InlineData(0, 120, 40, true)]   // grown again by more than the slack
-    public void TrimsOnlyAQuietServerThatGrew(int collections, long committedMb, long afterLastTrimMb, bool expected) =>
+    public void Trims_only_a_quiet_server_that_grew(int collections, long committedMb, long afterLastTrimMb, bool expected) =>
         Assert.Equal(expected, MemoryTrim.ShouldTrim(collections, committedMb * MB, afterLastTrimMb * MB));
 }

@@ -57,7 +57,7 @@ public class ThrottleTests
         }, time: time);
 
     [Fact]
-    public async Task GuessingIsCutOffWithAMessageThatSaysSoButTheRealUserStillGetsIn()
+    public async Task Guessing_is_cut_off_with_a_message_that_says_so_but_the_real_user_still_gets_in()
     {
         var keys = Tokens.Es256();
         await using var s = await Start(keys, config: SlowRelease);
@@ -72,7 +72,7 @@ public class ThrottleTests
     }
 
     [Fact]
-    public async Task ThrottlingEndsAfterTheDelay()
+    public async Task Throttling_ends_after_the_delay()
     {
         var time = new ShiftedTime();
         var keys = Tokens.Es256();
@@ -84,7 +84,7 @@ public class ThrottleTests
     }
 
     [Fact]
-    public async Task BehindOneAddressOthersFailuresNeverRefuseAValidCredential()
+    public async Task Behind_one_address_others_failures_never_refuse_a_valid_credential()
     {
         var keys = Tokens.Es256();
         await using var s = await Start(keys);
@@ -104,7 +104,7 @@ public class ThrottleTests
     }
 
     [Fact]
-    public async Task AFloodOfAttemptsIsCutOffByTheRateWhichAClientThatWaitsGetsBack()
+    public async Task A_flood_of_attempts_is_cut_off_by_the_rate_which_a_client_that_waits_gets_back()
     {
         var time = new ShiftedTime();
         var keys = Tokens.Es256();
@@ -123,7 +123,7 @@ public class ThrottleTests
     }
 
     [Fact]
-    public async Task AFloodOverTheRateDoesNotFloodTheLog()
+    public async Task A_flood_over_the_rate_does_not_flood_the_log()
     {
         var keys = Tokens.Es256();
         var log = new List<string>();
@@ -141,7 +141,7 @@ public class ThrottleTests
     }
 
     [Fact]
-    public async Task ABadLoginThrottleSettingIsReportedAndTheDefaultsStay()
+    public async Task A_bad_login_throttle_setting_is_reported_and_the_defaults_stay()
     {
         var keys = Tokens.Es256();
         var log = new List<string>();

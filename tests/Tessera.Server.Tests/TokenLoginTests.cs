@@ -28,7 +28,7 @@ public class TokenLoginTests
     [InlineData("HS256")]
     [InlineData("ES256")]
     [InlineData("RS256")]
-    public async Task TokensFromAStandardLibraryLogIn(string alg)
+    public async Task Tokens_from_a_standard_library_log_in(string alg)
     {
         var keys = alg switch { "HS256" => Tokens.Hs256(), "ES256" => Tokens.Es256(), _ => Tokens.Rs256() };
         await using var s = await TestServer.StartAsync(f => f.Group("lab", GroupWithKeys(keys)));
@@ -39,7 +39,7 @@ public class TokenLoginTests
     }
 
     [Fact]
-    public async Task TokensOutsideTheRulesAreRefused()
+    public async Task Tokens_outside_the_rules_are_refused()
     {
         var good = Tokens.Es256();
         var other = Tokens.Es256("other");
@@ -79,7 +79,7 @@ public class TokenLoginTests
     }
 
     [Fact]
-    public async Task SubgroupTokensAndCanonicalHost()
+    public async Task Subgroup_tokens_and_canonical_host()
     {
         var key = Tokens.Hs256();
         await using var s = await TestServer.StartAsync(f =>
@@ -99,7 +99,7 @@ public class TokenLoginTests
     }
 
     [Fact]
-    public async Task TokenWithoutSubUsesTheJoinUsernameUnlessItIsAConfiguredUser()
+    public async Task Token_without_sub_uses_the_join_username_unless_it_is_a_configured_user()
     {
         var key = Tokens.Hs256();
         await using var s = await TestServer.StartAsync(f => f.Group("lab", GroupWithKeys(key)));
@@ -111,7 +111,7 @@ public class TokenLoginTests
     }
 
     [Fact]
-    public async Task ServerWideKeysApplyUnlessTheGroupSetsItsOwn()
+    public async Task Server_wide_keys_apply_unless_the_group_sets_its_own()
     {
         var serverKey = Tokens.Es256("server");
         var groupKey = Tokens.Es256("group");
@@ -133,7 +133,7 @@ public class TokenLoginTests
     }
 
     [Fact]
-    public async Task TokensAreNeverWrittenToTheLog()
+    public async Task Tokens_are_never_written_to_the_log()
     {
         var key = Tokens.Hs256();
         var log = new List<string>();

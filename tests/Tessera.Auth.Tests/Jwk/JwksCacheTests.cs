@@ -226,10 +226,15 @@ public class JwksCacheTests
     [Fact]
     public async Task Fetch_that_hangs_times_out_and_counts_as_failed()
     {
-        // Real clock with a short timeout: the fake clock has no timers.
         var cache = new JwksCache(async (_, token) => { await Task.Delay(Timeout.Infinite, token); return ""; },
-                                  TimeProvider.System, new JwksCacheOptions { FetchTimeout = TimeSpan.FromMilliseconds(100) });
-        Assert.Empty(await cache.GetKeysAsync(Url, null).WaitAsync(TimeSpan.FromSeconds(10)));
+                                  _clock, new JwksCacheOptions { FetchTimeout = TimeSpan.FromSeconds(5) });
+        var keys = cache.GetKeysAsync(Url, null);
+        await Eventually.True(() => _clock.PendingTimers == 1, "the fetch's timeout armed");
+        // Only the manual clock's timer can end the fetch: short of the timeout nothing has ended it.
+        _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+        Assert.False(keys.IsCompleted);
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Empty(await Eventually.Completes(keys));
         Assert.Equal("fetch timed out", cache.LastError(Url));
     }
 

@@ -20,7 +20,7 @@ public sealed class LoginThrottleTests
     // --- password failures -------------------------------------------------------------------
 
     [Fact]
-    public void FourFailuresOfAPairAreFreeAndTheFifthMakesTheNextAttemptWait()
+    public void Four_failures_of_a_pair_are_free_and_the_fifth_makes_the_next_attempt_wait()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 4);
@@ -30,7 +30,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void BeyondTheFreeFailuresTheDelayDoubles()
+    public void Beyond_the_free_failures_the_delay_doubles()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 5);
@@ -42,7 +42,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void TheDelayEndsWhenItsTimeHasPassed()
+    public void The_delay_ends_when_its_time_has_passed()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 6);
@@ -53,7 +53,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void TheDelayIsCapped()
+    public void The_delay_is_capped()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 200);
@@ -61,7 +61,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void AnAttackersFailuresDoNotBlockTheUserFromAnotherAddress()
+    public void An_attackers_failures_do_not_block_the_user_from_another_address()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 50);
@@ -70,7 +70,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void OneUsersFailuresNeverBlockAnotherUserBehindTheSameAddress()
+    public void One_users_failures_never_block_another_user_behind_the_same_address()
     {
         var t = Throttle();
         for (var i = 0; i < 30; i++) Fail(t, "pupil" + i, Attacker, 10);
@@ -78,7 +78,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void ManyAddressesGuessingOneUserHitTheGenerousPerUserCeiling()
+    public void Many_addresses_guessing_one_user_hit_the_generous_per_user_ceiling()
     {
         var t = Throttle();
         for (var i = 0; i < 100; i++) t.RecordFailure("ada", IPAddress.Parse($"203.0.{i / 256}.{i % 256}"));
@@ -88,7 +88,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void AnAddressWhereTheUserLoggedInIsExemptFromThePerUserCeiling()
+    public void An_address_where_the_user_logged_in_is_exempt_from_the_per_user_ceiling()
     {
         var t = Throttle();
         t.RecordSuccess("ada", Home);
@@ -97,7 +97,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void ASuccessClearsThePairButNotTheUserCounter()
+    public void A_success_clears_the_pair_but_not_the_user_counter()
     {
         var t = Throttle(new LoginThrottleOptions { UserFreeFailures = 6 });
         Fail(t, "ada", Attacker, 4);
@@ -108,7 +108,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void FailuresAreForgottenAfterAQuietPeriod()
+    public void Failures_are_forgotten_after_a_quiet_period()
     {
         var t = Throttle();
         Fail(t, "ada", Attacker, 4);
@@ -118,7 +118,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void UsernamesDifferingOnlyInCaseShareACounter()
+    public void Usernames_differing_only_in_case_share_a_counter()
     {
         var t = Throttle();
         Fail(t, "Ada", Attacker, 3);
@@ -127,7 +127,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void AnIpv6HostCannotEscapeByChangingTheLow64Bits()
+    public void An_ipv6_host_cannot_escape_by_changing_the_low_64_bits()
     {
         var t = Throttle();
         for (var i = 1; i <= 5; i++) t.RecordFailure("ada", IPAddress.Parse($"2001:db8:1:2::{i:x}"));
@@ -136,7 +136,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void Ipv4MappedAddressesCountAsIpv4()
+    public void Ipv4_mapped_addresses_count_as_ipv4()
     {
         var t = Throttle();
         Fail(t, "ada", IPAddress.Parse("::ffff:203.0.113.7"), 5);
@@ -144,7 +144,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void MemoryIsBoundedUnderAFloodOfDistinctKeys()
+    public void Memory_is_bounded_under_a_flood_of_distinct_keys()
     {
         var t = Throttle(new LoginThrottleOptions { MaxEntries = 100 });
         for (var i = 0; i < 1000; i++) t.RecordFailure("u" + i, IPAddress.Parse($"10.0.{i / 256}.{i % 256}"));
@@ -157,7 +157,7 @@ public sealed class LoginThrottleTests
     // --- attempts per address ----------------------------------------------------------------
 
     [Fact]
-    public void AnAddressMayMakeABurstOfAttemptsThenOnePerSecond()
+    public void An_address_may_make_a_burst_of_attempts_then_one_per_second()
     {
         var t = Throttle(new LoginThrottleOptions { AttemptBurst = 10, AttemptsPerSecond = 0.5 });
         for (var i = 0; i < 10; i++) Assert.True(t.BeginAttempt(Attacker).Allowed);
@@ -171,7 +171,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void SuccessfulAttemptsGiveTheirTokenBackSoAClassroomNeverRunsDry()
+    public void Successful_attempts_give_their_token_back_so_a_classroom_never_runs_dry()
     {
         var t = Throttle(new LoginThrottleOptions { AttemptBurst = 5 });
         for (var i = 0; i < 500; i++)
@@ -182,7 +182,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void ARefusedAttemptTakesNothingSoWaitingTheAnnouncedTimeIsEnough()
+    public void A_refused_attempt_takes_nothing_so_waiting_the_announced_time_is_enough()
     {
         var t = Throttle(new LoginThrottleOptions { AttemptBurst = 1, AttemptsPerSecond = 1 });
         Assert.True(t.BeginAttempt(Attacker).Allowed);
@@ -192,7 +192,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void TheBucketNeverHoldsMoreThanItsBurst()
+    public void The_bucket_never_holds_more_than_its_burst()
     {
         var t = Throttle(new LoginThrottleOptions { AttemptBurst = 3 });
         _time.Advance(TimeSpan.FromHours(1));
@@ -202,7 +202,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void OptionsAreReadAtEachCallSoAReloadedConfigurationAppliesAtOnce()
+    public void Options_are_read_at_each_call_so_a_reloaded_configuration_applies_at_once()
     {
         var options = new LoginThrottleOptions { AttemptBurst = 1 };
         var t = new LoginThrottle(() => options, _time);
@@ -218,7 +218,7 @@ public sealed class LoginThrottleTests
     [InlineData("""{"attemptsPerSecond": -1}""", "attemptsPerSecond")]
     [InlineData("""{"pairFreeFailures": 0}""", "pairFreeFailures")]
     [InlineData("""{"maxDelay": 1e9}""", "maxDelay")]
-    public void BadSettingsAreNamed(string json, string field)
+    public void Bad_settings_are_named(string json, string field)
     {
         var settings = System.Text.Json.JsonSerializer.Deserialize<LoginThrottleSettings>(json)!;
         Assert.Contains(field, settings.Problem());

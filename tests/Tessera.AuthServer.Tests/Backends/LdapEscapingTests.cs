@@ -14,7 +14,7 @@ public sealed class LdapEscapingTests
     [InlineData("trail ", "trail\\ ")]
     [InlineData("mid dle#", "mid dle#")]
     [InlineData("nul\0", "nul\\00")]
-    public void DnValuesAreEscapedPerRfc4514(string input, string expected) =>
+    public void Dn_values_are_escaped_per_rfc4514(string input, string expected) =>
         Assert.Equal(expected, LdapEscaping.DnValue(input));
 
     [Theory]
@@ -23,6 +23,6 @@ public sealed class LdapEscapingTests
     [InlineData("a)(uid=*", "a\\29\\28uid=\\2a")]
     [InlineData("back\\slash", "back\\5cslash")]
     [InlineData("nul\0", "nul\\00")]
-    public void FilterValuesAreEscapedPerRfc4515(string input, string expected) =>
+    public void Filter_values_are_escaped_per_rfc4515(string input, string expected) =>
         Assert.Equal(expected, LdapEscaping.FilterValue(input));
 }

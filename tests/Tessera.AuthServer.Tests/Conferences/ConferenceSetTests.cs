@@ -14,7 +14,7 @@ public sealed class ConferenceSetTests
     [InlineData("https://meet.example.org/group/Ada%20room/", "https://meet.example.org/", "Ada room")]
     [InlineData("https://meet.example.org/group/lab/#frag", "https://meet.example.org/", "lab")]
     [InlineData("https://example.net:8443/video/group/lab/", "https://example.net:8443/video/", "lab")]
-    public void GroupUrlsOfConfiguredConferencesAreAccepted(string location, string conference, string group)
+    public void Group_urls_of_configured_conferences_are_accepted(string location, string conference, string group)
     {
         Assert.Equal(LocationError.None, Set.TryParseGroupUrl(location, out var target));
         Assert.Equal(conference, target!.Conference.BaseUrl);
@@ -34,11 +34,11 @@ public sealed class ConferenceSetTests
     [InlineData("https://example.net:8443/group/lab/", LocationError.NotOurs)]
     [InlineData("https://example.net/video/group/lab/", LocationError.NotOurs)]
     [InlineData("https://evil.example/group/lab/", LocationError.NotOurs)]
-    public void OtherLocationsAreRefused(string location, LocationError expected) =>
+    public void Other_locations_are_refused(string location, LocationError expected) =>
         Assert.Equal(expected, Set.TryParseGroupUrl(location, out _));
 
     [Fact]
-    public void TheAudienceIsTheCanonicalGroupUrl()
+    public void The_audience_is_the_canonical_group_url()
     {
         Set.TryParseGroupUrl("https://MEET.example.org/group/Ada%20room/", out var target);
         Assert.Equal("https://meet.example.org/group/Ada%20room/", target!.Url);
@@ -52,11 +52,11 @@ public sealed class ConferenceSetTests
     [InlineData("https://meet.example.org.evil.net", false)]
     [InlineData("https://meet.example.org/path", false)]
     [InlineData("null", false)]
-    public void OnlyConfiguredOriginsAreRecognised(string origin, bool expected) =>
+    public void Only_configured_origins_are_recognised(string origin, bool expected) =>
         Assert.Equal(expected, Set.ByOrigin(origin) is not null);
 
     [Fact]
-    public void ConferenceAndGroupFieldsAreCheckedToo()
+    public void Conference_and_group_fields_are_checked_too()
     {
         Assert.Equal(LocationError.None, Set.TryFromParts("https://meet.example.org", "lab", out var t));
         Assert.Equal("https://meet.example.org/group/lab/", t!.Url);
@@ -71,9 +71,9 @@ public sealed class ConferenceSetTests
     [InlineData("meet.example.org")]
     [InlineData("https://meet.example.org/?x=1")]
     [InlineData("javascript:alert(1)")]
-    public void BadConferenceUrlsAreRefusedAtStart(string url) =>
+    public void Bad_conference_urls_are_refused_at_start(string url) =>
         Assert.Throws<ConfigException>(() => new ConferenceSet([url]));
 
     [Fact]
-    public void NoConferenceIsRefusedAtStart() => Assert.Throws<ConfigException>(() => new ConferenceSet([]));
+    public void No_conference_is_refused_at_start() => Assert.Throws<ConfigException>(() => new ConferenceSet([]));
 }

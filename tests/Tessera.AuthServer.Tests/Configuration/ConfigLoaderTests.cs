@@ -22,7 +22,7 @@ public sealed class ConfigLoaderTests
         Assert.Throws<ConfigException>(() => AuthServerApp.Build(Parse(json)));
 
     [Fact]
-    public void AValidConfigurationParsesWithDefaults()
+    public void A_valid_configuration_parses_with_defaults()
     {
         var c = Parse(Valid());
         Assert.Equal(30, c.TokenLifetime);
@@ -33,7 +33,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void BackendsOfEveryTypeParse()
+    public void Backends_of_every_type_parse()
     {
         var json = Valid();
         json["backends"] = JsonNode.Parse("""
@@ -48,7 +48,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void APublicKeyIsRefusedWithAClearMessage()
+    public void A_public_key_is_refused_with_a_clear_message()
     {
         var json = Valid();
         var publicJwk = JsonWebKeyParser.Parse(JsonWebKeyGenerator.Generate("ES256", "k1")).ToPublicJwk();
@@ -57,7 +57,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void NoKeysAreRefusedWithAClearMessage()
+    public void No_keys_are_refused_with_a_clear_message()
     {
         var json = Valid();
         json["keys"] = new JsonArray();
@@ -65,7 +65,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void AnUnusableKeyIsRefused()
+    public void An_unusable_key_is_refused()
     {
         var json = Valid();
         json["keys"] = JsonNode.Parse("""[{"kty":"EC","alg":"ES256","crv":"P-256","x":"AA","y":"AA","d":"AA"}]""");
@@ -73,7 +73,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void HttpsWithoutCertificateIsRefused()
+    public void Https_without_certificate_is_refused()
     {
         var json = Valid();
         json["insecure"] = false;
@@ -86,7 +86,7 @@ public sealed class ConfigLoaderTests
     [InlineData("portalTokenIn", "cookie")]
     [InlineData("tokenLifetime", 0)]
     [InlineData("portalTokenLifetime", -5)]
-    public void BadValuesAreRefused(string field, object value)
+    public void Bad_values_are_refused(string field, object value)
     {
         var json = Valid();
         json[field] = JsonValue.Create(value);
@@ -94,7 +94,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void UnknownFieldsAndBackendTypesAreRefused()
+    public void Unknown_fields_and_backend_types_are_refused()
     {
         var typo = Valid();
         typo["passwordFalback"] = true;
@@ -108,10 +108,10 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void AMissingUsersFileIsRefusedAtStart() =>
+    public void A_missing_users_file_is_refused_at_start() =>
         Assert.Contains("users file", BuildFails(Valid()).Message);
 
     [Fact]
-    public void AnyPortListensOnEveryInterface() =>
+    public void Any_port_listens_on_every_interface() =>
         Assert.Equal(System.Net.IPAddress.IPv6Any, ConfigLoader.ParseListen(":8444").Address);
 }

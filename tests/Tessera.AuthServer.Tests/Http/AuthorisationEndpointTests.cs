@@ -21,7 +21,7 @@ public sealed class AuthorisationEndpointTests
         """);
 
     [Fact]
-    public async Task ARightPasswordGetsASignedTokenForTheLocation()
+    public async Task A_right_password_gets_a_signed_token_for_the_location()
     {
         await using var server = await TestAuthServer.StartAsync();
         var before = server.Time.GetUtcNow().ToUnixTimeSeconds();
@@ -49,7 +49,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task TheTokenVerifiesWithAnIndependentJwtLibrary()
+    public async Task The_token_verifies_with_an_independent_jwt_library()
     {
         await using var server = await TestAuthServer.StartAsync();
         var token = await (await server.PostLoginAsync("john", "john-pw", Lab)).Content.ReadAsStringAsync();
@@ -70,7 +70,7 @@ public sealed class AuthorisationEndpointTests
     [InlineData("RS256")]
     [InlineData("EdDSA")]
     [InlineData("ES256")]
-    public async Task TheFirstKeysAlgorithmSignsAndItsPublicPartIsPublished(string alg)
+    public async Task The_first_keys_algorithm_signs_and_its_public_part_is_published(string alg)
     {
         await using var server = await TestAuthServer.StartAsync(alg: alg);
         var token = await (await server.PostLoginAsync("john", "john-pw", Lab)).Content.ReadAsStringAsync();
@@ -79,7 +79,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task HmacKeysSignButAreNeverPublished()
+    public async Task Hmac_keys_sign_but_are_never_published()
     {
         await using var server = await TestAuthServer.StartAsync(alg: "HS256");
         var token = await (await server.PostLoginAsync("john", "john-pw", Lab)).Content.ReadAsStringAsync();
@@ -91,7 +91,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task TheJwksHoldsEveryConfiguredKeyWithoutPrivateMembers()
+    public async Task The_jwks_holds_every_configured_key_without_private_members()
     {
         var second = Tessera.Auth.Jwk.JsonWebKeyGenerator.Generate("RS256", "old");
         await using var server = await TestAuthServer.StartAsync(c => c["keys"]!.AsArray().Add(JsonNode.Parse(second)));
@@ -103,7 +103,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task TheLifetimeComesFromTheConfiguration()
+    public async Task The_lifetime_comes_from_the_configuration()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["tokenLifetime"] = 90);
         var claims = TokenChecks.Claims(await (await server.PostLoginAsync("john", "john-pw", Lab)).Content.ReadAsStringAsync());
@@ -111,21 +111,21 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AWrongPasswordIsRefused()
+    public async Task A_wrong_password_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("john", "wrong", Lab)).StatusCode);
     }
 
     [Fact]
-    public async Task AnUnknownUserIsRefusedWithoutFallback()
+    public async Task An_unknown_user_is_refused_without_fallback()
     {
         await using var server = await TestAuthServer.StartAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("mallory", "x", Lab)).StatusCode);
     }
 
     [Fact]
-    public async Task AnUnknownUserGets204WithFallback()
+    public async Task An_unknown_user_gets_204_with_fallback()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["passwordFallback"] = true);
         var response = await server.PostLoginAsync("mallory", "x", Lab);
@@ -134,14 +134,14 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AWrongPasswordForAKnownUserIsNotPassedOnByTheFallback()
+    public async Task A_wrong_password_for_a_known_user_is_not_passed_on_by_the_fallback()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["passwordFallback"] = true);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("john", "wrong", Lab)).StatusCode);
     }
 
     [Fact]
-    public async Task AKnowingBackendDecidesAndLaterBackendsAreNotAsked()
+    public async Task A_knowing_backend_decides_and_later_backends_are_not_asked()
     {
         // The second file knows john with another password; the first file's refusal must stand.
         await using var server = await TestAuthServer.StartAsync(c =>
@@ -152,7 +152,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task TheFirstMatchingRuleGrantsItsPermissions()
+    public async Task The_first_matching_rule_grants_its_permissions()
     {
         await using var server = await TestAuthServer.StartAsync(Rules);
         var olga = TokenChecks.Claims(await (await server.PostLoginAsync("olga", "olga-pw", TestAuthServer.Conference + "group/lectures/maths/")).Content.ReadAsStringAsync());
@@ -162,14 +162,14 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task ADenyRuleAnswers403EvenToTheRightPassword()
+    public async Task A_deny_rule_answers_403_even_to_the_right_password()
     {
         await using var server = await TestAuthServer.StartAsync(Rules);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.PostLoginAsync("sam", "sam-pw", TestAuthServer.Conference + "group/staff/")).StatusCode);
     }
 
     [Fact]
-    public async Task ANamedSetInARuleIsExpanded()
+    public async Task A_named_set_in_a_rule_is_expanded()
     {
         await using var server = await TestAuthServer.StartAsync(Rules);
         var sam = TokenChecks.Claims(await (await server.PostLoginAsync("sam", "sam-pw", TestAuthServer.Conference + "group/staff/room/")).Content.ReadAsStringAsync());
@@ -177,7 +177,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task WithoutAMatchingRuleTheUsersOwnPermissionsApply()
+    public async Task Without_a_matching_rule_the_users_own_permissions_apply()
     {
         await using var server = await TestAuthServer.StartAsync(Rules);
         var olga = TokenChecks.Claims(await (await server.PostLoginAsync("olga", "olga-pw", Lab)).Content.ReadAsStringAsync());
@@ -187,7 +187,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task MalformedJsonIs400()
+    public async Task Malformed_json_is_400()
     {
         await using var server = await TestAuthServer.StartAsync();
         var response = await server.Client.PostAsync("/", new StringContent("{\"username\":", Encoding.UTF8, "application/json"));
@@ -198,7 +198,7 @@ public sealed class AuthorisationEndpointTests
     [InlineData("""{"username":"john","password":"john-pw"}""")]
     [InlineData("""{"username":"john","password":7,"location":"https://meet.example.org/group/lab/"}""")]
     [InlineData("""["john","john-pw"]""")]
-    public async Task MissingOrMistypedFieldsAre400(string body)
+    public async Task Missing_or_mistyped_fields_are_400(string body)
     {
         await using var server = await TestAuthServer.StartAsync();
         var response = await server.Client.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -206,7 +206,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AnotherContentTypeIs400()
+    public async Task Another_content_type_is_400()
     {
         await using var server = await TestAuthServer.StartAsync();
         var body = """{"username":"john","password":"john-pw","location":"https://meet.example.org/group/lab/"}""";
@@ -225,14 +225,14 @@ public sealed class AuthorisationEndpointTests
     [InlineData("http://meet.example.org/group/lab/", HttpStatusCode.Forbidden)]
     [InlineData("https://meet.example.org:8443/group/lab/", HttpStatusCode.Forbidden)]
     [InlineData("https://meet.example.org/other/lab/", HttpStatusCode.Forbidden)]
-    public async Task ALocationThatIsNotAGroupOfAConfiguredConferenceIsRefused(string location, HttpStatusCode expected)
+    public async Task A_location_that_is_not_a_group_of_a_configured_conference_is_refused(string location, HttpStatusCode expected)
     {
         await using var server = await TestAuthServer.StartAsync();
         Assert.Equal(expected, (await server.PostLoginAsync("john", "john-pw", location)).StatusCode);
     }
 
     [Fact]
-    public async Task AnEncodedGroupNameIsDecodedForRulesAndKeptInTheAudience()
+    public async Task An_encoded_group_name_is_decoded_for_rules_and_kept_in_the_audience()
     {
         await using var server = await TestAuthServer.StartAsync(c =>
             c["rules"] = JsonNode.Parse("""[{"groups": "Ada room", "permissions": ["message"]}]"""));
@@ -243,7 +243,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task ThePreflightFromAConferenceOriginIsAllowed()
+    public async Task The_preflight_from_a_conference_origin_is_allowed()
     {
         await using var server = await TestAuthServer.StartAsync();
         var request = new HttpRequestMessage(HttpMethod.Options, "/");
@@ -258,7 +258,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task ThePreflightFromAnotherOriginGetsNoPermission()
+    public async Task The_preflight_from_another_origin_gets_no_permission()
     {
         await using var server = await TestAuthServer.StartAsync();
         var request = new HttpRequestMessage(HttpMethod.Options, "/");
@@ -269,7 +269,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task ThePostFromAConferenceOriginCarriesTheCorsHeader()
+    public async Task The_post_from_a_conference_origin_carries_the_cors_header()
     {
         await using var server = await TestAuthServer.StartAsync();
         var response = await server.PostLoginAsync("john", "john-pw", Lab, TestAuthServer.ConferenceOrigin);
@@ -278,7 +278,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task APostFromAnotherOriginIsRefusedWithoutCheckingThePassword()
+    public async Task A_post_from_another_origin_is_refused_without_checking_the_password()
     {
         await using var server = await TestAuthServer.StartAsync();
         var response = await server.PostLoginAsync("john", "john-pw", Lab, "https://evil.example.net");
@@ -287,7 +287,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task RepeatedFailuresAreThrottledEvenForTheRightPasswordUntilTheDelayPasses()
+    public async Task Repeated_failures_are_throttled_even_for_the_right_password_until_the_delay_passes()
     {
         await using var server = await TestAuthServer.StartAsync();
         // As the README says: 5 failures, then the 6th attempt is throttled.
@@ -303,7 +303,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task OthersFailuresFromTheSameAddressNeverRefuseAValidPassword()
+    public async Task Others_failures_from_the_same_address_never_refuse_a_valid_password()
     {
         await using var server = await TestAuthServer.StartAsync();
         // A class behind one NAT: 40 failures for other (and unknown) users from this address.
@@ -313,7 +313,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AFloodFromOneAddressIsCutOffByTheAttemptRate()
+    public async Task A_flood_from_one_address_is_cut_off_by_the_attempt_rate()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["throttle"] = new JsonObject { ["attemptBurst"] = 3 });
         for (var i = 0; i < 3; i++)
@@ -326,7 +326,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AnAttackersFailuresDoNotLockTheUserOutFromAnotherAddress()
+    public async Task An_attackers_failures_do_not_lock_the_user_out_from_another_address()
     {
         await using var server = await TestAuthServer.StartAsync();
         for (var i = 0; i < 8; i++) await server.PostLoginAsync("john", "guess" + i, Lab);
@@ -339,7 +339,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task EditsToTheUsersFileApplyWithoutARestart()
+    public async Task Edits_to_the_users_file_apply_without_a_restart()
     {
         await using var server = await TestAuthServer.StartAsync();
         var users = (JsonObject)TestAuthServer.DefaultUsers.DeepClone();
@@ -351,7 +351,7 @@ public sealed class AuthorisationEndpointTests
     }
 
     [Fact]
-    public async Task AnInvalidUsernameIsRefused()
+    public async Task An_invalid_username_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync(users: JsonNode.Parse("""{"users":{"a/../b":{"password":"pw"}}}""")!.AsObject());
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("a/../b", "pw", Lab)).StatusCode);

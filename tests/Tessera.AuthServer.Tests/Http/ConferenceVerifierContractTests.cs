@@ -23,7 +23,7 @@ public sealed class ConferenceVerifierContractTests
     [InlineData("ES256")]
     [InlineData("RS256")]
     [InlineData("EdDSA")]
-    public async Task TheConferenceVerifierAcceptsTheTokenForItsGroupOnly(string alg)
+    public async Task The_conference_verifier_accepts_the_token_for_its_group_only(string alg)
     {
         await using var server = await TestAuthServer.StartAsync(alg: alg);
         var response = await server.PostLoginAsync("john", "john-pw", TestAuthServer.Conference + "group/lectures/maths/");
@@ -42,7 +42,7 @@ public sealed class ConferenceVerifierContractTests
     }
 
     [Fact]
-    public async Task APortalTokenStaysValidForTheSecondJoinMinutesLater()
+    public async Task A_portal_token_stays_valid_for_the_second_join_minutes_later()
     {
         await using var server = await TestAuthServer.StartAsync();
         var page = await server.Client.GetAsync("/?group=lab");

@@ -42,7 +42,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task APublicKeyStopsTheProgramWithAClearMessage()
+    public async Task A_public_key_stops_the_program_with_a_clear_message()
     {
         var publicJwk = JsonWebKeyParser.Parse(JsonWebKeyGenerator.Generate("ES256")).ToPublicJwk();
         using var process = Process.Start(Program(WriteConfig(JsonNode.Parse(publicJwk)!)))!;
@@ -53,7 +53,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task TheProgramServesTokensOnItsListenAddress()
+    public async Task The_program_serves_tokens_on_its_listen_address()
     {
         using var process = Process.Start(Program(WriteConfig(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256"))!)))!;
         try

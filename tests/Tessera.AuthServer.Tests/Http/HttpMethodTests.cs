@@ -7,7 +7,7 @@ namespace Tessera.AuthServer.Tests.Http;
 public class HttpMethodTests
 {
     [Fact]
-    public async Task UnservedMethodsAnswer405WithAllowAndLeaveNoTrace()
+    public async Task Unserved_methods_answer_405_with_allow_and_leave_no_trace()
     {
         var log = new List<string>();
         await using var server = await TestAuthServer.StartAsync(log: new ListLoggerProvider(log));

@@ -18,7 +18,7 @@ public sealed class HttpsTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("tessera-auth-tls-").FullName;
 
     [Fact]
-    public async Task ServesTokensAndASecurePortalCookieOverHttps()
+    public async Task Serves_tokens_and_a_secure_portal_cookie_over_https()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", ecdsa, HashAlgorithmName.SHA256);
@@ -65,7 +65,7 @@ public sealed class HttpsTests : IDisposable
     }
 
     [Fact]
-    public void AMissingCertificateFileIsAClearStartupError()
+    public void A_missing_certificate_file_is_a_clear_startup_error()
     {
         File.WriteAllText(Path.Combine(_dir, "users.json"), """{"users":{}}""");
         var config = new JsonObject

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Tessera.AuthServer.Tests.Support;
@@ -7,14 +6,15 @@ namespace Tessera.AuthServer.Tests.Http;
 
 /// <summary>
 /// Every refusal is answered no sooner than <c>refusalDelay</c> after the request arrived, so an
-/// unknown user, a plain-password user and a bcrypt user cannot be told apart by timing. Only a
-/// lower bound is asserted (a delay never ends early); the distributions are in
+/// unknown user, a plain-password user and a bcrypt user cannot be told apart by timing. The
+/// server's clock is the test's manual clock: the lower bound is asserted on it exactly (the
+/// refusal is held by a timer not due before the delay); the distributions are in
 /// bench/Tessera.Bench.AuthServer.
 /// </summary>
 public class RefusalDelayTests
 {
     [Fact]
-    public async Task EveryKindOfRefusalTakesAtLeastTheDelay()
+    public async Task Every_kind_of_refusal_takes_at_least_the_delay()
     {
         var users = new JsonObject
         {
@@ -26,13 +26,17 @@ public class RefusalDelayTests
         };
         await using var server = await TestAuthServer.StartAsync(c => c["refusalDelay"] = 0.3, users: users);
         var lab = TestAuthServer.Conference + "group/lab/";
+        var idle = server.Time.PendingTimers;
         foreach (var (user, password) in new[] { ("nobody-here", "x"), ("plain", "wrong"), ("hashed", "wrong"), ("not/valid", "x") })
         {
-            var clock = Stopwatch.StartNew();
-            var response = await server.PostLoginAsync(user, password, lab);
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            // The floor is 300 ms on the server's clock; ours started earlier, so it reads at least that.
-            Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(299), $"{user}: {clock.Elapsed.TotalMilliseconds} ms");
+            var response = server.PostLoginAsync(user, password, lab);
+            // The server's clock stands still until moved: the refusal waits on a timer of it.
+            await Eventually.True(() => server.Time.PendingTimers == idle + 1, $"{user}: the refusal waits on the clock");
+            server.Time.Advance(TimeSpan.FromMilliseconds(299));
+            Assert.True(server.Time.PendingTimers == idle + 1, $"{user}: the refusal's timer fell due before 300 ms");
+            Assert.False(response.IsCompleted, $"{user}: answered before 300 ms");
+            server.Time.Advance(TimeSpan.FromMilliseconds(20)); // past the floor and the server's margin for early timers
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Eventually.Completes(response)).StatusCode);
         }
         // A success is not padded: it reveals nothing a right password did not already know.
         Assert.Equal(HttpStatusCode.OK, (await server.PostLoginAsync("plain", "plain-pw", lab)).StatusCode);
@@ -41,6 +45,6 @@ public class RefusalDelayTests
     [Theory]
     [InlineData(-1)]
     [InlineData(11)]
-    public async Task AnUnreasonableDelayIsAConfigurationError(double seconds) =>
+    public async Task An_unreasonable_delay_is_a_configuration_error(double seconds) =>
         await Assert.ThrowsAsync<Tessera.AuthServer.Configuration.ConfigException>(() => TestAuthServer.StartAsync(c => c["refusalDelay"] = seconds));
 }

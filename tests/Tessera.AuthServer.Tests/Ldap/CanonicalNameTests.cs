@@ -40,7 +40,7 @@ public sealed class CanonicalNameTests(TestDirectoryFixture fixture) : IClassFix
 
     [Theory]
     [MemberData(nameof(Spellings))]
-    public async Task ADenyRuleCannotBeBypassedByRetypingTheName(bool searchMode, string spelling)
+    public async Task A_deny_rule_cannot_be_bypassed_by_retyping_the_name(bool searchMode, string spelling)
     {
         await using var server = await Start(searchMode);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.PostLoginAsync(spelling, "alice-pw", Lab)).StatusCode);
@@ -49,7 +49,7 @@ public sealed class CanonicalNameTests(TestDirectoryFixture fixture) : IClassFix
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task TheTokenNamesTheAccountAsTheDirectoryStoresIt(bool searchMode)
+    public async Task The_token_names_the_account_as_the_directory_stores_it(bool searchMode)
     {
         await using var server = await Start(searchMode);
         var response = await server.PostLoginAsync(" BOB ", "bob-pw", Lab);
@@ -58,7 +58,7 @@ public sealed class CanonicalNameTests(TestDirectoryFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task RetypedSpellingsShareOneThrottleAllowance()
+    public async Task Retyped_spellings_share_one_throttle_allowance()
     {
         await using var server = await Start(searchMode: true);
         foreach (var spelling in new[] { "bob", "Bob", " bob", "bob ", "BOB" })

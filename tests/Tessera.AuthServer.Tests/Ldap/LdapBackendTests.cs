@@ -34,7 +34,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task TemplateModeAcceptsTheRightPasswordAndReadsGroups()
+    public async Task Template_mode_accepts_the_right_password_and_reads_groups()
     {
         var result = Assert.IsType<BackendResult.Authenticated>(await Login(TemplateMode, "alice", "alice-pw"));
         Assert.Equal(["teachers"], result.Groups);
@@ -42,30 +42,30 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task TemplateModeRefusesAWrongPassword() =>
+    public async Task Template_mode_refuses_a_wrong_password() =>
         Assert.IsType<BackendResult.Refused>(await Login(TemplateMode, "alice", "bob-pw"));
 
     [Fact]
-    public async Task TemplateModeReportsAnUnknownUserAsUnknown() =>
+    public async Task Template_mode_reports_an_unknown_user_as_unknown() =>
         Assert.IsType<BackendResult.Unknown>(await Login(TemplateMode, "mallory", "whatever"));
 
     [Fact]
-    public async Task SearchModeAcceptsTheRightPasswordAndReadsGroups()
+    public async Task Search_mode_accepts_the_right_password_and_reads_groups()
     {
         var result = Assert.IsType<BackendResult.Authenticated>(await Login(SearchMode, "bob", "bob-pw"));
         Assert.Equal(["students"], result.Groups);
     }
 
     [Fact]
-    public async Task SearchModeRefusesAWrongPassword() =>
+    public async Task Search_mode_refuses_a_wrong_password() =>
         Assert.IsType<BackendResult.Refused>(await Login(SearchMode, "bob", "alice-pw"));
 
     [Fact]
-    public async Task SearchModeReportsAnUnknownUserAsUnknown() =>
+    public async Task Search_mode_reports_an_unknown_user_as_unknown() =>
         Assert.IsType<BackendResult.Unknown>(await Login(SearchMode, "mallory", "whatever"));
 
     [Fact]
-    public async Task AnEmptyPasswordIsRefusedRatherThanBoundAnonymously()
+    public async Task An_empty_password_is_refused_rather_than_bound_anonymously()
     {
         // An LDAP simple bind with a DN and no password is an unauthenticated bind that succeeds.
         Assert.IsType<BackendResult.Refused>(await Login(TemplateMode, "alice", ""));
@@ -73,7 +73,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AFilterWildcardInTheUsernameMatchesOnlyThatLiteralName()
+    public async Task A_filter_wildcard_in_the_username_matches_only_that_literal_name()
     {
         // Unescaped, "*" would match every person (several entries) and "a*" would find alice.
         Assert.IsType<BackendResult.Unknown>(await Login(SearchMode, "a*", "alice-pw"));
@@ -82,7 +82,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task DnMetacharactersInTheUsernameCannotRedirectTheBind()
+    public async Task Dn_metacharacters_in_the_username_cannot_redirect_the_bind()
     {
         // Unescaped, this would bind as the service account with its password.
         var result = await Login(TemplateMode with { UserDn = "uid={0},ou=people,dc=example,dc=org" },
@@ -93,14 +93,14 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AWrongServiceAccountPasswordIsABackendFailureNotARefusal()
+    public async Task A_wrong_service_account_password_is_a_backend_failure_not_a_refusal()
     {
         var config = SearchMode with { BindPassword = "wrong" };
         await Assert.ThrowsAsync<BackendException>(() => Login(config, "bob", "bob-pw"));
     }
 
     [Fact]
-    public async Task AnUnreachableDirectoryIsABackendFailure()
+    public async Task An_unreachable_directory_is_a_backend_failure()
     {
         using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         closed.Start();
@@ -111,7 +111,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task ConcurrentLoginsShareThePoolAndAllSucceed()
+    public async Task Concurrent_logins_share_the_pool_and_all_succeed()
     {
         using var backend = new LdapBackend(SearchMode with { PoolSize = 3 });
         var logins = Enumerable.Range(0, 40).Select(i => i % 2 == 0
@@ -126,7 +126,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void ConfigurationWithoutAWayToFindTheUserIsRefused()
+    public void Configuration_without_a_way_to_find_the_user_is_refused()
     {
         Assert.Throws<ConfigException>(() => new LdapBackend(new LdapBackendConfig { Url = fixture.Directory.Url }));
         Assert.Throws<ConfigException>(() => new LdapBackend(new LdapBackendConfig { Url = "http://x", UserDn = "uid={0}" }));
@@ -134,7 +134,7 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CachedLookupsNeverSkipThePasswordCheck()
+    public async Task Cached_lookups_never_skip_the_password_check()
     {
         using var backend = new LdapBackend(SearchMode with { CacheSeconds = 600 });
         Assert.IsType<BackendResult.Authenticated>(await backend.AuthenticateAsync("alice", "alice-pw", CancellationToken.None));
@@ -144,9 +144,9 @@ public sealed class LdapBackendTests(TestDirectoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task GroupChangesApplyOnceTheCacheLifetimeHasPassed()
+    public async Task Group_changes_apply_once_the_cache_lifetime_has_passed()
     {
-        var time = new Support.ManualTimeProvider();
+        var time = new ManualTimeProvider();
         using var backend = new LdapBackend(TemplateMode with { CacheSeconds = 60 }, time);
         using var admin = new System.DirectoryServices.Protocols.LdapConnection(
             new System.DirectoryServices.Protocols.LdapDirectoryIdentifier("127.0.0.1", fixture.Directory.Port))

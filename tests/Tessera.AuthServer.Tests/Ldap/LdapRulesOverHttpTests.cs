@@ -40,7 +40,7 @@ public sealed class LdapRulesOverHttpTests(TestDirectoryFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task DirectoryGroupsSelectTheRule()
+    public async Task Directory_groups_select_the_rule()
     {
         await using var server = await Start();
         Assert.Equal(["op", "present", "message", "caption", "token"], await Permissions(await server.PostLoginAsync("alice", "alice-pw", Group("lectures/maths"))));
@@ -48,21 +48,21 @@ public sealed class LdapRulesOverHttpTests(TestDirectoryFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task ADenyRuleOnADirectoryGroupAnswers403()
+    public async Task A_deny_rule_on_a_directory_group_answers_403()
     {
         await using var server = await Start();
         Assert.Equal(HttpStatusCode.Forbidden, (await server.PostLoginAsync("carol", "carol-pw", Group("lectures/maths"))).StatusCode);
     }
 
     [Fact]
-    public async Task ADirectoryUserWithNoApplicableRuleIsDenied()
+    public async Task A_directory_user_with_no_applicable_rule_is_denied()
     {
         await using var server = await Start();
         Assert.Equal(HttpStatusCode.Forbidden, (await server.PostLoginAsync("alice", "alice-pw", Group("lab"))).StatusCode);
     }
 
     [Fact]
-    public async Task TheUsersFileIsAskedFirstThenTheDirectory()
+    public async Task The_users_file_is_asked_first_then_the_directory()
     {
         await using var server = await Start(fallback: true);
         Assert.Equal(HttpStatusCode.OK, (await server.PostLoginAsync("john", "john-pw", Group("lab"))).StatusCode);

@@ -30,16 +30,16 @@ public sealed class LdapTlsTests(TlsDirectoryFixture fixture) : IClassFixture<Tl
     }
 
     [Fact]
-    public async Task StartTlsWithTheTrustedCaAuthenticates() =>
+    public async Task Start_tls_with_the_trusted_ca_authenticates() =>
         Assert.IsType<BackendResult.Authenticated>(await Login(Config(fixture.Directory.Url, startTls: true, fixture.Directory.CaDirectory)));
 
     [Fact]
-    public async Task LdapsWithTheTrustedCaAuthenticates() =>
+    public async Task Ldaps_with_the_trusted_ca_authenticates() =>
         Assert.IsType<BackendResult.Authenticated>(await Login(
             Config($"ldaps://127.0.0.1:{fixture.Directory.LdapsPort}", startTls: false, fixture.Directory.CaDirectory)));
 
     [Fact]
-    public async Task AnUntrustedCertificateIsAFailureNotALogin()
+    public async Task An_untrusted_certificate_is_a_failure_not_a_login()
     {
         var elsewhere = System.IO.Directory.CreateTempSubdirectory("tessera-empty-ca-").FullName;
         try
@@ -55,6 +55,6 @@ public sealed class LdapTlsTests(TlsDirectoryFixture fixture) : IClassFixture<Tl
     }
 
     [Fact]
-    public void StartTlsOverLdapsIsAConfigurationError() =>
+    public void Start_tls_over_ldaps_is_a_configuration_error() =>
         Assert.Throws<ConfigException>(() => new LdapBackend(Config("ldaps://127.0.0.1:1", startTls: true, null)));
 }

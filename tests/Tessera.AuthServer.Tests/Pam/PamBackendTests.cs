@@ -12,7 +12,7 @@ public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<
     private PamBackend Backend() => new(new PamBackendConfig { Service = account.Service });
 
     [RootFact]
-    public async Task TheRightPasswordAuthenticatesAndReportsUnixGroups()
+    public async Task The_right_password_authenticates_and_reports_unix_groups()
     {
         using var backend = Backend();
         var result = Assert.IsType<BackendResult.Authenticated>(
@@ -21,7 +21,7 @@ public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<
     }
 
     [RootFact]
-    public async Task ThePasswdNameIsTheAccountsNameAndPaddingIsTrimmedBeforePamSeesIt()
+    public async Task The_passwd_name_is_the_accounts_name_and_padding_is_trimmed_before_pam_sees_it()
     {
         using var backend = Backend();
         var result = Assert.IsType<BackendResult.Authenticated>(
@@ -43,28 +43,28 @@ public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<
     }
 
     [RootFact]
-    public async Task AWrongPasswordIsRefused()
+    public async Task A_wrong_password_is_refused()
     {
         using var backend = Backend();
         Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync(account.User, "wrong", CancellationToken.None));
     }
 
     [RootFact]
-    public async Task AnEmptyPasswordIsRefused()
+    public async Task An_empty_password_is_refused()
     {
         using var backend = Backend();
         Assert.IsType<BackendResult.Refused>(await backend.AuthenticateAsync(account.User, "", CancellationToken.None));
     }
 
     [RootFact]
-    public async Task AnAccountThatDoesNotExistIsUnknown()
+    public async Task An_account_that_does_not_exist_is_unknown()
     {
         using var backend = Backend();
         Assert.IsType<BackendResult.Unknown>(await backend.AuthenticateAsync("no-such-user-" + account.User, "x", CancellationToken.None));
     }
 
     [RootFact]
-    public async Task UnixGroupsDriveTheRulesOverHttp()
+    public async Task Unix_groups_drive_the_rules_over_http()
     {
         await using var server = await TestAuthServer.StartAsync(c =>
         {
@@ -84,6 +84,6 @@ public sealed class PamBackendTests(UnixAccountFixture account) : IClassFixture<
     }
 
     [Fact]
-    public void AServiceNameWithASlashIsRefused() =>
+    public void A_service_name_with_a_slash_is_refused() =>
         Assert.Throws<ConfigException>(() => new PamBackend(new PamBackendConfig { Service = "../passwd" }));
 }

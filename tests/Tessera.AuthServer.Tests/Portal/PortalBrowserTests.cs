@@ -38,7 +38,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 public sealed class PortalBrowserTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
-    public async Task SigningInLandsOnTheConferencePageWithAVerifiableToken()
+    public async Task Signing_in_lands_on_the_conference_page_with_a_verifiable_token()
     {
         await using var conference = await ConferencePage.StartAsync();
         await using var server = await TestAuthServer.StartAsync(c => c["conferences"] = new JsonArray(conference.BaseUrl));
@@ -59,7 +59,7 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium) : IClassFixture
     }
 
     [Fact]
-    public async Task AWrongPasswordStaysOnThePortalWithAnError()
+    public async Task A_wrong_password_stays_on_the_portal_with_an_error()
     {
         await using var conference = await ConferencePage.StartAsync();
         await using var server = await TestAuthServer.StartAsync(c => c["conferences"] = new JsonArray(conference.BaseUrl));

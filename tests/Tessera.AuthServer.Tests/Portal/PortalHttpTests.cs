@@ -40,7 +40,7 @@ public sealed partial class PortalHttpTests
     };
 
     [Fact]
-    public async Task TheFormIsPlainHtmlWithLabelledFieldsAndABoundState()
+    public async Task The_form_is_plain_html_with_labelled_fields_and_a_bound_state()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, response, html) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -61,7 +61,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task ARightPasswordRedirectsToTheGroupWithAPortalToken()
+    public async Task A_right_password_redirects_to_the_group_with_a_portal_token()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -79,7 +79,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task GroupAndConferenceFieldsAreAnAlternativeToAReturnUrl()
+    public async Task Group_and_conference_fields_are_an_alternative_to_a_return_url()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, html) = await OpenForm(server, "?group=lectures%2Fmaths&conference=" + Uri.EscapeDataString(TestAuthServer.Conference));
@@ -94,7 +94,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task WithFragmentDeliveryTheTokenStaysOutOfTheQuery()
+    public async Task With_fragment_delivery_the_token_stays_out_of_the_query()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["portalTokenIn"] = "fragment");
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -103,7 +103,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task AWrongStateIsRefused()
+    public async Task A_wrong_state_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -113,7 +113,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task AStateWithoutItsCookieIsRefused()
+    public async Task A_state_without_its_cookie_is_refused()
     {
         // Login CSRF: another site can post a state it obtained itself, but not the victim's cookie.
         await using var server = await TestAuthServer.StartAsync();
@@ -124,7 +124,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task AStateFromAnotherBrowserIsRefused()
+    public async Task A_state_from_another_browser_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (_, attackerState, _, _) = await OpenForm(server, "");
@@ -134,7 +134,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task AFailedLoginReRendersTheFormWithoutThePassword()
+    public async Task A_failed_login_re_renders_the_form_without_the_password()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -148,7 +148,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task ThePortalNeverFallsBackTo204()
+    public async Task The_portal_never_falls_back_to_204()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["passwordFallback"] = true);
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -163,7 +163,7 @@ public sealed partial class PortalHttpTests
     [InlineData("javascript:alert(1)//group/lab/")]
     [InlineData("https://meet.example.org/group/../../evil/")]
     [InlineData("https://meet.example.org/elsewhere/")]
-    public async Task AReturnUrlOutsideTheConfiguredConferencesIsNeverFollowed(string target)
+    public async Task A_return_url_outside_the_configured_conferences_is_never_followed(string target)
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, get, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(target));
@@ -174,7 +174,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task AConferenceFieldThatIsNotConfiguredIsRefused()
+    public async Task A_conference_field_that_is_not_configured_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, _) = await OpenForm(server, "");
@@ -188,7 +188,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task ValuesShownInThePageAreHtmlEncoded()
+    public async Task Values_shown_in_the_page_are_html_encoded()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (_, _, _, html) = await OpenForm(server, "?group=" + Uri.EscapeDataString("<script>x</script>"));
@@ -201,7 +201,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task WithoutPortalTheFormIsNotServed()
+    public async Task Without_portal_the_form_is_not_served()
     {
         await using var server = await TestAuthServer.StartAsync(c => c["portal"] = false);
         // POST / exists, so GET / is "method not allowed" rather than "not found".
@@ -210,7 +210,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task PortalFailuresAreThrottledToo()
+    public async Task Portal_failures_are_throttled_too()
     {
         await using var server = await TestAuthServer.StartAsync();
         var (cookie, state, _, _) = await OpenForm(server, "?return=" + Uri.EscapeDataString(Lab));
@@ -221,7 +221,7 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
-    public async Task ANonFormPostIsRefused()
+    public async Task A_non_form_post_is_refused()
     {
         await using var server = await TestAuthServer.StartAsync();
         var response = await server.Client.PostAsync("/login", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));

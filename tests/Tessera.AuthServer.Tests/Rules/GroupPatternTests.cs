@@ -18,6 +18,6 @@ public sealed class GroupPatternTests
     [InlineData("room-*-a", "room-12-a", true)]
     [InlineData("room-*-a", "room-1/2-a", false)]
     [InlineData("Lab", "lab", false)]
-    public void GlobsMatchWithinOrAcrossSegments(string pattern, string group, bool expected) =>
+    public void Globs_match_within_or_across_segments(string pattern, string group, bool expected) =>
         Assert.Equal(expected, new GroupPattern(pattern).Matches(group));
 }

@@ -14,7 +14,7 @@ public sealed class RuleSetTests
     ]);
 
     [Fact]
-    public void TheFirstApplicableRuleWins()
+    public void The_first_applicable_rule_wins()
     {
         var teacher = Assert.IsType<RuleDecision.Grant>(Rules.Decide("lectures/maths", "olga", ["teachers"]));
         Assert.Equal(["op", "present", "message", "caption", "token"], teacher.Permissions);
@@ -23,22 +23,22 @@ public sealed class RuleSetTests
     }
 
     [Fact]
-    public void MembershipComparesGroupNamesCaseInsensitively() =>
+    public void Membership_compares_group_names_case_insensitively() =>
         Assert.Equal(5, Assert.IsType<RuleDecision.Grant>(Rules.Decide("lectures/x", "o", ["Teachers"])).Permissions.Count);
 
     [Fact]
-    public void UserListsAndDenyRulesApply()
+    public void User_lists_and_deny_rules_apply()
     {
         Assert.IsType<RuleDecision.Deny>(Rules.Decide("lectures/maths", "guest", []));
         Assert.IsType<RuleDecision.Deny>(Rules.Decide("staff", "olga", ["teachers"]));
     }
 
     [Fact]
-    public void NoApplicableRuleIsNoMatch() =>
+    public void No_applicable_rule_is_no_match() =>
         Assert.IsType<RuleDecision.NoMatch>(Rules.Decide("lab", "olga", ["teachers"]));
 
     [Fact]
-    public void ARuleMustEitherGrantOrDeny()
+    public void A_rule_must_either_grant_or_deny()
     {
         Assert.Throws<ConfigException>(() => new RuleSet([new RuleConfig { Groups = ["a"] }]));
         Assert.Throws<ConfigException>(() => new RuleSet([new RuleConfig { Groups = ["a"], Deny = true, Permissions = PermissionSpec.Named("op") }]));

@@ -27,13 +27,6 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
 
     private static string User(IceLiteAgent agent, string remote = "brws") => $"{agent.Local.Ufrag}:{remote}";
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (int i = 0; i < 250 && !condition(); i++)
-            await Task.Delay(20);
-        Assert.True(condition());
-    }
-
     [Fact]
     public async Task Authenticated_check_is_answered_and_latches_the_peer()
     {
@@ -94,7 +87,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
             .AddUsername("nobody:brws").AddMessageIntegrity("x").AddFingerprint().ToArray();
         await client.SendAsync(request, Server);
-        await Eventually(() => _endpoint.UnroutedDatagrams == 1);
+        await Eventually.True(() => _endpoint.UnroutedDatagrams == 1);
     }
 
     [Fact]
@@ -108,14 +101,14 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         using var client = new StunTestClient();
 
         await client.SendAsync([22, 254, 253, 0], Server); // DTLS record before any check
-        await Eventually(() => _endpoint.UnroutedDatagrams == 1);
+        await Eventually.True(() => _endpoint.UnroutedDatagrams == 1);
         Assert.Empty(dtls);
 
         await client.CheckAsync(Server, User(agent), agent.Local.Password);
         await client.SendAsync([22, 254, 253, 1], Server);
         await client.SendAsync([0x80, 96, 0, 1], Server);
         await client.SendAsync([200, 0, 0, 0], Server); // first byte 200: no protocol, dropped
-        await Eventually(() => dtls.Count == 1 && media.Count == 1 && _endpoint.UnroutedDatagrams == 2);
+        await Eventually.True(() => dtls.Count == 1 && media.Count == 1 && _endpoint.UnroutedDatagrams == 2);
         Assert.Equal(new byte[] { 22, 254, 253, 1 }, dtls[0]);
         Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, media[0]);
     }
@@ -135,7 +128,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         await clientA.SendAsync([0x80, 0], Server);
         await clientB.SendAsync([0x80, 0], Server);
         await clientB.SendAsync([0x80, 0], Server);
-        await Eventually(() => toA == 1 && toB == 2);
+        await Eventually.True(() => toA == 1 && toB == 2);
         Assert.Equal(clientA.LocalEndPoint, a.RemoteEndPoint);
         Assert.Equal(clientB.LocalEndPoint, b.RemoteEndPoint);
     }
@@ -160,7 +153,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
             await selected.SendAsync([0x80, 0], Server);
             await others[^1].SendAsync([0x80, 0], Server);
             await others[0].SendAsync([0x80, 0], Server);
-            await Eventually(() => media == 2 && _endpoint.UnroutedDatagrams == 1);
+            await Eventually.True(() => media == 2 && _endpoint.UnroutedDatagrams == 1);
             Assert.Equal(selected.LocalEndPoint, agent.RemoteEndPoint);
         }
         finally
@@ -233,7 +226,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
             .AddUsername(User(agent)).AddMessageIntegrity(agent.Local.Password).AddFingerprint().ToArray();
         long before = _endpoint.UnroutedDatagrams;
         await client.SendAsync(request, Server);
-        await Eventually(() => _endpoint.UnroutedDatagrams == before + 1);
+        await Eventually.True(() => _endpoint.UnroutedDatagrams == before + 1);
     }
 
     [Fact]
@@ -254,7 +247,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         var stale = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
             .AddUsername($"{old.Ufrag}:brws").AddMessageIntegrity(old.Password).AddFingerprint().ToArray();
         await client.SendAsync(stale, Server);
-        await Eventually(() => _endpoint.UnroutedDatagrams == before + 1);
+        await Eventually.True(() => _endpoint.UnroutedDatagrams == before + 1);
         var reply = await client.CheckAsync(Server, $"{fresh.Ufrag}:brw2", fresh.Password);
         Assert.Equal(StunMessageType.BindingSuccess, reply.Type);
     }

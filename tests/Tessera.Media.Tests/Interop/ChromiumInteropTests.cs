@@ -15,17 +15,6 @@ public sealed class ChromiumInteropTests
 {
     private const string Page = "http://localhost/"; // served by Playwright routing; localhost is a secure context
 
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var end = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > end)
-                Assert.Fail("condition not met in time");
-            await Task.Delay(100);
-        }
-    }
-
     [Fact, Trait("Category", "Browser")]
     public async Task Chromium_publishes_simulcast_and_another_page_decodes_it()
     {
@@ -58,7 +47,7 @@ public sealed class ChromiumInteropTests
         using var up = PublisherConnection.Accept(endpoint, certificate, offer, ["vp8", "opus"]);
         await publisherPage.EvaluateAsync("async sdp => await pc.setRemoteDescription({type: 'answer', sdp})", up.AnswerSdp);
 
-        await Until(() => Task.FromResult(up.Tracks.Count == 3), TimeSpan.FromSeconds(15));
+        await Eventually.True(() => up.Tracks.Count == 3, "three tracks (two simulcast layers and audio)");
         Assert.Equal(PeerTransportState.Connected, up.Transport.State);
         Assert.Equal(["0:opus", "1:h:vp8", "1:l:vp8"], up.Tracks.Select(t => $"{t.Id}:{t.Codec.Codec.Name}").Order());
 
@@ -86,8 +75,8 @@ public sealed class ChromiumInteropTests
               return result ? (kind === 'video' ? (result.framesDecoded ?? 0) : result.packetsReceived) : 0;
             }
             """;
-        await Until(async () => await receiverPage.EvaluateAsync<int>(inbound, "video") > 5, TimeSpan.FromSeconds(15));
-        await Until(async () => await receiverPage.EvaluateAsync<int>(inbound, "audio") > 5, TimeSpan.FromSeconds(15));
+        await Eventually.True(async () => await receiverPage.EvaluateAsync<int>(inbound, "video") > 5, "video frames decoded by the receiver");
+        await Eventually.True(async () => await receiverPage.EvaluateAsync<int>(inbound, "audio") > 5, "audio packets received by the receiver");
         Assert.Equal("connected", await receiverPage.EvaluateAsync<string>("() => pc.connectionState"));
     }
 }

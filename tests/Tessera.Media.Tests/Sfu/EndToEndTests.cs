@@ -69,7 +69,7 @@ public sealed class EndToEndTests
         // A packet lost on the way to the receiver is NACKed and resent from the cache.
         receiver.LoseNextRtp(1);
         await publisher.SendRtpAsync(PublisherPacket(1004));
-        await Eventually(() => down.Forwarders.Single().PacketsSent == 4);
+        await Eventually.True(() => down.Forwarders.Single().PacketsSent == 4);
         await receiver.SendRtcpAsync(new GenericNack { SenderSsrc = 5, MediaSsrc = outgoing.Ssrc, LostSequenceNumbers = { 1004 } });
         var resent = await receiver.ReceiveRtpAsync().WaitAsync(Generous);
         Assert.True(RtpPacket.TryParse(resent, out var again));
@@ -78,7 +78,7 @@ public sealed class EndToEndTests
 
         // The receiver's REMB reaches the forwarder, and the publisher gets receiver reports.
         await receiver.SendRtcpAsync(new ReceiverEstimatedMaxBitrate { SenderSsrc = 5, Bitrate = 300_000, Ssrcs = { outgoing.Ssrc } });
-        await Eventually(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
+        await Eventually.True(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
         var rr = await publisher.ReceiveRtcpAsync<ReceiverReport>().WaitAsync(Generous);
         Assert.Contains(rr.Reports, r => r.Ssrc == 0x1234);
     }
@@ -141,7 +141,7 @@ public sealed class EndToEndTests
         Assert.Contains("a=setup:passive", answer);
         down.ApplyAnswer(answer);
         await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        await Eventually.True(() => down.Transport.State == PeerTransportState.Connected);
 
         for (ushort s = 1001; s <= 1003; s++)
             await publisher.SendRtpAsync(PublisherPacket(s));
@@ -152,7 +152,7 @@ public sealed class EndToEndTests
         }
         // And feedback flows the other way, protected with the receiver's (DTLS server's) keys.
         await receiver.SendRtcpAsync(new ReceiverEstimatedMaxBitrate { SenderSsrc = 5, Bitrate = 300_000, Ssrcs = { outgoing.Ssrc } });
-        await Eventually(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
+        await Eventually.True(() => down.Forwarders.Single().ReceiverBitrate == 300_000);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class EndToEndTests
         var answer = receiver.AnswerFor(offer).Replace(receiver.Certificate.Fingerprint.ToSdpValue(), DtlsCertificate.Generate().Fingerprint.ToSdpValue());
         down.ApplyAnswer(answer);
         await Assert.ThrowsAnyAsync<Exception>(() => receiver.ConnectAsync(endpoint.LocalEndPoint, offer));
-        await Eventually(() => down.Transport.State == PeerTransportState.Failed);
+        await Eventually.True(() => down.Transport.State == PeerTransportState.Failed);
         Assert.Contains("does not match the SDP fingerprint", down.Transport.FailureReason);
     }
 
@@ -212,7 +212,7 @@ public sealed class EndToEndTests
         // Someone who knows the ICE credentials but holds another certificate than the offer's fingerprint.
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
-        await Eventually(() => up.Transport.State == PeerTransportState.Failed);
+        await Eventually.True(() => up.Transport.State == PeerTransportState.Failed);
         Assert.Contains("fingerprint", up.Transport.FailureReason);
     }
 }

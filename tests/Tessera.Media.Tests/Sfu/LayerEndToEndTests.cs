@@ -63,7 +63,7 @@ public sealed class LayerEndToEndTests
             for (int i = 0; i < 8; i++)
                 await publisher.SendRtpAsync(PublisherPacket(pattern[i % 4]));
             sent += 8;
-            await Eventually(() => track.Statistics.PacketsReceived == sent);
+            await Eventually.True(() => track.Statistics.PacketsReceived == sent);
             _clock.Advance(TimeSpan.FromMilliseconds(250));
         }
         var before = new List<byte[]>();
@@ -72,7 +72,7 @@ public sealed class LayerEndToEndTests
         Assert.Contains(before, p => Tid(p) == 2);
 
         await receiver.SendRtcpAsync(new ReceiverEstimatedMaxBitrate { SenderSsrc = 5, Bitrate = 60_000, Ssrcs = { outgoing.Ssrc } });
-        await Eventually(() => forwarder.ReceiverBitrate == 60_000);
+        await Eventually.True(() => forwarder.ReceiverBitrate == 60_000);
         down.SendReports(); // the once-a-second work: layer decisions, then sender reports
         Assert.Equal(new LayerChoice(0, 1), forwarder.Layers.Limit);
         // Nobody can take more than 60 kbit/s: the publisher is asked for the floor (§12.5).

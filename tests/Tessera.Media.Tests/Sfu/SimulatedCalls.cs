@@ -6,19 +6,11 @@ namespace Tessera.Media.Tests.Sfu;
 /// <summary>The offer/answer and connection steps every simulated call repeats.</summary>
 internal static class SimulatedCalls
 {
-    /// <summary>Polls until the condition holds, for up to 10 s.</summary>
-    public static async Task Eventually(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(20);
-        Assert.True(condition());
-    }
-
     /// <summary>The simulated publisher applies the server's answer and connects; returns once the server's side is up.</summary>
     public static async Task ConnectPublisherAsync(this BrowserSimulator publisher, IceUdpEndpoint endpoint, PublisherConnection up)
     {
         await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await Eventually.True(() => up.Transport.State == PeerTransportState.Connected);
     }
 
     /// <summary>The server offers what the down stream carries, the simulated receiver answers and connects; returns the offer.</summary>
@@ -27,7 +19,7 @@ internal static class SimulatedCalls
         string offer = down.CreateOffer();
         down.ApplyAnswer(receiver.AnswerFor(offer));
         await receiver.ConnectAsync(endpoint.LocalEndPoint, offer);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        await Eventually.True(() => down.Transport.State == PeerTransportState.Connected);
         return offer;
     }
 }

@@ -83,7 +83,7 @@ public sealed class TransportRecoveryTests
         // The browser's checks with the new credentials (from wherever its new path is) bring it back.
         using var newPath = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await CheckAsync(newPath, endpoint.LocalEndPoint, down.Transport.Local.Ice, receiver.Ice.Ufrag);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
+        await Eventually.True(() => down.Transport.State == PeerTransportState.Connected);
         Assert.Equal(2, connected);
 
         track.Deliver(Packet(501));
@@ -122,7 +122,7 @@ public sealed class TransportRecoveryTests
 
         using var newPath = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await CheckAsync(newPath, endpoint.LocalEndPoint, up.Transport.Local.Ice, "rst7");
-        await Eventually(() => up.Transport.State == PeerTransportState.Connected);
+        await Eventually.True(() => up.Transport.State == PeerTransportState.Connected);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class TransportRecoveryTests
         using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"], _clock);
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
-        await Eventually(() => up.Transport.State == PeerTransportState.Failed);
+        await Eventually.True(() => up.Transport.State == PeerTransportState.Failed);
         ExpireConsent(endpoint);
         Assert.False(up.Transport.CanRevive);
         Assert.Throws<InvalidOperationException>(() => up.Renegotiate(publisher.PublishOffer().Replace("a=ice-ufrag:" + publisher.Ice.Ufrag, "a=ice-ufrag:zz99")));

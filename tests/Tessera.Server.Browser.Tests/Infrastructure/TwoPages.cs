@@ -5,8 +5,8 @@ namespace Tessera.Server.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// ada (operator) and bob (presenter) in one group, each in an isolated browser profile.
-/// Created first so a test can attach recorders or init scripts before the pages load;
-/// disposing closes both profiles.
+/// Created first so a test can attach recorders or init scripts before the pages load (each
+/// page's protocol connection is recorded, see <see cref="PageSocket"/>); disposing closes both profiles.
 /// </summary>
 public sealed class TwoPages : IAsyncDisposable
 {
@@ -25,7 +25,10 @@ public sealed class TwoPages : IAsyncDisposable
         var ada = await browser.NewPageAsync();
         try
         {
-            return new TwoPages(ada, await browser.NewPageAsync());
+            var bob = await browser.NewPageAsync();
+            await PageSocket.RecordAsync(ada);
+            await PageSocket.RecordAsync(bob);
+            return new TwoPages(ada, bob);
         }
         catch
         {

@@ -23,7 +23,7 @@ public class HttpMethodTests
         TestServer.StartAsync(f => f.Group("lab", """{"users": {"ann": {"password": "pw"}}}"""), logSink: log);
 
     [Fact]
-    public async Task UnservedMethodsOnPagesFilesAndStatusAnswer405WithAllow()
+    public async Task Unserved_methods_on_pages_files_and_status_answer_405_with_allow()
     {
         var log = new List<string>();
         await using var s = await Start(log);
@@ -46,7 +46,7 @@ public class HttpMethodTests
     }
 
     [Fact]
-    public async Task HundredConnectRequestsLeaveNothingAtInformationOrAbove()
+    public async Task Hundred_connect_requests_leave_nothing_at_information_or_above()
     {
         var log = new List<string>();
         await using var s = await Start(log);
@@ -58,7 +58,7 @@ public class HttpMethodTests
     }
 
     [Fact]
-    public async Task AThrowingRequestIsLoggedInFullOncePerMinutePerCause()
+    public async Task A_throwing_request_is_logged_in_full_once_per_minute_per_cause()
     {
         var time = new ShiftedTime();
         var log = new List<string>();

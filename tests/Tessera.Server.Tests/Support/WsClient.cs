@@ -114,21 +114,33 @@ public sealed class WsClient : IAsyncDisposable
         return all;
     }
 
-    /// <summary>Asserts that no message of <paramref name="type"/> arrives within <paramref name="window"/>.</summary>
-    public async Task AssertNothingAsync(string type, TimeSpan window, Func<JsonObject, bool>? where = null)
+    /// <summary>
+    /// Sends a ping and waits for its pong; returns what arrived before the pong. The server handles
+    /// one client's messages in order and queues what each causes before it handles the next, so
+    /// once the pong is here, everything this client sent before has been handled and whatever it
+    /// caused for this client has arrived. For what another client's message causes here, round-trip
+    /// that client first: once its pong is back, this client's ping is answered after anything it queued here.
+    /// </summary>
+    public async Task<List<JsonObject>> RoundTripAsync()
     {
-        using var cts = new CancellationTokenSource(window);
-        try
+        await SendAsync(new JsonObject { ["type"] = "ping" });
+        var before = new List<JsonObject>();
+        while (true)
         {
-            while (true)
-            {
-                var message = await NextAsync(cts.Token);
-                if (message is null) return;
-                if ((string?)message["type"] == type && (where is null || where(message)))
-                    Assert.Fail($"unexpected {type}: {message.ToJsonString()}");
-            }
+            var message = await NextAsync();
+            if ((string?)message["type"] == "pong") return before;
+            before.Add(message);
         }
-        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Asserts that no message of <paramref name="type"/> arrives before the pong of a round trip
+    /// (<see cref="RoundTripAsync"/>): nothing sent or caused before it is pending any more.
+    /// </summary>
+    public async Task AssertNothingBeforePongAsync(string type, Func<JsonObject, bool>? where = null)
+    {
+        var unexpected = (await RoundTripAsync()).FirstOrDefault(m => (string?)m["type"] == type && (where is null || where(m)));
+        if (unexpected is not null) Assert.Fail($"unexpected {type}: {unexpected.ToJsonString()}");
     }
 
     /// <summary>
