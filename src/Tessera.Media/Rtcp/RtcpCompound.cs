@@ -20,7 +20,8 @@ public static class RtcpCompound
             int length = (BinaryPrimitives.ReadUInt16BigEndian(data[(at + 2)..]) + 1) * 4;
             if (at + length > data.Length)
                 return false;
-            ReadOnlySpan<byte> p = data.Slice(at, length);
+            ReadOnlySpan<byte> whole = data.Slice(at, length);
+            ReadOnlySpan<byte> p = whole;
             if ((p[0] & 0x20) != 0)
             {
                 // Padding is allowed only on the last packet of the compound (RFC 3550 §6.4.1).
@@ -31,6 +32,9 @@ public static class RtcpCompound
             var packet = Decode(p);
             if (packet is null)
                 return false;
+            // A packet we do not decode is kept as it came, padding included: its header counts it.
+            if (packet is UnknownRtcpPacket && p.Length != whole.Length)
+                packet = new UnknownRtcpPacket(whole.ToArray());
             packets.Add(packet);
             at += length;
         }

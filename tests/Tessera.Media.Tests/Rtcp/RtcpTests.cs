@@ -31,6 +31,17 @@ public class RtcpTests
     }
 
     [Fact]
+    public void A_padded_packet_of_an_unknown_type_is_kept_whole_and_serialises_again()
+    {
+        // An APP packet (204) of 12 bytes whose last 4 are padding, after a receiver report without blocks.
+        byte[] compound = [0x80, 201, 0, 1, 0, 0, 0, 1, 0xA0, 204, 0, 2, 0, 0, 0, 2, 0, 0, 0, 4];
+        Assert.True(RtcpCompound.TryParse(compound, out var packets));
+        var app = Assert.IsType<UnknownRtcpPacket>(packets[1]);
+        Assert.Equal(12, app.Length);
+        Assert.Equal(compound, RtcpCompound.Serialize(packets));
+    }
+
+    [Fact]
     public void Sender_report_round_trips()
     {
         var sr = new SenderReport
