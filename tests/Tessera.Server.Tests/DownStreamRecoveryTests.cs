@@ -34,7 +34,7 @@ public sealed class DownStreamRecoveryTests
         public void ExpireConsent()
         {
             Clock.Offset += TimeSpan.FromSeconds(31);
-            Plane.Endpoint.CheckTimeouts();
+            Plane.Multiplexer.CheckTimeouts();
         }
 
         public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 
@@ -24,12 +25,12 @@ public sealed class DownstreamConnection : IDisposable
     private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private int _version;
 
-    public DownstreamConnection(IceUdpEndpoint endpoint, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
+    public DownstreamConnection(UdpMultiplexer multiplexer, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _streamId = streamId;
         _cname = "tessera-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        Transport = new PeerTransport(endpoint, certificate);
+        Transport = new PeerTransport(multiplexer, certificate);
         Transport.RtcpReceived = OnRtcp;
         Transport.Connected += _ => OnConnected();
         _reports = _time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));

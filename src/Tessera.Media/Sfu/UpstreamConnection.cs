@@ -5,6 +5,7 @@ using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 
@@ -36,11 +37,11 @@ public sealed class UpstreamConnection : IDisposable
     }
 
     /// <summary>Answers a publishing offer; the answer restricts codecs to <paramref name="codecs"/> (empty: vp8 and opus).</summary>
-    public static UpstreamConnection Accept(IceUdpEndpoint endpoint, DtlsCertificate certificate, string offerSdp,
+    public static UpstreamConnection Accept(UdpMultiplexer multiplexer, DtlsCertificate certificate, string offerSdp,
         IEnumerable<string>? codecs = null, TimeProvider? time = null)
     {
         var offer = SessionDescription.Parse(offerSdp);
-        var transport = new PeerTransport(endpoint, certificate);
+        var transport = new PeerTransport(multiplexer, certificate);
         try
         {
             var codecList = codecs?.ToList();

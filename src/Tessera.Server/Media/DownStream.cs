@@ -1,6 +1,7 @@
 using Tessera.Groups.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Server.Media;
 

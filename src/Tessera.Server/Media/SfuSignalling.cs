@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Tessera.Groups.Protocol;
 using Tessera.Groups.Runtime;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Server.Media;
 
@@ -135,7 +136,7 @@ public sealed class SfuSignalling : IStreamSignalling
             }
             else
             {
-                var connection = UpstreamConnection.Accept(_plane.Endpoint, _plane.Certificate, message.Sdp ?? "",
+                var connection = UpstreamConnection.Accept(_plane.Multiplexer, _plane.Certificate, message.Sdp ?? "",
                                                            session.Group!.Description.EffectiveCodecs);
                 var up = new UpStream(id, message.Label ?? "", session, connection, _time, PushDelay, Push);
                 connection.Transport.Closed += t => TransportFailed(up, t);
@@ -248,7 +249,7 @@ public sealed class SfuSignalling : IStreamSignalling
         bool fresh = down is null;
         if (down is null)
         {
-            down = new DownStream(up, receiver, new DownstreamConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time))
+            down = new DownStream(up, receiver, new DownstreamConnection(_plane.Multiplexer, _plane.Certificate, up.Id, _time))
             {
                 Override = kept,
             };

@@ -7,6 +7,7 @@ using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Stun;
 using Tessera.Media.Tests.Sdp;
+using Tessera.Media.Transport;
 using Tessera.Tests.Shared;
 
 namespace Tessera.Media.Tests.Fuzz;
@@ -120,7 +121,7 @@ public class MediaParserProperties
     [Fact]
     public async Task The_shared_media_port_survives_any_datagram_and_still_answers_checks()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var agent = endpoint.CreateAgent();
         using var client = new Tessera.Media.Tests.Ice.StunTestClient();
         var dtlsHello = new byte[] { 22, 254, 253, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1, 0, 0, 48 };

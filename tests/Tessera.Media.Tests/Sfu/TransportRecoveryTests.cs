@@ -6,6 +6,7 @@ using Tessera.Media.Ice;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Stun;
+using Tessera.Media.Transport;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
@@ -21,10 +22,10 @@ public sealed class TransportRecoveryTests
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
     private readonly ManualTimeProvider _clock = new();
 
-    private IceUdpEndpoint Endpoint() =>
-        IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1) });
+    private UdpMultiplexer Endpoint() =>
+        UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1) });
 
-    private void ExpireConsent(IceUdpEndpoint endpoint)
+    private void ExpireConsent(UdpMultiplexer endpoint)
     {
         _clock.Advance(TimeSpan.FromSeconds(31));
         endpoint.CheckTimeouts();

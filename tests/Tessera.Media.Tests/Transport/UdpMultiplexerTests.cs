@@ -2,17 +2,19 @@ using System.Net;
 using System.Text;
 using Tessera.Media.Ice;
 using Tessera.Media.Stun;
+using Tessera.Media.Tests.Ice;
+using Tessera.Media.Transport;
 
-namespace Tessera.Media.Tests.Ice;
+namespace Tessera.Media.Tests.Transport;
 
-public sealed class IceUdpEndpointTests : IAsyncLifetime
+public sealed class UdpMultiplexerTests : IAsyncLifetime
 {
     private readonly ManualTimeProvider _clock = new();
-    private IceUdpEndpoint _endpoint = null!;
+    private UdpMultiplexer _endpoint = null!;
 
     public Task InitializeAsync()
     {
-        _endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        _endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions
         {
             BindAddress = IPAddress.Loopback,
             TimeProvider = _clock,
@@ -186,7 +188,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Disposing_the_endpoint_ends_its_blocked_receive_thread()
     {
-        var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         Assert.True(endpoint.IsReceiving);
         var stopping = endpoint.DisposeAsync().AsTask();
         await stopping.WaitAsync(TimeSpan.FromSeconds(3)); // the join allows 5 s: finishing sooner means the socket close woke it
@@ -270,7 +272,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Explicit_candidate_addresses_are_advertised_in_order()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions
         {
             BindAddress = IPAddress.Loopback,
             CandidateAddresses = [IPAddress.Parse("192.0.2.10"), IPAddress.Parse("2001:db8::10")],

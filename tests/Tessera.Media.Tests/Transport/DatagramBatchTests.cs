@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Tessera.Media.Ice;
+using Tessera.Media.Transport;
 
-namespace Tessera.Media.Tests.Ice;
+namespace Tessera.Media.Tests.Transport;
 
 /// <summary>sendmmsg batching over real UDP on 127.0.0.1, from a dual-stack socket like the endpoint's.</summary>
 public sealed class DatagramBatchTests : IDisposable

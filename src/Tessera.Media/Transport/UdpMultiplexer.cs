@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Tessera.Media.Ice;
 using Tessera.Media.Stun;
 
-namespace Tessera.Media.Ice;
+namespace Tessera.Media.Transport;
 
 /// <summary>
 /// One UDP socket shared by every peer connection. Incoming datagrams are demultiplexed by their
@@ -13,10 +14,10 @@ namespace Tessera.Media.Ice;
 /// One dedicated thread receives and dispatches; what it sends while handling a datagram is batched
 /// and flushed once that datagram is handled (see <see cref="DatagramBatch"/>).
 /// </summary>
-public sealed class IceUdpEndpoint : IAsyncDisposable
+public sealed class UdpMultiplexer : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly IceEndpointOptions _options;
+    private readonly UdpMultiplexerOptions _options;
     private readonly ConcurrentDictionary<string, IceLiteAgent> _byUfrag = new();
     // Keyed by the raw socket address so that routing a media packet needs no allocation.
     private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
@@ -26,7 +27,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     private int _receiveThreadId = -1;
     private readonly ITimer _timeoutTimer;
 
-    private IceUdpEndpoint(Socket socket, IceEndpointOptions options, IReadOnlyList<IceCandidate> candidates)
+    private UdpMultiplexer(Socket socket, UdpMultiplexerOptions options, IReadOnlyList<IceCandidate> candidates)
     {
         _socket = socket;
         _options = options;
@@ -47,9 +48,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
     private long _unrouted;
 
-    public static IceUdpEndpoint Open(IceEndpointOptions? options = null)
+    public static UdpMultiplexer Open(UdpMultiplexerOptions? options = null)
     {
-        options ??= new IceEndpointOptions();
+        options ??= new UdpMultiplexerOptions();
         var address = options.BindAddress;
         Socket socket;
         try
@@ -67,7 +68,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         var candidates = addresses
             .Select((a, i) => new IceCandidate((i + 1).ToString(), 1, IceCandidate.HostPriority(65535 - i), new IPEndPoint(a, port)))
             .ToList();
-        return new IceUdpEndpoint(socket, options, candidates);
+        return new UdpMultiplexer(socket, options, candidates);
     }
 
     private static Socket Bind(IPAddress address, int port)
@@ -126,7 +127,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         return fresh;
     }
 
-    /// <summary>Times out peers whose checks stopped; called by the endpoint's timer, public for tests with a manual clock.</summary>
+    /// <summary>Times out peers whose checks stopped; called by the multiplexer's timer, public for tests with a manual clock.</summary>
     public void CheckTimeouts()
     {
         var now = _options.TimeProvider.GetUtcNow();
@@ -205,7 +206,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             }
             catch (Exception)
             {
-                // one bad packet or a faulty handler must not stop the endpoint
+                // one bad packet or a faulty handler must not stop the multiplexer
             }
             _batch?.Flush(_socket);
         }

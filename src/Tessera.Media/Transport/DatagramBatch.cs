@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Tessera.Media.Ice;
+namespace Tessera.Media.Transport;
 
 /// <summary>
 /// Outgoing datagrams collected while the receive thread handles one incoming datagram (one video

@@ -2,20 +2,21 @@ using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Sfu;
 using Tessera.Media.Srtp;
 
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Transport;
 
 /// <summary>
-/// The secure transport of one peer connection: an ICE-lite agent on the shared endpoint, the DTLS
+/// The secure transport of one peer connection: an ICE-lite agent on the shared UDP multiplexer, the DTLS
 /// handshake (as server, or as client when the peer's answer says <c>a=setup:passive</c>) checked
 /// against the remote fingerprint, and the SRTP contexts it yields.
-/// Decrypted RTP and parsed RTCP are raised on the endpoint's receive thread; sending is thread-safe.
+/// Decrypted RTP and parsed RTCP are raised on the multiplexer's receive thread; sending is thread-safe.
 /// </summary>
 public sealed class PeerTransport : IRtpSink, IDisposable
 {
     private readonly DtlsCertificate _certificate;
-    private readonly IceUdpEndpoint _endpoint;
+    private readonly UdpMultiplexer _multiplexer;
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
@@ -25,12 +26,12 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     private volatile SrtpContext? _incoming;
     private int _state;
 
-    public PeerTransport(IceUdpEndpoint endpoint, DtlsCertificate certificate)
+    public PeerTransport(UdpMultiplexer multiplexer, DtlsCertificate certificate)
     {
         _certificate = certificate;
-        _endpoint = endpoint;
-        _ice = endpoint.CreateAgent();
-        Local = new LocalTransport(_ice.Local, certificate.Fingerprint, endpoint.Candidates);
+        _multiplexer = multiplexer;
+        _ice = multiplexer.CreateAgent();
+        Local = new LocalTransport(_ice.Local, certificate.Fingerprint, multiplexer.Candidates);
         Wire(_ice);
     }
 
@@ -167,7 +168,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         && _dtls is { } dtls && !dtls.Closed.IsCompleted && _handshake is { IsFaulted: false, IsCanceled: false };
 
     /// <summary>
-    /// ICE restart after the agent was closed (protocol.md §12.8): a new agent on the same endpoint
+    /// ICE restart after the agent was closed (protocol.md §12.8): a new agent on the same multiplexer
     /// with fresh credentials (<see cref="Local"/>), keeping the DTLS association and SRTP contexts,
     /// as a browser does on an ICE restart. The transport is Connecting until the peer's checks
     /// with the new credentials arrive. False when it cannot be revived (see <see cref="CanRevive"/>).
@@ -179,7 +180,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             if (!CanRevive)
                 return false;
             var old = _ice;
-            var agent = _endpoint.CreateAgent();
+            var agent = _multiplexer.CreateAgent();
             agent.DtlsReceived = old.DtlsReceived;
             Wire(agent);
             _ice = agent;
