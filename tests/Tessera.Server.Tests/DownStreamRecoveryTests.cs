@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Groups.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 using Tessera.Server.Media;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
@@ -61,7 +62,7 @@ public sealed class DownStreamRecoveryTests
         var up = sfu.UpStreams.Single(u => u.Id == "up1");
         var packet = new RtpPacketBuilder { PayloadType = 111, SequenceNumber = 1, Timestamp = 960, Ssrc = 1001, Payload = [1, 2, 3] };
         packet.Extensions.Add((4, "0"u8.ToArray()));
-        up.Connection.Transport.RtpReceived!(packet.ToArray()); // as if decrypted from the publisher
+        ((IMediaReceiver)up.Connection).RtpReceived(packet.ToArray()); // as if decrypted from the publisher
         var offer = await receiver.ReceiveAsync("offer");
         Assert.Equal("up1", offer.Str("id"));
         return (room, offer);

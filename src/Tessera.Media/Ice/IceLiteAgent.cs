@@ -28,9 +28,10 @@ public sealed class IceLiteAgent : IDisposable
     /// </summary>
     public const int MaxLatchedAddresses = 8;
 
-    internal IceLiteAgent(UdpMultiplexer multiplexer, IceCredentials local)
+    internal IceLiteAgent(UdpMultiplexer multiplexer, IPeerDatagramReceiver receiver, IceCredentials local)
     {
         _multiplexer = multiplexer;
+        Receiver = receiver;
         Local = local;
         _passwordKey = Encoding.UTF8.GetBytes(local.Password);
         _lastCheck = multiplexer.TimeProvider.GetUtcNow();
@@ -48,11 +49,8 @@ public sealed class IceLiteAgent : IDisposable
 
     public IReadOnlyList<IceCandidate> LocalCandidates => _multiplexer.Candidates;
 
-    /// <summary>DTLS records from the peer (first byte 20–63).</summary>
-    public PacketHandler? DtlsReceived { get; set; }
-
-    /// <summary>SRTP/SRTCP packets from the peer (first byte 128–191).</summary>
-    public PacketHandler? MediaReceived { get; set; }
+    /// <summary>Where the multiplexer hands the peer's DTLS and SRTP/SRTCP datagrams once this agent has routed their source.</summary>
+    public IPeerDatagramReceiver Receiver { get; }
 
     /// <summary>Raised once when the first authenticated check latches an address.</summary>
     public event Action<IceLiteAgent>? Connected;

@@ -13,7 +13,7 @@ namespace Tessera.Media.Sfu;
 /// <see cref="TrackForwarder"/> once the transport is connected. Receiver feedback (NACK, PLI, FIR,
 /// REMB, reports) is routed to the forwarder of the SSRC it names; sender reports go out every second.
 /// </summary>
-public sealed class DownstreamConnection : IDisposable
+public sealed class DownstreamConnection : IMediaReceiver, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly string _streamId;
@@ -30,11 +30,15 @@ public sealed class DownstreamConnection : IDisposable
         _time = time ?? TimeProvider.System;
         _streamId = streamId;
         _cname = "tessera-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        Transport = new PeerTransport(multiplexer, certificate);
-        Transport.RtcpReceived = OnRtcp;
+        Transport = new PeerTransport(multiplexer, certificate, this);
         Transport.Connected += _ => OnConnected();
         _reports = _time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
+
+    // Our sections are sendonly: RTP from the receiver is not ours to handle.
+    void IMediaReceiver.RtpReceived(Span<byte> packet) { }
+
+    void IMediaReceiver.RtcpReceived(IReadOnlyList<RtcpPacket> packets) => OnRtcp(packets);
 
     public PeerTransport Transport { get; }
 

@@ -14,7 +14,7 @@ namespace Tessera.Media.Sfu;
 /// media, discovers tracks as their first packets arrive (by MID/RID header extensions, a=ssrc
 /// lines or payload type), and every second sends receiver reports and, when negotiated, REMB.
 /// </summary>
-public sealed class UpstreamConnection : IDisposable
+public sealed class UpstreamConnection : IMediaReceiver, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<uint, IncomingTrack> _bySsrc = new();
@@ -25,14 +25,21 @@ public sealed class UpstreamConnection : IDisposable
     private readonly IReadOnlyList<string>? _codecs;
     private volatile PublishAnswer _negotiation;
 
-    private UpstreamConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
+    private UpstreamConnection(UdpMultiplexer multiplexer, DtlsCertificate certificate, SessionDescription offer,
+        IReadOnlyList<string>? codecs, TimeProvider time)
     {
-        Transport = transport;
-        _negotiation = negotiation;
+        Transport = new PeerTransport(multiplexer, certificate, this);
+        try
+        {
+            _negotiation = PublishAnswerBuilder.Build(offer, Transport.Local, codecs);
+        }
+        catch
+        {
+            Transport.Dispose();
+            throw;
+        }
         _codecs = codecs;
         _time = time;
-        transport.RtpReceived = OnRtp;
-        transport.RtcpReceived = OnRtcp;
         _reports = time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -41,21 +48,22 @@ public sealed class UpstreamConnection : IDisposable
         IEnumerable<string>? codecs = null, TimeProvider? time = null)
     {
         var offer = SessionDescription.Parse(offerSdp);
-        var transport = new PeerTransport(multiplexer, certificate);
+        var connection = new UpstreamConnection(multiplexer, certificate, offer, codecs?.ToList(), time ?? TimeProvider.System);
         try
         {
-            var codecList = codecs?.ToList();
-            var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecList);
-            var connection = new UpstreamConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
-            transport.Start(negotiation.Remote);
+            connection.Transport.Start(connection.Negotiation.Remote);
             return connection;
         }
         catch
         {
-            transport.Dispose();
+            connection.Dispose();
             throw;
         }
     }
+
+    void IMediaReceiver.RtpReceived(Span<byte> packet) => OnRtp(packet);
+
+    void IMediaReceiver.RtcpReceived(IReadOnlyList<RtcpPacket> packets) => OnRtcp(packets);
 
     public PeerTransport Transport { get; }
     public PublishAnswer Negotiation => _negotiation;

@@ -11,26 +11,31 @@ namespace Tessera.Media.Transport;
 /// The secure transport of one peer connection: an ICE-lite agent on the shared UDP multiplexer, the DTLS
 /// handshake (as server, or as client when the peer's answer says <c>a=setup:passive</c>) checked
 /// against the remote fingerprint, and the SRTP contexts it yields.
-/// Decrypted RTP and parsed RTCP are raised on the multiplexer's receive thread; sending is thread-safe.
+/// It takes the peer's datagrams from its agent (<see cref="IPeerDatagramReceiver"/>) and hands
+/// decrypted RTP and parsed RTCP to its <see cref="IMediaReceiver"/>, on the multiplexer's receive
+/// thread; sending is thread-safe.
 /// </summary>
-public sealed class PeerTransport : IRtpSink, IDisposable
+public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
 {
     private readonly DtlsCertificate _certificate;
     private readonly UdpMultiplexer _multiplexer;
+    private readonly IMediaReceiver _receiver;
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
-    private DtlsSession? _dtls;
+    private volatile DtlsSession? _dtls;
     private Task<DtlsSrtpKeys>? _handshake;
     private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
     private int _state;
 
-    public PeerTransport(UdpMultiplexer multiplexer, DtlsCertificate certificate)
+    /// <param name="receiver">Takes the decrypted media: the connection that owns this transport.</param>
+    public PeerTransport(UdpMultiplexer multiplexer, DtlsCertificate certificate, IMediaReceiver receiver)
     {
         _certificate = certificate;
         _multiplexer = multiplexer;
-        _ice = multiplexer.CreateAgent();
+        _receiver = receiver;
+        _ice = multiplexer.CreateAgent(this);
         Local = new LocalTransport(_ice.Local, certificate.Fingerprint, multiplexer.Candidates);
         Wire(_ice);
     }
@@ -40,7 +45,6 @@ public sealed class PeerTransport : IRtpSink, IDisposable
 
     private void Wire(IceLiteAgent agent)
     {
-        agent.MediaReceived = OnMedia;
         agent.Closed += a =>
         {
             if (ReferenceEquals(a, _ice))
@@ -69,11 +73,6 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     /// <summary>Raised on failure (again after a revival fails anew) or on close.</summary>
     public event Action<PeerTransport>? Closed;
 
-    /// <summary>A decrypted RTP packet (valid only during the call).</summary>
-    public PacketHandler? RtpReceived { get; set; }
-
-    public Action<IReadOnlyList<RtcpPacket>>? RtcpReceived { get; set; }
-
     /// <summary>Applies the remote ICE credentials and fingerprint and waits for the browser's DTLS handshake.</summary>
     public void Start(RemoteTransport remote)
     {
@@ -85,8 +84,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         var role = remote.Setup == "passive" ? DtlsRole.Client : DtlsRole.Server;
         _remoteSetup = remote.Setup;
         var dtls = new DtlsSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span), role);
-        _dtls = dtls;
-        Ice.DtlsReceived = p => dtls.Deliver(p);
+        _dtls = dtls; // from now on the peer's DTLS records reach it (see DtlsReceived)
         Task<DtlsSrtpKeys> handshake;
         if (role == DtlsRole.Server)
             handshake = dtls.HandshakeAsync();
@@ -179,9 +177,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         {
             if (!CanRevive)
                 return false;
-            var old = _ice;
-            var agent = _multiplexer.CreateAgent();
-            agent.DtlsReceived = old.DtlsReceived;
+            var agent = _multiplexer.CreateAgent(this);
             Wire(agent);
             _ice = agent;
             Local = Local with { Ice = agent.Local };
@@ -203,7 +199,10 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             Connected?.Invoke(this);
     }
 
-    private void OnMedia(Span<byte> packet)
+    // Records that come before Start (no DTLS session yet) are dropped: the peer retransmits.
+    void IPeerDatagramReceiver.DtlsReceived(Span<byte> record) => _dtls?.Deliver(record);
+
+    void IPeerDatagramReceiver.MediaReceived(Span<byte> packet)
     {
         var incoming = _incoming;
         if (incoming is null)
@@ -212,11 +211,11 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         {
             if (incoming.UnprotectRtcp(packet, packet.Length, out int length) == SrtpStatus.Ok
                 && RtcpCompound.TryParse(packet[..length], out var packets))
-                RtcpReceived?.Invoke(packets);
+                _receiver.RtcpReceived(packets);
         }
         else if (incoming.UnprotectRtp(packet, packet.Length, out int length) == SrtpStatus.Ok)
         {
-            RtpReceived?.Invoke(packet[..length]);
+            _receiver.RtpReceived(packet[..length]);
         }
     }
 

@@ -102,13 +102,16 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>Creates the agent for a new peer connection with fresh local credentials.</summary>
-    public IceLiteAgent CreateAgent(IceCredentials? credentials = null)
+    /// <summary>
+    /// Creates the agent for a new peer connection with fresh local credentials (or the given ones);
+    /// the peer's DTLS and media datagrams go to <paramref name="receiver"/>.
+    /// </summary>
+    public IceLiteAgent CreateAgent(IPeerDatagramReceiver receiver, IceCredentials? credentials = null)
     {
         while (true)
         {
             var local = credentials ?? IceCredentials.Generate();
-            var agent = new IceLiteAgent(this, local);
+            var agent = new IceLiteAgent(this, receiver, local);
             if (_byUfrag.TryAdd(local.Ufrag, agent))
                 return agent;
             if (credentials is not null)
@@ -238,9 +241,9 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             return;
         }
         if (first is >= 20 and <= 63)
-            agent.DtlsReceived?.Invoke(datagram);
+            agent.Receiver.DtlsReceived(datagram);
         else if (first is >= 128 and <= 191)
-            agent.MediaReceived?.Invoke(datagram);
+            agent.Receiver.MediaReceived(datagram);
         else
             Interlocked.Increment(ref _unrouted);
     }

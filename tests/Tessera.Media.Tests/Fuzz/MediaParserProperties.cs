@@ -122,7 +122,7 @@ public class MediaParserProperties
     public async Task The_shared_media_port_survives_any_datagram_and_still_answers_checks()
     {
         await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
-        var agent = endpoint.CreateAgent();
+        var agent = endpoint.CreateAgent(new Tessera.Media.Tests.Transport.DatagramRecorder());
         using var client = new Tessera.Media.Tests.Ice.StunTestClient();
         var dtlsHello = new byte[] { 22, 254, 253, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1, 0, 0, 48 };
         // Each first byte goes its own way (STUN, DTLS, RTP/RTCP, nothing): damage all of them.

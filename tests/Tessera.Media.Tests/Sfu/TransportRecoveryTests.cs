@@ -6,6 +6,7 @@ using Tessera.Media.Ice;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Stun;
+using Tessera.Media.Tests.Transport;
 using Tessera.Media.Transport;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
@@ -130,14 +131,14 @@ public sealed class TransportRecoveryTests
     public async Task A_transport_without_dtls_cannot_be_revived_and_says_so()
     {
         await using var endpoint = Endpoint();
-        using var never = new PeerTransport(endpoint, DtlsCertificate.Generate());
+        using var never = new PeerTransport(endpoint, DtlsCertificate.Generate(), IgnoredMedia.Instance);
         ExpireConsent(endpoint); // never started: no DTLS to keep
         Assert.Equal(PeerTransportState.Failed, never.State);
         Assert.False(never.CanRevive);
         Assert.False(never.TryRevive());
         Assert.Throws<InvalidOperationException>(never.RestartIce);
 
-        var disposed = new PeerTransport(endpoint, DtlsCertificate.Generate());
+        var disposed = new PeerTransport(endpoint, DtlsCertificate.Generate(), IgnoredMedia.Instance);
         disposed.Dispose();
         Assert.False(disposed.CanRevive);
         Assert.False(disposed.TryRevive());
