@@ -12,7 +12,7 @@ namespace Tessera.Media.Transport;
 /// first byte (RFC 7983): STUN goes to the agent named by the USERNAME's ufrag, DTLS and SRTP/SRTCP
 /// to the agent whose authenticated check came from that source address.
 /// One dedicated thread receives and dispatches; what it sends while handling a datagram is batched
-/// and flushed once that datagram is handled (see <see cref="DatagramBatch"/>).
+/// and flushed once that datagram is handled (a <see cref="BatchScope"/> of its <see cref="DatagramSender"/>).
 /// </summary>
 public sealed class UdpMultiplexer : IAsyncDisposable
 {
@@ -23,13 +23,13 @@ public sealed class UdpMultiplexer : IAsyncDisposable
     private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _receiveThread;
-    private readonly DatagramBatch? _batch = DatagramBatch.TryCreate();
-    private int _receiveThreadId = -1;
+    private readonly DatagramSender _sender;
     private readonly ITimer _timeoutTimer;
 
     private UdpMultiplexer(Socket socket, UdpMultiplexerOptions options, IReadOnlyList<IceCandidate> candidates)
     {
         _socket = socket;
+        _sender = new DatagramSender(socket);
         _options = options;
         Candidates = candidates;
         _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "ICE UDP receive" };
@@ -158,34 +158,11 @@ public sealed class UdpMultiplexer : IAsyncDisposable
                 _byAddress.TryRemove(pair);
     }
 
-    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote)
-    {
-        var batch = _batch;
-        if (batch is not null && Environment.CurrentManagedThreadId == Volatile.Read(ref _receiveThreadId))
-        {
-            if (batch.TryAdd(datagram, remote))
-                return;
-            batch.Flush(_socket);
-            if (batch.TryAdd(datagram, remote))
-                return;
-        }
-        try
-        {
-            _socket.SendTo(datagram, SocketFlags.None, remote);
-        }
-        catch (SocketException)
-        {
-            // UDP send errors (unreachable, buffer full) are equivalent to loss
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote) => _sender.SendTo(datagram, remote);
 
     // Blocking receives on a thread of our own: no thread-pool hand-off per datagram.
     private void ReceiveLoop()
     {
-        Volatile.Write(ref _receiveThreadId, Environment.CurrentManagedThreadId);
         var buffer = new byte[2048];
         var source = new SocketAddress(_socket.AddressFamily);
         while (!_stop.IsCancellationRequested)
@@ -203,6 +180,8 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             {
                 continue; // ICMP-induced errors (port unreachable) or the socket being shut down
             }
+            // What handling this datagram sends (its fan-out) leaves in one go when the scope closes.
+            using var batch = _sender.BeginBatch();
             try
             {
                 Dispatch(buffer.AsSpan(0, received), source);
@@ -211,7 +190,6 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             {
                 // one bad packet or a faulty handler must not stop the multiplexer
             }
-            _batch?.Flush(_socket);
         }
     }
 
@@ -282,7 +260,7 @@ public sealed class UdpMultiplexer : IAsyncDisposable
         foreach (var agent in _byUfrag.Values)
             agent.Dispose();
         if (stopped)
-            _batch?.Dispose(); // otherwise leaked rather than freed under a running thread
+            _sender.Dispose(); // otherwise its batch is leaked rather than freed under a running thread
         _stop.Dispose();
     }
 }
