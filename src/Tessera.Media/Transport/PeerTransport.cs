@@ -86,8 +86,13 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
         var dtls = new DtlsSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span), role);
         _dtls = dtls; // from now on the peer's DTLS records reach it (see DtlsReceived)
         Task<DtlsSrtpKeys> handshake;
+        // The session's own handshake task, which it settles before Closed completes.
+        Func<Task<DtlsSrtpKeys>> sessionHandshake;
         if (role == DtlsRole.Server)
+        {
             handshake = dtls.HandshakeAsync();
+            sessionHandshake = () => handshake;
+        }
         else
         {
             // As client we speak first, but an ICE-lite agent learns where the peer is only from
@@ -97,6 +102,8 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
             Ice.Connected += Begin;
             if (Ice.State == IceAgentState.Connected) Begin(Ice);
             handshake = started.Task.Unwrap();
+            // Not the unwrapped task: that one completes a moment later, on the thread pool.
+            sessionHandshake = () => started.Task.IsCompletedSuccessfully ? started.Task.Result : handshake;
         }
         _handshake = handshake;
         handshake.ContinueWith(t =>
@@ -107,7 +114,11 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
                 Fail(Reason(t));
         }, TaskScheduler.Default);
         // The handshake outcome is settled before Closed completes, so a refusal keeps its reason.
-        _ = dtls.Closed.ContinueWith(_ => Fail(handshake.IsFaulted ? Reason(handshake) : "DTLS closed"), TaskScheduler.Default);
+        _ = dtls.Closed.ContinueWith(_ =>
+        {
+            var settled = sessionHandshake();
+            Fail(settled.IsFaulted ? Reason(settled) : "DTLS closed");
+        }, TaskScheduler.Default);
     }
 
     /// <summary>
