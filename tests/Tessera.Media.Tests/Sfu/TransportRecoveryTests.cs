@@ -85,8 +85,9 @@ public sealed class TransportRecoveryTests
         // The browser's checks with the new credentials (from wherever its new path is) bring it back.
         using var newPath = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await CheckAsync(newPath, endpoint.LocalEndPoint, down.Transport.Local.Ice, receiver.Ice.Ufrag);
-        await Eventually(() => down.Transport.State == PeerTransportState.Connected);
-        Assert.Equal(2, connected);
+        // Connected is raised just after the state changes: wait for the event, not the state.
+        await Eventually(() => Volatile.Read(ref connected) == 2);
+        Assert.Equal(PeerTransportState.Connected, down.Transport.State);
 
         track.Deliver(Packet(501));
         var rtp = await NextRtpAsync(newPath);
