@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Transport;

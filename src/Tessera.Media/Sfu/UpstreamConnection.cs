@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;

@@ -1,6 +1,5 @@
 using System.Net;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;

@@ -1,4 +1,3 @@
-using Tessera.Media.Ice;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
 
