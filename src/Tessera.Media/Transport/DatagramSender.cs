@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Media.Diagnostics;
 
 namespace Tessera.Media.Transport;
 
@@ -9,18 +13,27 @@ namespace Tessera.Media.Transport;
 /// <see cref="DatagramBatch"/> that leaves in one system call when the scope closes. The receive
 /// loop opens a scope around each datagram it handles, so the fan-out of one packet to every
 /// receiver goes out together; report timers and DTLS threads send directly. Thread-safe.
+/// A datagram the socket refuses is lost like any UDP datagram; it is counted and logged at Debug.
 /// </summary>
 internal sealed class DatagramSender : IDisposable
 {
     private readonly Socket _socket;
     private readonly DatagramBatch? _batch;
     private int _batchHeld; // 1 while a scope holds the batch: the batch is for one thread at a time
+    private readonly ILogger _logger;
+    private readonly LogThrottle _throttle;
+    private long _errors;
 
-    public DatagramSender(Socket socket)
+    public DatagramSender(Socket socket, ILogger? logger = null, LogThrottle? throttle = null)
     {
         _socket = socket;
         _batch = DatagramBatch.TryCreate();
+        _logger = logger ?? NullLogger.Instance;
+        _throttle = throttle ?? new LogThrottle();
     }
+
+    /// <summary>Datagrams the socket refused (unreachable, no buffer space, ...).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
 
     /// <summary>
     /// Opens a scope on the calling thread: what this thread sends through this sender until the
@@ -35,7 +48,7 @@ internal sealed class DatagramSender : IDisposable
     {
         try
         {
-            _batch!.Flush(_socket);
+            Flush(_batch!);
         }
         finally
         {
@@ -50,7 +63,7 @@ internal sealed class DatagramSender : IDisposable
             var batch = _batch!;
             if (batch.TryAdd(datagram, remote))
                 return;
-            batch.Flush(_socket);
+            Flush(batch);
             if (batch.TryAdd(datagram, remote))
                 return;
         }
@@ -58,13 +71,27 @@ internal sealed class DatagramSender : IDisposable
         {
             _socket.SendTo(datagram, SocketFlags.None, remote);
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
             // UDP send errors (unreachable, buffer full) are equivalent to loss
+            Interlocked.Increment(ref _errors);
+            _throttle.Log(_logger, LogLevel.Debug, "send " + e.SocketErrorCode, null, "UDP send failed: {Error}", e.SocketErrorCode);
         }
         catch (ObjectDisposedException)
         {
+            // the multiplexer is shutting down
         }
+    }
+
+    private void Flush(DatagramBatch batch)
+    {
+        int dropped = batch.Flush(_socket);
+        if (dropped == 0)
+            return;
+        Interlocked.Add(ref _errors, dropped);
+        int error = batch.LastError;
+        _throttle.Log(_logger, LogLevel.Debug, "sendmmsg " + error, null, "UDP send failed for {Count} batched datagram(s): {Error}",
+            dropped, Marshal.GetPInvokeErrorMessage(error));
     }
 
     /// <summary>Frees the batch; only once no scope can be open any more (the receive thread has ended).</summary>

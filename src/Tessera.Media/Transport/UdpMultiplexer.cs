@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Tessera.Media.Diagnostics;
 using Tessera.Media.Ice;
 using Tessera.Media.Stun;
 
@@ -24,15 +26,19 @@ public sealed class UdpMultiplexer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _receiveThread;
     private readonly DatagramSender _sender;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _throttle;
     private readonly ITimer _timeoutTimer;
 
     private UdpMultiplexer(Socket socket, UdpMultiplexerOptions options, IReadOnlyList<IceCandidate> candidates)
     {
         _socket = socket;
-        _sender = new DatagramSender(socket);
         _options = options;
+        _logger = options.Logger;
+        _throttle = new LogThrottle(options.TimeProvider);
+        _sender = new DatagramSender(socket, _logger, _throttle);
         Candidates = candidates;
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "ICE UDP receive" };
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "UDP multiplexer receive" };
         _receiveThread.Start();
         _timeoutTimer = options.TimeProvider.CreateTimer(_ => CheckTimeouts(), null, options.TimeoutCheckInterval, options.TimeoutCheckInterval);
     }
@@ -43,10 +49,22 @@ public sealed class UdpMultiplexer : IAsyncDisposable
     internal bool IsReceiving => _receiveThread.IsAlive;
     public IReadOnlyList<IceCandidate> Candidates { get; }
     internal TimeProvider TimeProvider => _options.TimeProvider;
+    internal ILogger Logger => _logger;
 
     /// <summary>Number of datagrams dropped because nothing claimed them (diagnostics).</summary>
     public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
     private long _unrouted;
+
+    /// <summary>Number of datagrams whose handling threw (each is logged, throttled per cause).</summary>
+    public long FailedDatagrams => Interlocked.Read(ref _failed);
+    private long _failed;
+
+    /// <summary>Number of failed socket receives (diagnostics).</summary>
+    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+    private long _receiveErrors;
+
+    /// <summary>Number of datagrams the socket refused to send (diagnostics).</summary>
+    public long SendErrors => _sender.Errors;
 
     public static UdpMultiplexer Open(UdpMultiplexerOptions? options = null)
     {
@@ -176,9 +194,14 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             {
                 break;
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
-                continue; // ICMP-induced errors (port unreachable) or the socket being shut down
+                // ICMP-induced errors (port unreachable) or the socket being shut down
+                if (_stop.IsCancellationRequested)
+                    break;
+                Interlocked.Increment(ref _receiveErrors);
+                _throttle.Log(_logger, LogLevel.Debug, "receive " + e.SocketErrorCode, null, "UDP receive failed: {Error}", e.SocketErrorCode);
+                continue;
             }
             // What handling this datagram sends (its fan-out) leaves in one go when the scope closes.
             using var batch = _sender.BeginBatch();
@@ -186,9 +209,13 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             {
                 Dispatch(buffer.AsSpan(0, received), source);
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // one bad packet or a faulty handler must not stop the multiplexer
+                // One bad packet or a faulty handler must not stop the multiplexer; a bug a peer can
+                // trigger at will must not flood the log either.
+                Interlocked.Increment(ref _failed);
+                _throttle.Log(_logger, LogLevel.Error, LogThrottle.CauseOf(e), e,
+                    "Handling a {Length}-byte datagram from {Source} failed", received, ToEndPoint(source));
             }
         }
     }
@@ -202,6 +229,12 @@ public sealed class UdpMultiplexer : IAsyncDisposable
 
     private static IPEndPoint Normalize(IPEndPoint ep) =>
         ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
+
+    private static IPEndPoint ToEndPoint(SocketAddress address)
+    {
+        var template = new IPEndPoint(address.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        return Normalize((IPEndPoint)template.Create(address));
+    }
 
     internal void Dispatch(Span<byte> datagram, SocketAddress source)
     {
@@ -237,8 +270,7 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             Interlocked.Increment(ref _unrouted);
             return;
         }
-        var template = new IPEndPoint(rawSource.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        var source = Normalize((IPEndPoint)template.Create(rawSource));
+        var source = ToEndPoint(rawSource);
         var response = agent.HandleBindingRequest(message, source, out bool validated);
         if (validated)
         {

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Tessera.Media.Transport;
 
@@ -20,4 +22,10 @@ public sealed class UdpMultiplexerOptions
     public TimeSpan TimeoutCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where failures are logged: a datagram whose handling threw (Error), socket errors and peer
+    /// transports' DTLS failures (Debug). The per-datagram ones are throttled per cause.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Transport;
 
 namespace Tessera.Server.Media;
@@ -24,7 +25,9 @@ public sealed class MediaPlane : IAsyncDisposable
     /// <param name="ports">The configured port or range; a range takes its first free port.</param>
     /// <param name="candidateAddresses">Addresses offered as host candidates; empty: all local non-loopback ones.</param>
     /// <param name="time">The host's clock, which ICE consent expiry follows.</param>
-    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses, TimeProvider? time = null)
+    /// <param name="logger">Where the media transport logs its failures (socket errors, datagrams whose handling threw).</param>
+    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses, TimeProvider? time = null,
+        ILogger? logger = null)
     {
         var bind = BindAddressFor(candidateAddresses);
         var certificate = DtlsCertificate.Generate();
@@ -38,6 +41,7 @@ public sealed class MediaPlane : IAsyncDisposable
                     BindAddress = bind,
                     CandidateAddresses = candidateAddresses.Count > 0 ? candidateAddresses : null,
                     TimeProvider = time ?? TimeProvider.System,
+                    Logger = logger ?? NullLogger.Instance,
                 });
                 return new MediaPlane(multiplexer, certificate);
             }

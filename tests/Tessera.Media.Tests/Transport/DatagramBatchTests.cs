@@ -68,7 +68,8 @@ public sealed class DatagramBatchTests : IDisposable
         Assert.True(_batch.TryAdd([9], portZero));
         Assert.True(_batch.TryAdd([8], Address(_second)));
 
-        _batch.Flush(_sender);
+        Assert.Equal(2, _batch.Flush(_sender)); // dropped
+        Assert.Equal(22, _batch.LastError); // EINVAL
 
         Assert.Equal([8], await ReceiveAsync(_second));
         Assert.Equal(0, _batch.Count);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Tessera.Media.Diagnostics;
 using Tessera.Media.Transport;
 
 namespace Tessera.Media.Tests.Transport;
@@ -11,11 +13,13 @@ public sealed class DatagramSenderTests : IDisposable
     private readonly UdpClient _peer = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly DatagramSender _sender;
     private readonly SocketAddress _peerAddress;
+    private readonly ListLogger _log = new();
+    private readonly ManualTimeProvider _clock = new();
 
     public DatagramSenderTests()
     {
         _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
-        _sender = new DatagramSender(_socket);
+        _sender = new DatagramSender(_socket, _log, new LogThrottle(_clock));
         var ep = (IPEndPoint)_peer.Client.LocalEndPoint!;
         _peerAddress = new IPEndPoint(ep.Address.MapToIPv6(), ep.Port).Serialize();
         _peer.Client.ReceiveTimeout = 5000;
@@ -92,6 +96,34 @@ public sealed class DatagramSenderTests : IDisposable
                 _sender.SendTo([(byte)i], _peerAddress);
         for (int i = 0; i < DatagramBatch.Capacity + 10; i++)
             Assert.Equal([(byte)i], Receive());
+    }
+
+    [Fact]
+    public void A_datagram_the_socket_refuses_is_counted_and_logged_at_debug_once_a_minute()
+    {
+        // UDP refuses destination port 0 (EINVAL), directly as in a batch.
+        var portZero = new IPEndPoint(IPAddress.Loopback.MapToIPv6(), 0).Serialize();
+        _sender.SendTo([1], portZero);
+        _sender.SendTo([2], portZero);
+        Assert.Equal(2, _sender.Errors);
+        var direct = Assert.Single(_log.Entries);
+        Assert.Equal(LogLevel.Debug, direct.Level);
+        Assert.Contains("UDP send failed", direct.Message);
+
+        using (_sender.BeginBatch())
+        {
+            _sender.SendTo([3], portZero);
+            _sender.SendTo([4], _peerAddress);
+        }
+        Assert.Equal([4], Receive()); // the rest of the batch still goes
+        Assert.Equal(3, _sender.Errors);
+        Assert.Equal(2, _log.Entries.Count);
+        Assert.Contains("1 batched datagram(s)", _log.Entries[1].Message);
+
+        _clock.Advance(LogThrottle.Period);
+        _sender.SendTo([5], portZero);
+        Assert.Equal(3, _log.Entries.Count);
+        Assert.Contains("(1 more like it not logged since the last one)", _log.Entries[2].Message);
     }
 
     public void Dispose()

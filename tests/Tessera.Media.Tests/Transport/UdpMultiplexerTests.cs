@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Tessera.Media.Ice;
 using Tessera.Media.Stun;
 using Tessera.Media.Tests.Ice;
@@ -10,6 +11,7 @@ namespace Tessera.Media.Tests.Transport;
 public sealed class UdpMultiplexerTests : IAsyncLifetime
 {
     private readonly ManualTimeProvider _clock = new();
+    private readonly ListLogger _log = new();
     private UdpMultiplexer _multiplexer = null!;
 
     public Task InitializeAsync()
@@ -19,6 +21,7 @@ public sealed class UdpMultiplexerTests : IAsyncLifetime
             BindAddress = IPAddress.Loopback,
             TimeProvider = _clock,
             TimeoutCheckInterval = TimeSpan.FromHours(1),
+            Logger = _log,
         });
         return Task.CompletedTask;
     }
@@ -117,6 +120,49 @@ public sealed class UdpMultiplexerTests : IAsyncLifetime
         await Eventually(() => received.Dtls.Count == 1 && received.Media.Count == 1 && _multiplexer.UnroutedDatagrams == 2);
         Assert.Equal(new byte[] { 22, 254, 253, 1 }, received.Dtls[0]);
         Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, received.Media[0]);
+    }
+
+    /// <summary>Fails on the first media packet, as a handler with a bug would.</summary>
+    private sealed class FailingOnce : IPeerDatagramReceiver
+    {
+        public readonly DatagramRecorder Received = new();
+        private int _calls;
+
+        public void DtlsReceived(Span<byte> datagram) => Received.DtlsReceived(datagram);
+
+        public void MediaReceived(Span<byte> datagram)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+                throw new InvalidOperationException("handler bug");
+            Received.MediaReceived(datagram);
+        }
+    }
+
+    [Fact]
+    public async Task A_datagram_whose_handling_throws_is_logged_and_the_next_one_is_still_received()
+    {
+        var receiver = new FailingOnce();
+        var agent = _multiplexer.CreateAgent(receiver);
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+
+        await client.SendAsync([0x80, 96, 0, 1], Server);
+        await client.SendAsync([0x80, 96, 0, 2], Server);
+
+        await Eventually(() => receiver.Received.Media.Count == 1);
+        Assert.Equal(new byte[] { 0x80, 96, 0, 2 }, receiver.Received.Media[0]);
+        Assert.Equal(1, _multiplexer.FailedDatagrams);
+        var logged = Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
+        Assert.Equal("handler bug", logged.Exception?.Message);
+        Assert.Contains($"4-byte datagram from {client.LocalEndPoint}", logged.Message);
+
+        // The same fault again within the minute is counted, not logged.
+        var second = _multiplexer.CreateAgent(new FailingOnce());
+        using var other = new StunTestClient();
+        await other.CheckAsync(Server, User(second), second.Local.Password);
+        await other.SendAsync([0x80, 96, 0, 3], Server);
+        await Eventually(() => _multiplexer.FailedDatagrams == 2);
+        Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
     }
 
     [Fact]
