@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
@@ -20,6 +21,7 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
     private readonly DtlsCertificate _certificate;
     private readonly UdpMultiplexer _multiplexer;
     private readonly IMediaReceiver _receiver;
+    private readonly ILogger _logger;
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
@@ -35,6 +37,7 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
         _certificate = certificate;
         _multiplexer = multiplexer;
         _receiver = receiver;
+        _logger = multiplexer.Logger;
         _ice = multiplexer.CreateAgent(this);
         Local = new LocalTransport(_ice.Local, certificate.Fingerprint, multiplexer.Candidates);
         Wire(_ice);
@@ -111,12 +114,19 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
             if (t.IsCompletedSuccessfully)
                 OnKeys(t.Result);
             else
+            {
+                // FailureReason surfaces the message; the exception behind it only shows here.
+                if (State != PeerTransportState.Closed)
+                    _logger.LogDebug(t.Exception?.InnerException, "DTLS handshake of peer transport {Ufrag} failed: {Reason}", Ice.Local.Ufrag, Reason(t));
                 Fail(Reason(t));
+            }
         }, TaskScheduler.Default);
         // The handshake outcome is settled before Closed completes, so a refusal keeps its reason.
         _ = dtls.Closed.ContinueWith(_ =>
         {
             var settled = sessionHandshake();
+            if (!settled.IsFaulted && dtls.CloseCause is { } cause && State != PeerTransportState.Closed)
+                _logger.LogDebug(cause, "DTLS of peer transport {Ufrag} closed: {Cause}", Ice.Local.Ufrag, cause.Message);
             Fail(settled.IsFaulted ? Reason(settled) : "DTLS closed");
         }, TaskScheduler.Default);
     }
@@ -264,6 +274,8 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
         {
             if (previous == (int)PeerTransportState.Closed)
                 Volatile.Write(ref _state, (int)PeerTransportState.Closed);
+            else if (FailureReason is { } first && reason != first)
+                _logger.LogDebug("Peer transport {Ufrag}, failed ({FailureReason}), also: {Reason}", Ice.Local.Ufrag, FailureReason, reason);
             return;
         }
         FailureReason = reason;

@@ -22,9 +22,10 @@ public sealed class TransportRecoveryTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
     private readonly ManualTimeProvider _clock = new();
+    private readonly ListLogger _log = new();
 
     private UdpMultiplexer Endpoint() =>
-        UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1) });
+        UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1), Logger = _log });
 
     private void ExpireConsent(UdpMultiplexer endpoint)
     {
@@ -155,6 +156,9 @@ public sealed class TransportRecoveryTests
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
         await Eventually(() => up.Transport.State == PeerTransportState.Failed);
+        // The reason is the transport's FailureReason; the exception behind it is logged at Debug.
+        await Eventually(() => _log.Entries.Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug
+            && e.Message.StartsWith("DTLS handshake of peer transport") && e.Exception is not null));
         ExpireConsent(endpoint);
         Assert.False(up.Transport.CanRevive);
         Assert.Throws<InvalidOperationException>(() => up.Renegotiate(publisher.PublishOffer().Replace("a=ice-ufrag:" + publisher.Ice.Ufrag, "a=ice-ufrag:zz99")));
