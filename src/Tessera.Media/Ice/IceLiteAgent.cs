@@ -50,7 +50,7 @@ public sealed class IceLiteAgent : IDisposable
     public IReadOnlyList<IceCandidate> LocalCandidates => _multiplexer.Candidates;
 
     /// <summary>Where the multiplexer hands the peer's DTLS and SRTP/SRTCP datagrams once this agent has routed their source.</summary>
-    public IPeerDatagramReceiver Receiver { get; }
+    internal IPeerDatagramReceiver Receiver { get; }
 
     /// <summary>Raised once when the first authenticated check latches an address.</summary>
     public event Action<IceLiteAgent>? Connected;
