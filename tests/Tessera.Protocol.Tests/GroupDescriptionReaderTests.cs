@@ -113,6 +113,28 @@ public class GroupDescriptionReaderTests
         Assert.Equal((false, null, 4), (d.Public, d.Description, d.MaxClients));
     }
 
+    [Theory]
+    [InlineData("""{"users": {"carl": {"password": "c"}}}""")]
+    [InlineData("""{"wildcard-user": {"password": "w"}}""")]
+    public void A_group_with_its_own_credentials_keeps_its_login_page_when_the_server_adds_single_sign_on(string group)
+    {
+        var config = ServerConfig.Parse("""{"authServer": "https://s/", "authPortal": "https://p/", "authKeys": [{"kty":"oct"}]}"""u8);
+        var d = Delegation.For(Parse(group), config);
+        // The browser is not sent elsewhere, but a token from the organisation's server is still accepted.
+        Assert.Equal((null, null, 1), (d.AuthServer, d.AuthPortal, d.AuthKeys.Count));
+        Assert.Null(Delegation.Unreachable(Parse(group), config));
+    }
+
+    [Fact]
+    public void A_group_nobody_can_log_in_to_is_named()
+    {
+        Assert.Contains("nobody can log in", Delegation.Unreachable(Parse("{}"), null));
+        Assert.Contains("config.json gives no authKeys", Delegation.Unreachable(Parse("{}"), ServerConfig.Parse("{}"u8)));
+        Assert.Contains("its authKeys are empty", Delegation.Unreachable(Parse("""{"authKeys": []}"""), null));
+        Assert.Null(Delegation.Unreachable(Parse("{}"), ServerConfig.Parse("""{"authKeys": [{"kty":"oct"}]}"""u8)));
+        Assert.Null(Delegation.Unreachable(Parse("""{"authKeys": [{"kty":"oct"}]}"""), null));
+    }
+
     [Fact]
     public void Delegation_is_all_or_nothing()
     {
