@@ -66,6 +66,11 @@ root.SetAction(async (result, cancellationToken) =>
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
+    catch (IOException e) // Kestrel's "address already in use", a missing certificate directory…
+    {
+        Console.Error.WriteLine($"tessera cannot start on {options.Http}: {e.Message}");
+        return 1;
+    }
     finally
     {
         await app.DisposeAsync();

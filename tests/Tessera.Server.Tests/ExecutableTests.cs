@@ -77,6 +77,31 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task A_taken_port_is_said_in_one_line_and_exit_code_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var root = Directory.CreateTempSubdirectory("tessera-port-");
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { ServerProcess.ServerDll(), "--insecure", "--http", $"127.0.0.1:{port}", "--data", root.FullName, "--groups", root.FullName })
+                info.ArgumentList.Add(a);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(1, process.ExitCode);
+            Assert.StartsWith($"tessera cannot start on 127.0.0.1:{port}: ", (await error).Trim());
+            Assert.DoesNotContain("   at ", await error); // no stack trace for an operator's mistake
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_demo_serves_its_two_groups_and_prints_where_to_go()
     {
         await using var server = await ServerProcess.StartAsync("--demo", "--http", "127.0.0.1:{port}", "--ice-address", "127.0.0.1");
