@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tessera.Auth.Files;
 using Tessera.Protocol.Descriptions;
 
 namespace Tessera.Protocol;
@@ -19,13 +20,9 @@ public static class StrictJson
         Converters = { new Rfc3339JsonConverter() },
     };
 
-    /// <summary>A human message with the position of the error, for logs and the admin.</summary>
-    public static string Describe(JsonException e)
-    {
-        var where = e.LineNumber is long line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-        var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (field {e.Path})";
-        // The framework's message already carries path and position; keep only its first sentence.
-        var message = e.Message.Split(". Path:", 2)[0].Split(" Path:", 2)[0];
-        return $"{message}{path}{where}";
-    }
+    /// <summary>
+    /// A message for the person editing the file: the field by its JSON name, what was expected,
+    /// line and column, and for an unknown field the nearest known one.
+    /// </summary>
+    public static string Describe<T>(JsonException e) => JsonErrors.Describe(e, typeof(T), Options);
 }

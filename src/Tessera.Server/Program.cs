@@ -56,11 +56,19 @@ root.SetAction(async (result, cancellationToken) =>
     var turnToReport = result.GetValue(demo) && !turnGiven ? "" : result.GetValue(turn);
     new UnsupportedGaleneFlags(turnToReport, result.GetValue(mdns), result.GetValue(recordings))
         .Report(app.Logger, options.Data);
-    await app.StartAsync(cancellationToken);
-    var url = TesseraHost.BoundAddress(app);
-    Console.WriteLine($"Tessera listening on {url}");
-    if (result.GetValue(demo)) DemoData.PrintWelcome(url, options);
-    await app.WaitForShutdownAsync(cancellationToken);
-    return 0;
+    try
+    {
+        await app.StartAsync(cancellationToken);
+        var url = TesseraHost.BoundAddress(app);
+        Console.WriteLine($"Tessera listening on {url}");
+        if (result.GetValue(demo)) DemoData.PrintWelcome(url, options);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+    finally
+    {
+        await app.DisposeAsync();
+        if (result.GetValue(demo)) DemoData.Remove(options); // a demo leaves nothing behind
+    }
 });
 return await root.Parse(args).InvokeAsync();

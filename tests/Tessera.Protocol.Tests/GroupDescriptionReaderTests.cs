@@ -64,6 +64,29 @@ public class GroupDescriptionReaderTests
         Assert.Contains("line 3", error.Message);
     }
 
+    [Theory]
+    [InlineData("{\n  \"publc\": true\n}", "unknown field \"publc\" at line 2 column 11; did you mean \"public\"?")]
+    [InlineData("{\"users\": {\"bob\": {\"pasword\": \"x\"}}}", "unknown field \"pasword\" at line 1 column 30; did you mean \"password\"?")]
+    [InlineData("{\"zzz\": 1}", "unknown field \"zzz\" at line 1 column 8")]
+    [InlineData("{\"public\": \"yes\"}", "field \"public\" must be true or false at line 1 column 17")]
+    [InlineData("{\"max-clients\": \"ten\"}", "field \"max-clients\" must be a whole number at line 1 column 22")]
+    [InlineData("{\"codecs\": \"vp8\"}", "field \"codecs\" must be a list at line 1 column 17")]
+    [InlineData("[]", "the file must hold an object at line 1 column 2")]
+    public void Errors_name_the_json_field_what_was_expected_and_where(string json, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Parse(json));
+        Assert.Equal(expected, error.Message);
+        Assert.DoesNotContain("Tessera.", error.Message);
+        Assert.DoesNotContain("System.", error.Message);
+    }
+
+    [Fact]
+    public void Config_errors_name_the_field_too()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ServerConfig.Parse("{\"canonicalHost\": \"h\",\n \"writeableGroups\": true}"u8));
+        Assert.Equal("unknown field \"writeableGroups\" at line 2 column 20; did you mean \"writableGroups\"?", error.Message);
+    }
+
     [Fact]
     public void Legacy_fields_are_converted()
     {
@@ -88,6 +111,28 @@ public class GroupDescriptionReaderTests
     {
         var d = Parse("""{"public": true, "description": "x", "max-clients": 4}""").ForAutoSubgroup();
         Assert.Equal((false, null, 4), (d.Public, d.Description, d.MaxClients));
+    }
+
+    [Theory]
+    [InlineData("""{"users": {"carl": {"password": "c"}}}""")]
+    [InlineData("""{"wildcard-user": {"password": "w"}}""")]
+    public void A_group_with_its_own_credentials_keeps_its_login_page_when_the_server_adds_single_sign_on(string group)
+    {
+        var config = ServerConfig.Parse("""{"authServer": "https://s/", "authPortal": "https://p/", "authKeys": [{"kty":"oct"}]}"""u8);
+        var d = Delegation.For(Parse(group), config);
+        // The browser is not sent elsewhere, but a token from the organisation's server is still accepted.
+        Assert.Equal((null, null, 1), (d.AuthServer, d.AuthPortal, d.AuthKeys.Count));
+        Assert.Null(Delegation.Unreachable(Parse(group), config));
+    }
+
+    [Fact]
+    public void A_group_nobody_can_log_in_to_is_named()
+    {
+        Assert.Contains("nobody can log in", Delegation.Unreachable(Parse("{}"), null));
+        Assert.Contains("config.json gives no authKeys", Delegation.Unreachable(Parse("{}"), ServerConfig.Parse("{}"u8)));
+        Assert.Contains("its authKeys are empty", Delegation.Unreachable(Parse("""{"authKeys": []}"""), null));
+        Assert.Null(Delegation.Unreachable(Parse("{}"), ServerConfig.Parse("""{"authKeys": [{"kty":"oct"}]}"""u8)));
+        Assert.Null(Delegation.Unreachable(Parse("""{"authKeys": [{"kty":"oct"}]}"""), null));
     }
 
     [Fact]

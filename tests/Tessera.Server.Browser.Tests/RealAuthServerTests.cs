@@ -6,7 +6,8 @@ namespace Tessera.Server.Browser.Tests;
 
 /// <summary>
 /// The project's own `tessera-auth` as authorisation server and portal for two groups, sharing
-/// an HS256 secret with them.
+/// an HS256 secret with them; config.json also names it server-wide, for a group without
+/// credentials of its own ("sso") and one with local users ("classic").
 /// </summary>
 public sealed class RealAuthFixture : ConferenceFixture
 {
@@ -19,6 +20,8 @@ public sealed class RealAuthFixture : ConferenceFixture
     string ConferenceBase => $"http://127.0.0.1:{conferencePort}/";
 
     protected override int? ServerPort => conferencePort;
+
+    protected override string? ConfigJson => $$"""{"authServer":"{{AuthBaseUrl}}/","authKeys":{{Jwt.AuthKeysJson}}}""";
 
     protected override async Task StartHelpersAsync()
     {
@@ -56,6 +59,8 @@ public sealed class RealAuthFixture : ConferenceFixture
     {
         ["server"] = GroupFiles.WithKeys($$""","authServer":"{{AuthBaseUrl}}/" """),
         ["portal"] = GroupFiles.WithKeys($$""","authPortal":"{{AuthBaseUrl}}/?return={{ConferenceBase}}group/portal/" """),
+        ["sso"] = "{}",
+        ["classic"] = """{"users":{"carl":{"password":"carl's password","permissions":"present"}}}""",
     };
 }
 
@@ -100,6 +105,34 @@ public sealed class RealAuthServerTests(RealAuthFixture fixture) : IClassFixture
 
         await Expect(GroupPage.Users(page)).ToContainTextAsync("olga");
         Assert.Equal(fixture.GroupUrl("portal"), page.Url);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_group_without_credentials_of_its_own_logs_in_through_the_server_wide_authorisation_server()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var frames = GroupPage.RecordSentFrames(page);
+
+        await GroupPage.LoginAsync(page, fixture.GroupUrl("sso"), "olga", "olga's password");
+
+        await Expect(GroupPage.Users(page)).ToContainTextAsync("olga");
+        Assert.Contains(GroupPage.Parsed(frames), m => m.GetProperty("type").GetString() == "join" && m.TryGetProperty("token", out _));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_group_with_its_own_users_keeps_password_login_after_the_server_adds_single_sign_on()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var frames = GroupPage.RecordSentFrames(page);
+
+        await GroupPage.LoginAsync(page, fixture.GroupUrl("classic"), "carl", "carl's password");
+
+        await Expect(GroupPage.Users(page)).ToContainTextAsync("carl");
+        // Carl's password went to the conference server, as the group asks; the authorisation server never saw him.
+        Assert.Contains(GroupPage.Parsed(frames), m => m.GetProperty("type").GetString() == "join"
+                                                      && m.TryGetProperty("password", out var p) && p.GetString() == "carl's password");
         await page.Context.CloseAsync();
     }
 }

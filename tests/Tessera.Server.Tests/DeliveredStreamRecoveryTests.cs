@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 using static Tessera.Server.Tests.Support.PublisherSdp;
@@ -34,7 +35,7 @@ public sealed class DeliveredStreamRecoveryTests
         public void ExpireConsent()
         {
             Clock.Offset += TimeSpan.FromSeconds(31);
-            Plane.Endpoint.CheckTimeouts();
+            Plane.Multiplexer.CheckTimeouts();
         }
 
         public async ValueTask DisposeAsync()
@@ -61,7 +62,7 @@ public sealed class DeliveredStreamRecoveryTests
         var up = sfu.PublishedStreams.Single(u => u.Id == "up1");
         var packet = new RtpPacketBuilder { PayloadType = 111, SequenceNumber = 1, Timestamp = 960, Ssrc = 1001, Payload = [1, 2, 3] };
         packet.Extensions.Add((4, "0"u8.ToArray()));
-        up.Connection.Transport.RtpReceived!(packet.ToArray()); // as if decrypted from the publisher
+        ((IMediaReceiver)up.Connection).RtpReceived(packet.ToArray()); // as if decrypted from the publisher
         var offer = await receiver.ReceiveAsync("offer");
         Assert.Equal("up1", offer.Str("id"));
         return (room, offer);

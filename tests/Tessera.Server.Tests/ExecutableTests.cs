@@ -90,9 +90,16 @@ public sealed class ExecutableTests : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
             Assert.Equal("team", (string?)JsonNode.Parse(await http.GetStringAsync("/group/team/.status"))!["name"]);
 
-            await using var c = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"));
-            await c.HandshakeAsync();
-            Assert.Equal("join", (await c.JoinAsync("demo", "anyone", "anything")).Kind);
+            await using (var c = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws")))
+            {
+                await c.HandshakeAsync();
+                Assert.Equal("join", (await c.JoinAsync("demo", "anyone", "anything")).Kind);
+            }
+
+            // Stopped as a service manager stops it, the demo leaves nothing behind.
+            Assert.True(Directory.Exists(demoData), demoData);
+            Assert.Equal(0, await server.TerminateAsync());
+            Assert.False(Directory.Exists(demoData), "the demo folder is still there: " + demoData);
         }
         finally
         {
@@ -106,6 +113,7 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes are a Unix notion
     public async Task Generates_and_keeps_a_self_signed_certificate_for_https()
     {
         var (data, groups) = Dirs();

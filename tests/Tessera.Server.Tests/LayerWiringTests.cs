@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 
@@ -60,7 +61,7 @@ public sealed class LayerWiringTests
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
         await p.ReceiveAsync("answer");
         var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
-        up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x10, 0x00, 0x9D]));
+        ((IMediaReceiver)up.Connection).RtpReceived(Packet(2001, null, [0x10, 0x00, 0x9D]));
 
         // Before, such an answer was aborted ("would make us the DTLS client"); now it gets a forwarder.
         var forwarder = await ForwarderAsync(s, r, setup: "passive");
@@ -80,8 +81,8 @@ public sealed class LayerWiringTests
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: true) });
         await p.ReceiveAsync("answer");
         var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
-        up.Connection.Transport.RtpReceived!(Packet(0x1111, "h", [0x10, 0x00, 0x9D]));
-        up.Connection.Transport.RtpReceived!(Packet(0x2222, "l", [0x10, 0x00, 0x9D]));
+        ((IMediaReceiver)up.Connection).RtpReceived(Packet(0x1111, "h", [0x10, 0x00, 0x9D]));
+        ((IMediaReceiver)up.Connection).RtpReceived(Packet(0x2222, "l", [0x10, 0x00, 0x9D]));
         var high = up.Tracks.Single(t => t.Rid == "h");
         var low = up.Tracks.Single(t => t.Rid == "l");
 
@@ -106,7 +107,7 @@ public sealed class LayerWiringTests
         await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP9/90000\r\na=fmtp:96 profile-id=0", simulcast: false) });
         await p.ReceiveAsync("answer");
         var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
-        up.Connection.Transport.RtpReceived!(Packet(2001, null, [0x28, 0x00, 0x00, 0x00]));
+        ((IMediaReceiver)up.Connection).RtpReceived(Packet(2001, null, [0x28, 0x00, 0x00, 0x00]));
         Assert.Equal("vp9", up.Tracks.Single().Codec.Codec.Name);
 
         var forwarder = await ForwarderAsync(s, r);

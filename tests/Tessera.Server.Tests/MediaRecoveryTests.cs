@@ -25,11 +25,11 @@ public sealed class MediaRecoveryTests
         var first = await p.ReceiveAsync("answer");
         var plane = s.Services.GetRequiredService<MediaPlane>();
 
-        plane.Endpoint.CheckTimeouts();
+        plane.Multiplexer.CheckTimeouts();
         await p.AssertNothingBeforePongAsync("renegotiate"); // consent still fresh (the check ran on this thread, so a renegotiate would be queued already)
 
         clock.Offset = TimeSpan.FromSeconds(31);
-        plane.Endpoint.CheckTimeouts();
+        plane.Multiplexer.CheckTimeouts();
         Assert.Equal("up1", (await p.ReceiveAsync("renegotiate")).Str("id"));
 
         await p.SendAsync(Offer("up1", AudioOffer("Rs7t")));
@@ -39,7 +39,7 @@ public sealed class MediaRecoveryTests
 
         // The revived transport fails again when consent lapses again, and says so again.
         clock.Offset = TimeSpan.FromSeconds(62);
-        plane.Endpoint.CheckTimeouts();
+        plane.Multiplexer.CheckTimeouts();
         Assert.Equal("up1", (await p.ReceiveAsync("renegotiate")).Str("id"));
     }
 
@@ -54,7 +54,7 @@ public sealed class MediaRecoveryTests
         await p.SendAsync(Json.Obj("""{"type": "close", "id": "up1"}"""));
         await p.RoundTripAsync();
         clock.Offset = TimeSpan.FromSeconds(31);
-        s.Services.GetRequiredService<MediaPlane>().Endpoint.CheckTimeouts();
+        s.Services.GetRequiredService<MediaPlane>().Multiplexer.CheckTimeouts();
         await p.AssertNothingBeforePongAsync("renegotiate");
     }
 }

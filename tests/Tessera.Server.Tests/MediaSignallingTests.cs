@@ -200,10 +200,10 @@ public sealed class MediaSignallingTests
     public async Task The_media_plane_binds_inside_the_configured_range()
     {
         await using var first = MediaPlane.Open(new UdpPortRange(0, 0), [IPAddress.Loopback]);
-        int taken = first.Endpoint.LocalEndPoint.Port;
+        int taken = first.Multiplexer.LocalEndPoint.Port;
         // The range starts at a port already taken: the next free one is used.
         await using var second = MediaPlane.Open(new UdpPortRange(taken, Math.Min(taken + 20, 65535)), [IPAddress.Loopback]);
-        Assert.InRange(second.Endpoint.LocalEndPoint.Port, taken + 1, taken + 20);
-        Assert.Equal(IPAddress.Loopback, second.Endpoint.LocalEndPoint.Address);
+        Assert.InRange(second.Multiplexer.LocalEndPoint.Port, taken + 1, taken + 20);
+        Assert.Equal(IPAddress.Loopback, second.Multiplexer.LocalEndPoint.Address);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tessera.Auth.Files;
 
 namespace Tessera.AuthServer.Configuration;
 
@@ -25,7 +26,14 @@ public static class ConfigLoader
         {
             throw new ConfigException($"cannot read {path}: {e.Message}", e);
         }
-        return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigException($"{path}: {e.Message}", e); // which file, when several are in play
+        }
     }
 
     /// <summary>Parses and validates; relative file paths are resolved against <paramref name="baseDirectory"/>.</summary>
@@ -39,7 +47,7 @@ public static class ConfigLoader
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"malformed configuration: {e.Message}", e);
+            throw new ConfigException(JsonErrors.Describe(e, typeof(AuthServerConfig), JsonOptions), e);
         }
         catch (NotSupportedException e)
         {

@@ -51,6 +51,9 @@ public sealed class DtlsSession : IDisposable
     /// <summary>Completes when the peer closes DTLS (close_notify or fatal alert) or the session is disposed.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>What ended an established session, when it ended with an error (a fatal alert, a broken record).</summary>
+    public Exception? CloseCause { get; private set; }
+
     public void Deliver(ReadOnlySpan<byte> datagram)
     {
         _transport.Deliver(datagram);
@@ -106,9 +109,10 @@ public sealed class DtlsSession : IDisposable
                 while (_transport.HasQueued && !_transport.IsClosed && !_peer.ConnectionClosed)
                     _dtls!.Receive(_drainBuffer, 0, _drainBuffer.Length, 1);
             }
-            catch (Exception)
+            catch (Exception e)
             {
                 // close_notify, a fatal alert or our own Dispose all end the session
+                CloseCause ??= e;
                 _transport.Close();
             }
             if (_transport.IsClosed || _peer.ConnectionClosed)

@@ -1,18 +1,19 @@
 using System.Net;
 using System.Text;
 using Tessera.Media.Stun;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Ice;
 
 /// <summary>
-/// The ICE-lite side (RFC 8445 §2.5) of one peer connection on a shared <see cref="IceUdpEndpoint"/>.
+/// The ICE-lite side (RFC 8445 §2.5) of one peer connection on a shared <see cref="UdpMultiplexer"/>.
 /// It answers the browser's authenticated Binding requests, latches the browser's address on the
 /// first one (Chrome sends DTLS before it nominates), moves to a nominated address when USE-CANDIDATE
 /// arrives, and times the peer out when checks stop (consent freshness, RFC 7675).
 /// </summary>
 public sealed class IceLiteAgent : IDisposable
 {
-    private readonly IceUdpEndpoint _endpoint;
+    private readonly UdpMultiplexer _multiplexer;
     private byte[] _passwordKey;
     private readonly object _gate = new();
     private DateTimeOffset _lastCheck;
@@ -27,12 +28,13 @@ public sealed class IceLiteAgent : IDisposable
     /// </summary>
     public const int MaxLatchedAddresses = 8;
 
-    internal IceLiteAgent(IceUdpEndpoint endpoint, IceCredentials local)
+    internal IceLiteAgent(UdpMultiplexer multiplexer, IPeerDatagramReceiver receiver, IceCredentials local)
     {
-        _endpoint = endpoint;
+        _multiplexer = multiplexer;
+        Receiver = receiver;
         Local = local;
         _passwordKey = Encoding.UTF8.GetBytes(local.Password);
-        _lastCheck = endpoint.TimeProvider.GetUtcNow();
+        _lastCheck = multiplexer.TimeProvider.GetUtcNow();
     }
 
     public IceCredentials Local { get; private set; }
@@ -45,13 +47,10 @@ public sealed class IceLiteAgent : IDisposable
     /// <summary>Where we send: the latched (later nominated) remote address.</summary>
     public IPEndPoint? RemoteEndPoint { get; private set; }
 
-    public IReadOnlyList<IceCandidate> LocalCandidates => _endpoint.Candidates;
+    public IReadOnlyList<IceCandidate> LocalCandidates => _multiplexer.Candidates;
 
-    /// <summary>DTLS records from the peer (first byte 20–63).</summary>
-    public PacketHandler? DtlsReceived { get; set; }
-
-    /// <summary>SRTP/SRTCP packets from the peer (first byte 128–191).</summary>
-    public PacketHandler? MediaReceived { get; set; }
+    /// <summary>Where the multiplexer hands the peer's DTLS and SRTP/SRTCP datagrams once this agent has routed their source.</summary>
+    internal IPeerDatagramReceiver Receiver { get; }
 
     /// <summary>Raised once when the first authenticated check latches an address.</summary>
     public event Action<IceLiteAgent>? Connected;
@@ -69,11 +68,11 @@ public sealed class IceLiteAgent : IDisposable
         {
             if (State == IceAgentState.Closed)
                 throw new InvalidOperationException("agent closed");
-            Local = _endpoint.Rekey(this, Local);
+            Local = _multiplexer.Rekey(this, Local);
             _passwordKey = Encoding.UTF8.GetBytes(Local.Password);
             RemoteUfrag = remoteUfrag;
             _nominated = false;
-            _lastCheck = _endpoint.TimeProvider.GetUtcNow();
+            _lastCheck = _multiplexer.TimeProvider.GetUtcNow();
             return Local;
         }
     }
@@ -84,7 +83,7 @@ public sealed class IceLiteAgent : IDisposable
         var remote = _remoteAddress;
         if (remote is null || State == IceAgentState.Closed)
             return false;
-        _endpoint.SendTo(datagram, remote);
+        _multiplexer.SendTo(datagram, remote);
         return true;
     }
 
@@ -121,11 +120,11 @@ public sealed class IceLiteAgent : IDisposable
         bool connectedNow = false;
         lock (_gate)
         {
-            _lastCheck = _endpoint.TimeProvider.GetUtcNow();
+            _lastCheck = _multiplexer.TimeProvider.GetUtcNow();
             if (RemoteEndPoint is null || (request.UseCandidate && (!_nominated || !RemoteEndPoint.Equals(source))))
             {
                 RemoteEndPoint = source;
-                _remoteAddress = _endpoint.ToSocketAddress(source);
+                _remoteAddress = _multiplexer.ToSocketAddress(source);
                 _nominated |= request.UseCandidate;
             }
             if (State == IceAgentState.New)
@@ -188,7 +187,7 @@ public sealed class IceLiteAgent : IDisposable
                 return;
             State = IceAgentState.Closed;
         }
-        _endpoint.Remove(this);
+        _multiplexer.Remove(this);
         Closed?.Invoke(this);
     }
 

@@ -2,10 +2,10 @@ using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 
@@ -14,7 +14,7 @@ namespace Tessera.Media.Sfu;
 /// media, discovers tracks as their first packets arrive (by MID/RID header extensions, a=ssrc
 /// lines or payload type), and every second sends receiver reports and, when negotiated, REMB.
 /// </summary>
-public sealed class PublisherConnection : IDisposable
+public sealed class PublisherConnection : IMediaReceiver, IDisposable
 {
     private readonly TimeProvider _time;
     // Replaced whole on each new track, never changed in place: the per-packet lookup needs no lock.
@@ -29,37 +29,45 @@ public sealed class PublisherConnection : IDisposable
     private readonly IReadOnlyList<string>? _codecs;
     private volatile PublishAnswer _negotiation;
 
-    private PublisherConnection(PeerTransport transport, PublishAnswer negotiation, IReadOnlyList<string>? codecs, TimeProvider time)
+    private PublisherConnection(UdpMultiplexer multiplexer, DtlsCertificate certificate, SessionDescription offer,
+        IReadOnlyList<string>? codecs, TimeProvider time)
     {
-        Transport = transport;
-        _negotiation = negotiation;
+        Transport = new PeerTransport(multiplexer, certificate, this);
+        try
+        {
+            _negotiation = PublishAnswerBuilder.Build(offer, Transport.Local, codecs);
+        }
+        catch
+        {
+            Transport.Dispose();
+            throw;
+        }
         _codecs = codecs;
         _time = time;
-        transport.RtpReceived = OnRtp;
-        transport.RtcpReceived = OnRtcp;
         _reports = time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Answers a publishing offer; the answer restricts codecs to <paramref name="codecs"/> (empty: vp8 and opus).</summary>
-    public static PublisherConnection Accept(IceUdpEndpoint endpoint, DtlsCertificate certificate, string offerSdp,
+    public static PublisherConnection Accept(UdpMultiplexer multiplexer, DtlsCertificate certificate, string offerSdp,
         IEnumerable<string>? codecs = null, TimeProvider? time = null)
     {
         var offer = SessionDescription.Parse(offerSdp);
-        var transport = new PeerTransport(endpoint, certificate);
+        var connection = new PublisherConnection(multiplexer, certificate, offer, codecs?.ToList(), time ?? TimeProvider.System);
         try
         {
-            var codecList = codecs?.ToList();
-            var negotiation = PublishAnswerBuilder.Build(offer, transport.Local, codecList);
-            var connection = new PublisherConnection(transport, negotiation, codecList, time ?? TimeProvider.System);
-            transport.Start(negotiation.Remote);
+            connection.Transport.Start(connection.Negotiation.Remote);
             return connection;
         }
         catch
         {
-            transport.Dispose();
+            connection.Dispose();
             throw;
         }
     }
+
+    void IMediaReceiver.RtpReceived(Span<byte> packet) => OnRtp(packet);
+
+    void IMediaReceiver.RtcpReceived(IReadOnlyList<RtcpPacket> packets) => OnRtcp(packets);
 
     public PeerTransport Transport { get; }
     public PublishAnswer Negotiation => _negotiation;

@@ -2,9 +2,9 @@ using Tessera.Media.Codecs;
 using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 
@@ -14,7 +14,7 @@ namespace Tessera.Media.Sfu;
 /// <see cref="TrackForwarder"/> once the transport is connected. Receiver feedback (NACK, PLI, FIR,
 /// REMB, reports) is routed to the forwarder of the SSRC it names; sender reports go out every second.
 /// </summary>
-public sealed class ReceiverConnection : IDisposable
+public sealed class ReceiverConnection : IMediaReceiver, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly string _streamId;
@@ -26,16 +26,20 @@ public sealed class ReceiverConnection : IDisposable
     private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private int _version;
 
-    public ReceiverConnection(IceUdpEndpoint endpoint, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
+    public ReceiverConnection(UdpMultiplexer multiplexer, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _streamId = streamId;
         _cname = "tessera-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        Transport = new PeerTransport(endpoint, certificate);
-        Transport.RtcpReceived = OnRtcp;
+        Transport = new PeerTransport(multiplexer, certificate, this);
         Transport.Connected += _ => OnConnected();
         _reports = _time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
+
+    // Our sections are sendonly: RTP from the receiver is not ours to handle.
+    void IMediaReceiver.RtpReceived(Span<byte> packet) { }
+
+    void IMediaReceiver.RtcpReceived(IReadOnlyList<RtcpPacket> packets) => OnRtcp(packets);
 
     public PeerTransport Transport { get; }
 

@@ -48,7 +48,7 @@ public sealed record ServerConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException(StrictJson.Describe(e), e);
+            throw new InvalidDataException(StrictJson.Describe<ServerConfig>(e), e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
         {

@@ -18,7 +18,7 @@ public static class GroupDescriptionReader
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException(StrictJson.Describe(e), e);
+            throw new InvalidDataException(StrictJson.Describe<GroupDescription>(e), e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
         {

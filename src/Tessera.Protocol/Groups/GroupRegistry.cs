@@ -50,7 +50,8 @@ public sealed class GroupRegistry
                 created = true;
             }
         }
-        if (!created) Refresh(group, lookup);
+        if (created) WarnIfUnreachable(group.Name, lookup.Description!);
+        else Refresh(group, lookup);
         ApplyOperatorPolicies(group);
         return new GroupAccess(group, lookup);
     }
@@ -123,6 +124,13 @@ public sealed class GroupRegistry
                 member.Send(Messages.Joined("change", group, member, config, rtc, includeData));
     }
 
+    /// <summary>A group nobody can log in to is a configuration mistake worth a line in the log.</summary>
+    private void WarnIfUnreachable(string name, Descriptions.GroupDescription description)
+    {
+        if (Delegation.Unreachable(description, Config.TryGet(out _)) is { } why)
+            _logger.LogWarning("group {Group}: {Problem}", name, why);
+    }
+
     private void Refresh(Group group, GroupLookup lookup)
     {
         lock (group.Gate)
@@ -135,6 +143,7 @@ public sealed class GroupRegistry
             group.Lookup = lookup;
             _logger.LogInformation("group {Group}: description changed", group.Name);
         }
+        WarnIfUnreachable(group.Name, lookup.Description!);
         NotifyChange(group);
     }
 }

@@ -27,6 +27,22 @@ public static class DemoData
         return new ServerOptions { Data = data, Groups = groups };
     }
 
+    /// <summary>Deletes the demo's throw-away folder (only one <see cref="Create"/> made).</summary>
+    public static void Remove(ServerOptions options)
+    {
+        var root = Path.GetDirectoryName(Path.GetFullPath(options.Data));
+        if (root is null || !Path.GetFileName(root).StartsWith("tessera-demo-", StringComparison.Ordinal))
+            return;
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"Could not remove the demo data in {root}: {e.Message}");
+        }
+    }
+
     public static void PrintWelcome(Uri url, ServerOptions options)
     {
         Console.WriteLine($"""

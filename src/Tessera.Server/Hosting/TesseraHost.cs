@@ -71,7 +71,8 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
         var mediaPorts = Tessera.Server.Streams.UdpPortRange.Parse(options.UdpRange);
         var iceAddresses = Tessera.Server.Streams.IceAddressList.Parse(options.IceAddresses);
-        builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>(),
+                                                                                 Logger(sp, "Tessera.Media")));
         builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
         {

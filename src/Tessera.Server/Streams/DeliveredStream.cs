@@ -2,6 +2,7 @@ using Tessera.Media.Codecs;
 using Tessera.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Server.Streams;
 

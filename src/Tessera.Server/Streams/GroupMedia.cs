@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Tessera.Protocol;
 using Tessera.Protocol.Groups;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Server.Streams;
 
@@ -144,7 +145,7 @@ public sealed class GroupMedia
             }
             else
             {
-                var connection = PublisherConnection.Accept(_plane.Endpoint, _plane.Certificate, message.Sdp ?? "",
+                var connection = PublisherConnection.Accept(_plane.Multiplexer, _plane.Certificate, message.Sdp ?? "",
                                                            _group.Description.EffectiveCodecs);
                 var up = new PublishedStream(id, message.Label ?? "", session, connection, _time, _pushDelay, Push);
                 connection.Transport.Closed += t => TransportFailed(up, t);
@@ -257,7 +258,7 @@ public sealed class GroupMedia
         bool fresh = down is null;
         if (down is null)
         {
-            down = new DeliveredStream(up, receiver, new ReceiverConnection(_plane.Endpoint, _plane.Certificate, up.Id, _time))
+            down = new DeliveredStream(up, receiver, new ReceiverConnection(_plane.Multiplexer, _plane.Certificate, up.Id, _time))
             {
                 Override = kept,
             };

@@ -1,29 +1,33 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
+using Tessera.Media.Transport;
 
 namespace Tessera.Server.Streams;
 
 /// <summary>
-/// The host's one UDP endpoint and DTLS certificate, shared by every peer connection (an SFU
+/// The host's one UDP multiplexer and DTLS certificate, shared by every peer connection (an SFU
 /// multiplexes all peers on one port); disposed with the host.
 /// </summary>
 public sealed class MediaPlane : IAsyncDisposable
 {
-    private MediaPlane(IceUdpEndpoint endpoint, DtlsCertificate certificate)
+    private MediaPlane(UdpMultiplexer multiplexer, DtlsCertificate certificate)
     {
-        Endpoint = endpoint;
+        Multiplexer = multiplexer;
         Certificate = certificate;
     }
 
-    public IceUdpEndpoint Endpoint { get; }
+    public UdpMultiplexer Multiplexer { get; }
     public DtlsCertificate Certificate { get; }
 
     /// <param name="ports">The configured port or range; a range takes its first free port.</param>
     /// <param name="candidateAddresses">Addresses offered as host candidates; empty: all local non-loopback ones.</param>
     /// <param name="time">The host's clock, which ICE consent expiry follows.</param>
-    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses, TimeProvider? time = null)
+    /// <param name="logger">Where the media transport logs its failures (socket errors, datagrams whose handling threw).</param>
+    public static MediaPlane Open(UdpPortRange ports, IReadOnlyList<IPAddress> candidateAddresses, TimeProvider? time = null,
+        ILogger? logger = null)
     {
         var bind = BindAddressFor(candidateAddresses);
         var certificate = DtlsCertificate.Generate();
@@ -31,14 +35,15 @@ public sealed class MediaPlane : IAsyncDisposable
         {
             try
             {
-                var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+                var multiplexer = UdpMultiplexer.Open(new UdpMultiplexerOptions
                 {
                     Port = port,
                     BindAddress = bind,
                     CandidateAddresses = candidateAddresses.Count > 0 ? candidateAddresses : null,
                     TimeProvider = time ?? TimeProvider.System,
+                    Logger = logger ?? NullLogger.Instance,
                 });
-                return new MediaPlane(endpoint, certificate);
+                return new MediaPlane(multiplexer, certificate);
             }
             catch (SocketException) when (port < ports.Max)
             {
@@ -55,5 +60,5 @@ public sealed class MediaPlane : IAsyncDisposable
         return IPAddress.IPv6Any;
     }
 
-    public ValueTask DisposeAsync() => Endpoint.DisposeAsync();
+    public ValueTask DisposeAsync() => Multiplexer.DisposeAsync();
 }

@@ -30,7 +30,7 @@ public sealed class PublishedStream : IDisposable
 
     public IReadOnlyList<IncomingTrack> Tracks => Connection.Tracks;
 
-    /// <summary>Runs on the endpoint's receive thread, possibly racing <see cref="Dispose"/>: it must never throw there.</summary>
+    /// <summary>Runs on the multiplexer's receive thread, possibly racing <see cref="Dispose"/>: it must never throw there.</summary>
     private void Restart()
     {
         try

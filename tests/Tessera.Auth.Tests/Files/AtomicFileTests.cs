@@ -7,6 +7,7 @@ public sealed class AtomicFileTests
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes are a Unix notion
     public void New_file_gets_the_contents_as_utf8_without_bom_and_the_mode()
     {
         using var folder = new TempFolder();

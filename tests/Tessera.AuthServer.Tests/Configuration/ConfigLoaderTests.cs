@@ -33,6 +33,52 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void A_misspelt_field_is_named_with_the_nearest_known_one_and_where_it_is()
+    {
+        var json = Valid();
+        json["tokenLifetme"] = 60;
+        var e = Assert.Throws<ConfigException>(() => Parse(json));
+        Assert.StartsWith("unknown field \"tokenLifetme\" at line 1 column ", e.Message);
+        Assert.EndsWith("; did you mean \"tokenLifetime\"?", e.Message);
+    }
+
+    [Fact]
+    public void A_misspelt_field_inside_a_back_end_is_named_too()
+    {
+        var json = Valid();
+        json["backends"] = JsonNode.Parse("""[{"type":"file","pth":"users.json"}]""");
+        var e = Assert.Throws<ConfigException>(() => Parse(json));
+        Assert.StartsWith("unknown field \"pth\"", e.Message);
+        Assert.EndsWith("; did you mean \"path\"?", e.Message);
+    }
+
+    [Fact]
+    public void A_wrong_type_says_what_was_expected()
+    {
+        var json = Valid();
+        json["insecure"] = "yes";
+        var e = Assert.Throws<ConfigException>(() => Parse(json));
+        Assert.StartsWith("field \"insecure\" must be true or false at line 1 column ", e.Message);
+    }
+
+    [Fact]
+    public void Errors_from_a_file_name_the_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("tessera-auth-config-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "auth.json");
+            File.WriteAllText(path, "{\n  \"listn\": \"127.0.0.1:1\"\n}");
+            var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path));
+            Assert.Equal($"{path}: unknown field \"listn\" at line 2 column 11; did you mean \"listen\"?", e.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Backends_of_every_type_parse()
     {
         var json = Valid();

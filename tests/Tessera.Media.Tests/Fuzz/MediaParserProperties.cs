@@ -7,6 +7,7 @@ using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Stun;
 using Tessera.Media.Tests.Sdp;
+using Tessera.Media.Transport;
 using Tessera.Tests.Shared;
 
 namespace Tessera.Media.Tests.Fuzz;
@@ -120,8 +121,8 @@ public class MediaParserProperties
     [Fact]
     public async Task The_shared_media_port_survives_any_datagram_and_still_answers_checks()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
-        var agent = endpoint.CreateAgent();
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
+        var agent = endpoint.CreateAgent(new Tessera.Media.Tests.Transport.DatagramRecorder());
         using var client = new Tessera.Media.Tests.Ice.StunTestClient();
         var dtlsHello = new byte[] { 22, 254, 253, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1, 0, 0, 48 };
         // Each first byte goes its own way (STUN, DTLS, RTP/RTCP, nothing): damage all of them.

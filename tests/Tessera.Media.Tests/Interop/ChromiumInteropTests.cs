@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Playwright;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Tests.Interop;
 
@@ -18,7 +18,7 @@ public sealed class ChromiumInteropTests
     [Fact, Trait("Category", "Browser")]
     public async Task Chromium_publishes_simulcast_and_another_page_decodes_it()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()

@@ -1,8 +1,8 @@
 using System.Net;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Tests.Sfu;
 
@@ -11,7 +11,7 @@ public sealed class DownstreamOfferTests
     [Fact]
     public async Task Removed_track_is_rejected_in_the_next_offer_and_stops_forwarding()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var clock = new ManualTimeProvider();
         var video = SfuFixtures.Track(new RecordingSink(), clock, null, "nack");
         using var down = new ReceiverConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
@@ -36,7 +36,7 @@ public sealed class DownstreamOfferTests
     [Fact]
     public async Task Offer_with_ice_restart_carries_new_credentials()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var clock = new ManualTimeProvider();
         using var down = new ReceiverConnection(endpoint, DtlsCertificate.Generate(), "s1", clock);
         down.AddTrack(SfuFixtures.Track(new RecordingSink(), clock));

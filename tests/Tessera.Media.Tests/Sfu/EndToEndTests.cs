@@ -4,6 +4,7 @@ using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
 
@@ -25,7 +26,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Media_flows_from_publisher_to_receiver_with_feedback()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var receiver = new BrowserSimulator();
@@ -83,7 +84,7 @@ public sealed class EndToEndTests
         Assert.Contains(rr.Reports, r => r.Ssrc == 0x1234);
     }
 
-    private async Task<(PublisherConnection Up, IncomingTrack Track)> PublishAsync(IceUdpEndpoint endpoint, DtlsCertificate certificate, BrowserSimulator publisher)
+    private async Task<(PublisherConnection Up, IncomingTrack Track)> PublishAsync(UdpMultiplexer endpoint, DtlsCertificate certificate, BrowserSimulator publisher)
     {
         var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8", "opus"]);
         var trackAdded = new TaskCompletionSource<IncomingTrack>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,7 +101,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task A_publisher_cannot_make_the_server_hold_more_than_MaxTracks_tracks()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         using var publisher = new BrowserSimulator();
         using var up = PublisherConnection.Accept(endpoint, DtlsCertificate.Generate(), publisher.PublishOffer(), ["vp8", "opus"]);
         await publisher.ConnectPublisherAsync(endpoint, up);
@@ -127,7 +128,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task A_receiver_that_answers_passive_gets_media_with_the_server_as_dtls_client()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var receiver = new BrowserSimulator(dtlsRole: Tessera.Media.Dtls.DtlsRole.Server);
@@ -158,7 +159,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task A_passive_receiver_whose_certificate_does_not_match_its_answer_is_refused()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var receiver = new BrowserSimulator(dtlsRole: Tessera.Media.Dtls.DtlsRole.Server);
@@ -178,7 +179,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Renegotiation_with_ice_restart_answers_new_credentials_and_media_keeps_flowing()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);
@@ -205,7 +206,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Publisher_with_a_certificate_not_matching_its_offer_is_refused()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var up = PublisherConnection.Accept(endpoint, certificate, publisher.PublishOffer(), ["vp8"]);

@@ -1,9 +1,9 @@
 using System.Net;
 using Tessera.Media.Dtls;
-using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
@@ -38,7 +38,7 @@ public sealed class LayerEndToEndTests
     [Fact]
     public async Task A_receiver_reporting_a_low_remb_stops_getting_the_top_temporal_layer_with_continuous_numbering()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
         var certificate = DtlsCertificate.Generate();
         using var publisher = new BrowserSimulator();
         using var receiver = new BrowserSimulator();

@@ -1,5 +1,5 @@
-using Tessera.Media.Ice;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Tests.Sfu;
 
@@ -7,14 +7,14 @@ namespace Tessera.Media.Tests.Sfu;
 internal static class SimulatedCalls
 {
     /// <summary>The simulated publisher applies the server's answer and connects; returns once the server's side is up.</summary>
-    public static async Task ConnectPublisherAsync(this BrowserSimulator publisher, IceUdpEndpoint endpoint, PublisherConnection up)
+    public static async Task ConnectPublisherAsync(this BrowserSimulator publisher, UdpMultiplexer endpoint, PublisherConnection up)
     {
         await publisher.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp);
         await Eventually.True(() => up.Transport.State == PeerTransportState.Connected);
     }
 
     /// <summary>The server offers what the down stream carries, the simulated receiver answers and connects; returns the offer.</summary>
-    public static async Task<string> ConnectReceiverAsync(this BrowserSimulator receiver, IceUdpEndpoint endpoint, ReceiverConnection down)
+    public static async Task<string> ConnectReceiverAsync(this BrowserSimulator receiver, UdpMultiplexer endpoint, ReceiverConnection down)
     {
         string offer = down.CreateOffer();
         down.ApplyAnswer(receiver.AnswerFor(offer));

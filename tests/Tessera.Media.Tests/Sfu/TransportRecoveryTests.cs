@@ -6,6 +6,8 @@ using Tessera.Media.Ice;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Stun;
+using Tessera.Media.Tests.Transport;
+using Tessera.Media.Transport;
 using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
@@ -20,11 +22,12 @@ public sealed class TransportRecoveryTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
     private readonly ManualTimeProvider _clock = new();
+    private readonly ListLogger _log = new();
 
-    private IceUdpEndpoint Endpoint() =>
-        IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1) });
+    private UdpMultiplexer Endpoint() =>
+        UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback, TimeProvider = _clock, TimeoutCheckInterval = TimeSpan.FromHours(1), Logger = _log });
 
-    private void ExpireConsent(IceUdpEndpoint endpoint)
+    private void ExpireConsent(UdpMultiplexer endpoint)
     {
         _clock.Advance(TimeSpan.FromSeconds(31));
         endpoint.CheckTimeouts();
@@ -83,8 +86,9 @@ public sealed class TransportRecoveryTests
         // The browser's checks with the new credentials (from wherever its new path is) bring it back.
         using var newPath = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await CheckAsync(newPath, endpoint.LocalEndPoint, down.Transport.Local.Ice, receiver.Ice.Ufrag);
-        await Eventually.True(() => down.Transport.State == PeerTransportState.Connected);
-        Assert.Equal(2, connected);
+        // Connected is raised just after the state changes: wait for the event, not the state.
+        await Eventually.True(() => Volatile.Read(ref connected) == 2);
+        Assert.Equal(PeerTransportState.Connected, down.Transport.State);
 
         track.Deliver(Packet(501));
         var rtp = await NextRtpAsync(newPath);
@@ -129,14 +133,14 @@ public sealed class TransportRecoveryTests
     public async Task A_transport_without_dtls_cannot_be_revived_and_says_so()
     {
         await using var endpoint = Endpoint();
-        using var never = new PeerTransport(endpoint, DtlsCertificate.Generate());
+        using var never = new PeerTransport(endpoint, DtlsCertificate.Generate(), IgnoredMedia.Instance);
         ExpireConsent(endpoint); // never started: no DTLS to keep
         Assert.Equal(PeerTransportState.Failed, never.State);
         Assert.False(never.CanRevive);
         Assert.False(never.TryRevive());
         Assert.Throws<InvalidOperationException>(never.RestartIce);
 
-        var disposed = new PeerTransport(endpoint, DtlsCertificate.Generate());
+        var disposed = new PeerTransport(endpoint, DtlsCertificate.Generate(), IgnoredMedia.Instance);
         disposed.Dispose();
         Assert.False(disposed.CanRevive);
         Assert.False(disposed.TryRevive());
@@ -152,6 +156,9 @@ public sealed class TransportRecoveryTests
         using var impostor = new BrowserSimulator(publisher.Ice);
         await Assert.ThrowsAnyAsync<Exception>(() => impostor.ConnectAsync(endpoint.LocalEndPoint, up.AnswerSdp));
         await Eventually.True(() => up.Transport.State == PeerTransportState.Failed);
+        // The reason is the transport's FailureReason; the exception behind it is logged at Debug.
+        await Eventually.True(() => _log.Entries.Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug
+            && e.Message.StartsWith("DTLS handshake of peer transport") && e.Exception is not null));
         ExpireConsent(endpoint);
         Assert.False(up.Transport.CanRevive);
         Assert.Throws<InvalidOperationException>(() => up.Renegotiate(publisher.PublishOffer().Replace("a=ice-ufrag:" + publisher.Ice.Ufrag, "a=ice-ufrag:zz99")));

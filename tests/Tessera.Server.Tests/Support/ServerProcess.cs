@@ -64,6 +64,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Asks the server to stop as a service manager does (SIGTERM) and returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (Terminate(_process.Id, 15) != 0)
+            throw new InvalidOperationException("kill(SIGTERM) failed: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Terminate(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

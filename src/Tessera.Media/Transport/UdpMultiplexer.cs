@@ -2,36 +2,43 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Tessera.Media.Diagnostics;
+using Tessera.Media.Ice;
 using Tessera.Media.Stun;
 
-namespace Tessera.Media.Ice;
+namespace Tessera.Media.Transport;
 
 /// <summary>
 /// One UDP socket shared by every peer connection. Incoming datagrams are demultiplexed by their
 /// first byte (RFC 7983): STUN goes to the agent named by the USERNAME's ufrag, DTLS and SRTP/SRTCP
 /// to the agent whose authenticated check came from that source address.
 /// One dedicated thread receives and dispatches; what it sends while handling a datagram is batched
-/// and flushed once that datagram is handled (see <see cref="DatagramBatch"/>).
+/// and flushed once that datagram is handled (a <see cref="BatchScope"/> of its <see cref="DatagramSender"/>).
 /// </summary>
-public sealed class IceUdpEndpoint : IAsyncDisposable
+public sealed class UdpMultiplexer : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly IceEndpointOptions _options;
+    private readonly UdpMultiplexerOptions _options;
     private readonly ConcurrentDictionary<string, IceLiteAgent> _byUfrag = new();
     // Keyed by the raw socket address so that routing a media packet needs no allocation.
     private readonly ConcurrentDictionary<SocketAddress, IceLiteAgent> _byAddress = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _receiveThread;
-    private readonly DatagramBatch? _batch = DatagramBatch.TryCreate();
-    private int _receiveThreadId = -1;
+    private readonly DatagramSender _sender;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _throttle;
     private readonly ITimer _timeoutTimer;
 
-    private IceUdpEndpoint(Socket socket, IceEndpointOptions options, IReadOnlyList<IceCandidate> candidates)
+    private UdpMultiplexer(Socket socket, UdpMultiplexerOptions options, IReadOnlyList<IceCandidate> candidates)
     {
         _socket = socket;
         _options = options;
+        _logger = options.Logger;
+        _throttle = new LogThrottle(options.TimeProvider);
+        _sender = new DatagramSender(socket, _logger, _throttle);
         Candidates = candidates;
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "ICE UDP receive" };
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "UDP multiplexer receive" };
         _receiveThread.Start();
         _timeoutTimer = options.TimeProvider.CreateTimer(_ => CheckTimeouts(), null, options.TimeoutCheckInterval, options.TimeoutCheckInterval);
     }
@@ -42,14 +49,26 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
     internal bool IsReceiving => _receiveThread.IsAlive;
     public IReadOnlyList<IceCandidate> Candidates { get; }
     internal TimeProvider TimeProvider => _options.TimeProvider;
+    internal ILogger Logger => _logger;
 
     /// <summary>Number of datagrams dropped because nothing claimed them (diagnostics).</summary>
     public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
     private long _unrouted;
 
-    public static IceUdpEndpoint Open(IceEndpointOptions? options = null)
+    /// <summary>Number of datagrams whose handling threw (each is logged, throttled per cause).</summary>
+    public long FailedDatagrams => Interlocked.Read(ref _failed);
+    private long _failed;
+
+    /// <summary>Number of failed socket receives (diagnostics).</summary>
+    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+    private long _receiveErrors;
+
+    /// <summary>Number of datagrams the socket refused to send (diagnostics).</summary>
+    public long SendErrors => _sender.Errors;
+
+    public static UdpMultiplexer Open(UdpMultiplexerOptions? options = null)
     {
-        options ??= new IceEndpointOptions();
+        options ??= new UdpMultiplexerOptions();
         var address = options.BindAddress;
         Socket socket;
         try
@@ -67,7 +86,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         var candidates = addresses
             .Select((a, i) => new IceCandidate((i + 1).ToString(), 1, IceCandidate.HostPriority(65535 - i), new IPEndPoint(a, port)))
             .ToList();
-        return new IceUdpEndpoint(socket, options, candidates);
+        return new UdpMultiplexer(socket, options, candidates);
     }
 
     private static Socket Bind(IPAddress address, int port)
@@ -101,13 +120,16 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>Creates the agent for a new peer connection with fresh local credentials.</summary>
-    public IceLiteAgent CreateAgent(IceCredentials? credentials = null)
+    /// <summary>
+    /// Creates the agent for a new peer connection with fresh local credentials (or the given ones);
+    /// the peer's DTLS and media datagrams go to <paramref name="receiver"/>.
+    /// </summary>
+    public IceLiteAgent CreateAgent(IPeerDatagramReceiver receiver, IceCredentials? credentials = null)
     {
         while (true)
         {
             var local = credentials ?? IceCredentials.Generate();
-            var agent = new IceLiteAgent(this, local);
+            var agent = new IceLiteAgent(this, receiver, local);
             if (_byUfrag.TryAdd(local.Ufrag, agent))
                 return agent;
             if (credentials is not null)
@@ -126,7 +148,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         return fresh;
     }
 
-    /// <summary>Times out peers whose checks stopped; called by the endpoint's timer, public for tests with a manual clock.</summary>
+    /// <summary>Times out peers whose checks stopped; called by the multiplexer's timer, public for tests with a manual clock.</summary>
     public void CheckTimeouts()
     {
         var now = _options.TimeProvider.GetUtcNow();
@@ -154,34 +176,11 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
                 _byAddress.TryRemove(pair);
     }
 
-    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote)
-    {
-        var batch = _batch;
-        if (batch is not null && Environment.CurrentManagedThreadId == Volatile.Read(ref _receiveThreadId))
-        {
-            if (batch.TryAdd(datagram, remote))
-                return;
-            batch.Flush(_socket);
-            if (batch.TryAdd(datagram, remote))
-                return;
-        }
-        try
-        {
-            _socket.SendTo(datagram, SocketFlags.None, remote);
-        }
-        catch (SocketException)
-        {
-            // UDP send errors (unreachable, buffer full) are equivalent to loss
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote) => _sender.SendTo(datagram, remote);
 
     // Blocking receives on a thread of our own: no thread-pool hand-off per datagram.
     private void ReceiveLoop()
     {
-        Volatile.Write(ref _receiveThreadId, Environment.CurrentManagedThreadId);
         var buffer = new byte[2048];
         var source = new SocketAddress(_socket.AddressFamily);
         while (!_stop.IsCancellationRequested)
@@ -195,19 +194,29 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             {
                 break;
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
-                continue; // ICMP-induced errors (port unreachable) or the socket being shut down
+                // ICMP-induced errors (port unreachable) or the socket being shut down
+                if (_stop.IsCancellationRequested)
+                    break;
+                Interlocked.Increment(ref _receiveErrors);
+                _throttle.Log(_logger, LogLevel.Debug, "receive " + e.SocketErrorCode, null, "UDP receive failed: {Error}", e.SocketErrorCode);
+                continue;
             }
+            // What handling this datagram sends (its fan-out) leaves in one go when the scope closes.
+            using var batch = _sender.BeginBatch();
             try
             {
                 Dispatch(buffer.AsSpan(0, received), source);
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // one bad packet or a faulty handler must not stop the endpoint
+                // One bad packet or a faulty handler must not stop the multiplexer; a bug a peer can
+                // trigger at will must not flood the log either.
+                Interlocked.Increment(ref _failed);
+                _throttle.Log(_logger, LogLevel.Error, LogThrottle.CauseOf(e), e,
+                    "Handling a {Length}-byte datagram from {Source} failed", received, ToEndPoint(source));
             }
-            _batch?.Flush(_socket);
         }
     }
 
@@ -220,6 +229,12 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
 
     private static IPEndPoint Normalize(IPEndPoint ep) =>
         ep.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ep.Address.MapToIPv4(), ep.Port) : ep;
+
+    private static IPEndPoint ToEndPoint(SocketAddress address)
+    {
+        var template = new IPEndPoint(address.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        return Normalize((IPEndPoint)template.Create(address));
+    }
 
     internal void Dispatch(Span<byte> datagram, SocketAddress source)
     {
@@ -237,9 +252,9 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             return;
         }
         if (first is >= 20 and <= 63)
-            agent.DtlsReceived?.Invoke(datagram);
+            agent.Receiver.DtlsReceived(datagram);
         else if (first is >= 128 and <= 191)
-            agent.MediaReceived?.Invoke(datagram);
+            agent.Receiver.MediaReceived(datagram);
         else
             Interlocked.Increment(ref _unrouted);
     }
@@ -255,8 +270,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
             Interlocked.Increment(ref _unrouted);
             return;
         }
-        var template = new IPEndPoint(rawSource.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        var source = Normalize((IPEndPoint)template.Create(rawSource));
+        var source = ToEndPoint(rawSource);
         var response = agent.HandleBindingRequest(message, source, out bool validated);
         if (validated)
         {
@@ -278,7 +292,7 @@ public sealed class IceUdpEndpoint : IAsyncDisposable
         foreach (var agent in _byUfrag.Values)
             agent.Dispose();
         if (stopped)
-            _batch?.Dispose(); // otherwise leaked rather than freed under a running thread
+            _sender.Dispose(); // otherwise its batch is leaked rather than freed under a running thread
         _stop.Dispose();
     }
 }

@@ -1,36 +1,45 @@
+using Microsoft.Extensions.Logging;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Sfu;
 using Tessera.Media.Srtp;
 
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Transport;
 
 /// <summary>
-/// The secure transport of one peer connection: an ICE-lite agent on the shared endpoint, the DTLS
+/// The secure transport of one peer connection: an ICE-lite agent on the shared UDP multiplexer, the DTLS
 /// handshake (as server, or as client when the peer's answer says <c>a=setup:passive</c>) checked
 /// against the remote fingerprint, and the SRTP contexts it yields.
-/// Decrypted RTP and parsed RTCP are raised on the endpoint's receive thread; sending is thread-safe.
+/// It takes the peer's datagrams from its agent (<see cref="IPeerDatagramReceiver"/>) and hands
+/// decrypted RTP and parsed RTCP to its <see cref="IMediaReceiver"/>, on the multiplexer's receive
+/// thread; sending is thread-safe.
 /// </summary>
-public sealed class PeerTransport : IRtpSink, IDisposable
+public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
 {
     private readonly DtlsCertificate _certificate;
-    private readonly IceUdpEndpoint _endpoint;
+    private readonly UdpMultiplexer _multiplexer;
+    private readonly IMediaReceiver _receiver;
+    private readonly ILogger _logger;
     private readonly object _sendGate = new();
     private readonly object _reviveGate = new();
     private volatile IceLiteAgent _ice;
-    private DtlsSession? _dtls;
+    private volatile DtlsSession? _dtls;
     private Task<DtlsSrtpKeys>? _handshake;
     private SrtpContext? _outgoing;
     private volatile SrtpContext? _incoming;
     private int _state;
 
-    public PeerTransport(IceUdpEndpoint endpoint, DtlsCertificate certificate)
+    /// <param name="receiver">Takes the decrypted media: the connection that owns this transport.</param>
+    public PeerTransport(UdpMultiplexer multiplexer, DtlsCertificate certificate, IMediaReceiver receiver)
     {
         _certificate = certificate;
-        _endpoint = endpoint;
-        _ice = endpoint.CreateAgent();
-        Local = new LocalTransport(_ice.Local, certificate.Fingerprint, endpoint.Candidates);
+        _multiplexer = multiplexer;
+        _receiver = receiver;
+        _logger = multiplexer.Logger;
+        _ice = multiplexer.CreateAgent(this);
+        Local = new LocalTransport(_ice.Local, certificate.Fingerprint, multiplexer.Candidates);
         Wire(_ice);
     }
 
@@ -39,7 +48,6 @@ public sealed class PeerTransport : IRtpSink, IDisposable
 
     private void Wire(IceLiteAgent agent)
     {
-        agent.MediaReceived = OnMedia;
         agent.Closed += a =>
         {
             if (ReferenceEquals(a, _ice))
@@ -68,11 +76,6 @@ public sealed class PeerTransport : IRtpSink, IDisposable
     /// <summary>Raised on failure (again after a revival fails anew) or on close.</summary>
     public event Action<PeerTransport>? Closed;
 
-    /// <summary>A decrypted RTP packet (valid only during the call).</summary>
-    public PacketHandler? RtpReceived { get; set; }
-
-    public Action<IReadOnlyList<RtcpPacket>>? RtcpReceived { get; set; }
-
     /// <summary>Applies the remote ICE credentials and fingerprint and waits for the browser's DTLS handshake.</summary>
     public void Start(RemoteTransport remote)
     {
@@ -84,11 +87,15 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         var role = remote.Setup == "passive" ? DtlsRole.Client : DtlsRole.Server;
         _remoteSetup = remote.Setup;
         var dtls = new DtlsSession(_certificate, remote.Fingerprint, d => Ice.Send(d.Span), role);
-        _dtls = dtls;
-        Ice.DtlsReceived = p => dtls.Deliver(p);
+        _dtls = dtls; // from now on the peer's DTLS records reach it (see DtlsReceived)
         Task<DtlsSrtpKeys> handshake;
+        // The session's own handshake task, which it settles before Closed completes.
+        Func<Task<DtlsSrtpKeys>> sessionHandshake;
         if (role == DtlsRole.Server)
+        {
             handshake = dtls.HandshakeAsync();
+            sessionHandshake = () => handshake;
+        }
         else
         {
             // As client we speak first, but an ICE-lite agent learns where the peer is only from
@@ -98,6 +105,8 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             Ice.Connected += Begin;
             if (Ice.State == IceAgentState.Connected) Begin(Ice);
             handshake = started.Task.Unwrap();
+            // Not the unwrapped task: that one completes a moment later, on the thread pool.
+            sessionHandshake = () => started.Task.IsCompletedSuccessfully ? started.Task.Result : handshake;
         }
         _handshake = handshake;
         handshake.ContinueWith(t =>
@@ -105,10 +114,21 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             if (t.IsCompletedSuccessfully)
                 OnKeys(t.Result);
             else
+            {
+                // FailureReason surfaces the message; the exception behind it only shows here.
+                if (State != PeerTransportState.Closed)
+                    _logger.LogDebug(t.Exception?.InnerException, "DTLS handshake of peer transport {Ufrag} failed: {Reason}", Ice.Local.Ufrag, Reason(t));
                 Fail(Reason(t));
+            }
         }, TaskScheduler.Default);
         // The handshake outcome is settled before Closed completes, so a refusal keeps its reason.
-        _ = dtls.Closed.ContinueWith(_ => Fail(handshake.IsFaulted ? Reason(handshake) : "DTLS closed"), TaskScheduler.Default);
+        _ = dtls.Closed.ContinueWith(_ =>
+        {
+            var settled = sessionHandshake();
+            if (!settled.IsFaulted && dtls.CloseCause is { } cause && State != PeerTransportState.Closed)
+                _logger.LogDebug(cause, "DTLS of peer transport {Ufrag} closed: {Cause}", Ice.Local.Ufrag, cause.Message);
+            Fail(settled.IsFaulted ? Reason(settled) : "DTLS closed");
+        }, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -167,7 +187,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         && _dtls is { } dtls && !dtls.Closed.IsCompleted && _handshake is { IsFaulted: false, IsCanceled: false };
 
     /// <summary>
-    /// ICE restart after the agent was closed (protocol.md §12.8): a new agent on the same endpoint
+    /// ICE restart after the agent was closed (protocol.md §12.8): a new agent on the same multiplexer
     /// with fresh credentials (<see cref="Local"/>), keeping the DTLS association and SRTP contexts,
     /// as a browser does on an ICE restart. The transport is Connecting until the peer's checks
     /// with the new credentials arrive. False when it cannot be revived (see <see cref="CanRevive"/>).
@@ -178,9 +198,7 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         {
             if (!CanRevive)
                 return false;
-            var old = _ice;
-            var agent = _endpoint.CreateAgent();
-            agent.DtlsReceived = old.DtlsReceived;
+            var agent = _multiplexer.CreateAgent(this);
             Wire(agent);
             _ice = agent;
             Local = Local with { Ice = agent.Local };
@@ -202,7 +220,10 @@ public sealed class PeerTransport : IRtpSink, IDisposable
             Connected?.Invoke(this);
     }
 
-    private void OnMedia(Span<byte> packet)
+    // Records that come before Start (no DTLS session yet) are dropped: the peer retransmits.
+    void IPeerDatagramReceiver.DtlsReceived(Span<byte> record) => _dtls?.Deliver(record);
+
+    void IPeerDatagramReceiver.MediaReceived(Span<byte> packet)
     {
         var incoming = _incoming;
         if (incoming is null)
@@ -211,11 +232,11 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         {
             if (incoming.UnprotectRtcp(packet, packet.Length, out int length) == SrtpStatus.Ok
                 && RtcpCompound.TryParse(packet[..length], out var packets))
-                RtcpReceived?.Invoke(packets);
+                _receiver.RtcpReceived(packets);
         }
         else if (incoming.UnprotectRtp(packet, packet.Length, out int length) == SrtpStatus.Ok)
         {
-            RtpReceived?.Invoke(packet[..length]);
+            _receiver.RtpReceived(packet[..length]);
         }
     }
 
@@ -253,6 +274,8 @@ public sealed class PeerTransport : IRtpSink, IDisposable
         {
             if (previous == (int)PeerTransportState.Closed)
                 Volatile.Write(ref _state, (int)PeerTransportState.Closed);
+            else if (FailureReason is { } first && reason != first)
+                _logger.LogDebug("Peer transport {Ufrag}, failed ({FailureReason}), also: {Reason}", Ice.Local.Ufrag, FailureReason, reason);
             return;
         }
         FailureReason = reason;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Tessera.Media.Ice;
+using Tessera.Media.Transport;
 
-namespace Tessera.Media.Tests.Ice;
+namespace Tessera.Media.Tests.Transport;
 
 /// <summary>sendmmsg batching over real UDP on 127.0.0.1, from a dual-stack socket like the endpoint's.</summary>
 public sealed class DatagramBatchTests : IDisposable
@@ -68,7 +68,8 @@ public sealed class DatagramBatchTests : IDisposable
         Assert.True(_batch.TryAdd([9], portZero));
         Assert.True(_batch.TryAdd([8], Address(_second)));
 
-        _batch.Flush(_sender);
+        Assert.Equal(2, _batch.Flush(_sender)); // dropped
+        Assert.Equal(22, _batch.LastError); // EINVAL
 
         Assert.Equal([8], await ReceiveAsync(_second));
         Assert.Equal(0, _batch.Count);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Tessera.Media.Ice;
+namespace Tessera.Media.Transport;
 
 /// <summary>
 /// Outgoing datagrams collected while the receive thread handles one incoming datagram (one video
@@ -57,11 +57,18 @@ internal sealed unsafe class DatagramBatch : IDisposable
         return true;
     }
 
-    /// <summary>Sends everything queued. A datagram the kernel refuses (unreachable, no buffer) is dropped like any lost packet.</summary>
-    public void Flush(Socket socket)
+    /// <summary>The errno of the last datagram the kernel refused.</summary>
+    public int LastError { get; private set; }
+
+    /// <summary>
+    /// Sends everything queued. A datagram the kernel refuses (unreachable, no buffer) is dropped
+    /// like any lost packet; returns how many were (<see cref="LastError"/> says why).
+    /// </summary>
+    public int Flush(Socket socket)
     {
         if (_count == 0 || _disposed)
-            return;
+            return 0;
+        int dropped = 0;
         bool added = false;
         try
         {
@@ -72,11 +79,16 @@ internal sealed unsafe class DatagramBatch : IDisposable
             {
                 int n = SendMessages(fd, _headers + sent, (uint)(_count - sent), 0);
                 if (n > 0)
+                {
                     sent += n;
-                else if (Marshal.GetLastPInvokeError() == Interrupted)
                     continue;
-                else
-                    sent++; // the first remaining datagram failed: skip it, keep the rest
+                }
+                int error = Marshal.GetLastPInvokeError();
+                if (error == Interrupted)
+                    continue;
+                sent++; // the first remaining datagram failed: skip it, keep the rest
+                dropped++;
+                LastError = error;
             }
         }
         catch (ObjectDisposedException)
@@ -89,6 +101,7 @@ internal sealed unsafe class DatagramBatch : IDisposable
                 socket.SafeHandle.DangerousRelease();
             _count = 0;
         }
+        return dropped;
     }
 
     public void Dispose()

@@ -1,4 +1,4 @@
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Transport;
 
 public enum PeerTransportState
 {

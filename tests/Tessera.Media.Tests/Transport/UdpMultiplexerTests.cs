@@ -1,36 +1,41 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Tessera.Media.Ice;
 using Tessera.Media.Stun;
+using Tessera.Media.Tests.Ice;
+using Tessera.Media.Transport;
 
-namespace Tessera.Media.Tests.Ice;
+namespace Tessera.Media.Tests.Transport;
 
-public sealed class IceUdpEndpointTests : IAsyncLifetime
+public sealed class UdpMultiplexerTests : IAsyncLifetime
 {
     private readonly ManualTimeProvider _clock = new();
-    private IceUdpEndpoint _endpoint = null!;
+    private readonly ListLogger _log = new();
+    private UdpMultiplexer _multiplexer = null!;
 
     public Task InitializeAsync()
     {
-        _endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        _multiplexer = UdpMultiplexer.Open(new UdpMultiplexerOptions
         {
             BindAddress = IPAddress.Loopback,
             TimeProvider = _clock,
             TimeoutCheckInterval = TimeSpan.FromHours(1),
+            Logger = _log,
         });
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _endpoint.DisposeAsync();
+    public async Task DisposeAsync() => await _multiplexer.DisposeAsync();
 
-    private IPEndPoint Server => _endpoint.LocalEndPoint;
+    private IPEndPoint Server => _multiplexer.LocalEndPoint;
 
     private static string User(IceLiteAgent agent, string remote = "brws") => $"{agent.Local.Ufrag}:{remote}";
 
     [Fact]
     public async Task Authenticated_check_is_answered_and_latches_the_peer()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         agent.RemoteUfrag = "brws";
         int connected = 0;
         agent.Connected += _ => connected++;
@@ -50,7 +55,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_password_gets_401_and_does_not_latch()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         using var client = new StunTestClient();
         var reply = await client.CheckAsync(Server, User(agent), "not-the-password-at-all");
         Assert.Equal(StunMessageType.BindingError, reply.Type);
@@ -62,7 +67,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_remote_ufrag_is_refused()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         agent.RemoteUfrag = "brws";
         using var client = new StunTestClient();
         var reply = await client.CheckAsync(Server, User(agent, "evil"), agent.Local.Password);
@@ -73,7 +78,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Controlled_peer_gets_role_conflict()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         using var client = new StunTestClient();
         var reply = await client.CheckAsync(Server, User(agent), agent.Local.Password, controlled: true);
         Assert.Equal(487, reply.ErrorCode!.Value.Code);
@@ -87,40 +92,79 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
             .AddUsername("nobody:brws").AddMessageIntegrity("x").AddFingerprint().ToArray();
         await client.SendAsync(request, Server);
-        await Eventually.True(() => _endpoint.UnroutedDatagrams == 1);
+        await Eventually.True(() => _multiplexer.UnroutedDatagrams == 1);
     }
 
     [Fact]
     public async Task Dtls_and_media_are_routed_only_after_an_authenticated_check()
     {
-        var agent = _endpoint.CreateAgent();
-        var dtls = new List<byte[]>();
-        var media = new List<byte[]>();
-        agent.DtlsReceived = p => { lock (dtls) dtls.Add(p.ToArray()); };
-        agent.MediaReceived = p => { lock (media) media.Add(p.ToArray()); };
+        var received = new DatagramRecorder();
+        var agent = _multiplexer.CreateAgent(received);
         using var client = new StunTestClient();
 
         await client.SendAsync([22, 254, 253, 0], Server); // DTLS record before any check
-        await Eventually.True(() => _endpoint.UnroutedDatagrams == 1);
-        Assert.Empty(dtls);
+        await Eventually.True(() => _multiplexer.UnroutedDatagrams == 1);
+        Assert.Empty(received.Dtls);
 
         await client.CheckAsync(Server, User(agent), agent.Local.Password);
         await client.SendAsync([22, 254, 253, 1], Server);
         await client.SendAsync([0x80, 96, 0, 1], Server);
         await client.SendAsync([200, 0, 0, 0], Server); // first byte 200: no protocol, dropped
-        await Eventually.True(() => dtls.Count == 1 && media.Count == 1 && _endpoint.UnroutedDatagrams == 2);
-        Assert.Equal(new byte[] { 22, 254, 253, 1 }, dtls[0]);
-        Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, media[0]);
+        await Eventually.True(() => received.Dtls.Count == 1 && received.Media.Count == 1 && _multiplexer.UnroutedDatagrams == 2);
+        Assert.Equal(new byte[] { 22, 254, 253, 1 }, received.Dtls[0]);
+        Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, received.Media[0]);
+    }
+
+    /// <summary>Fails on the first media packet, as a handler with a bug would.</summary>
+    private sealed class FailingOnce : IPeerDatagramReceiver
+    {
+        public readonly DatagramRecorder Received = new();
+        private int _calls;
+
+        public void DtlsReceived(Span<byte> datagram) => Received.DtlsReceived(datagram);
+
+        public void MediaReceived(Span<byte> datagram)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+                throw new InvalidOperationException("handler bug");
+            Received.MediaReceived(datagram);
+        }
+    }
+
+    [Fact]
+    public async Task A_datagram_whose_handling_throws_is_logged_and_the_next_one_is_still_received()
+    {
+        var receiver = new FailingOnce();
+        var agent = _multiplexer.CreateAgent(receiver);
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+
+        await client.SendAsync([0x80, 96, 0, 1], Server);
+        await client.SendAsync([0x80, 96, 0, 2], Server);
+
+        await Eventually.True(() => receiver.Received.Media.Count == 1);
+        Assert.Equal(new byte[] { 0x80, 96, 0, 2 }, receiver.Received.Media[0]);
+        Assert.Equal(1, _multiplexer.FailedDatagrams);
+        var logged = Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
+        Assert.Equal("handler bug", logged.Exception?.Message);
+        Assert.Contains($"4-byte datagram from {client.LocalEndPoint}", logged.Message);
+
+        // The same fault again within the minute is counted, not logged.
+        var second = _multiplexer.CreateAgent(new FailingOnce());
+        using var other = new StunTestClient();
+        await other.CheckAsync(Server, User(second), second.Local.Password);
+        await other.SendAsync([0x80, 96, 0, 3], Server);
+        await Eventually.True(() => _multiplexer.FailedDatagrams == 2);
+        Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
     }
 
     [Fact]
     public async Task Two_peers_share_the_port_and_are_demultiplexed()
     {
-        var a = _endpoint.CreateAgent();
-        var b = _endpoint.CreateAgent();
-        int toA = 0, toB = 0;
-        a.MediaReceived = _ => Interlocked.Increment(ref toA);
-        b.MediaReceived = _ => Interlocked.Increment(ref toB);
+        var toA = new DatagramRecorder();
+        var toB = new DatagramRecorder();
+        var a = _multiplexer.CreateAgent(toA);
+        var b = _multiplexer.CreateAgent(toB);
         using var clientA = new StunTestClient();
         using var clientB = new StunTestClient();
         await clientA.CheckAsync(Server, User(a), a.Local.Password);
@@ -128,7 +172,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         await clientA.SendAsync([0x80, 0], Server);
         await clientB.SendAsync([0x80, 0], Server);
         await clientB.SendAsync([0x80, 0], Server);
-        await Eventually.True(() => toA == 1 && toB == 2);
+        await Eventually.True(() => toA.Media.Count == 1 && toB.Media.Count == 2);
         Assert.Equal(clientA.LocalEndPoint, a.RemoteEndPoint);
         Assert.Equal(clientB.LocalEndPoint, b.RemoteEndPoint);
     }
@@ -136,9 +180,8 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task One_peer_cannot_make_the_endpoint_remember_unbounded_addresses()
     {
-        var agent = _endpoint.CreateAgent();
-        int media = 0;
-        agent.MediaReceived = _ => Interlocked.Increment(ref media);
+        var received = new DatagramRecorder();
+        var agent = _multiplexer.CreateAgent(received);
         using var selected = new StunTestClient();
         await selected.CheckAsync(Server, User(agent), agent.Local.Password, useCandidate: true);
         // 500 more source ports, each passing an authenticated check.
@@ -147,13 +190,13 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         {
             foreach (var other in others)
                 Assert.Equal(StunMessageType.BindingSuccess, (await other.CheckAsync(Server, User(agent), agent.Local.Password)).Type);
-            Assert.Equal(IceLiteAgent.MaxLatchedAddresses, _endpoint.RoutedAddressCount);
+            Assert.Equal(IceLiteAgent.MaxLatchedAddresses, _multiplexer.RoutedAddressCount);
             // The nominated address was never the one forgotten: its media still arrives, and
             // the most recent check's does too, while an early one's no longer routes.
             await selected.SendAsync([0x80, 0], Server);
             await others[^1].SendAsync([0x80, 0], Server);
             await others[0].SendAsync([0x80, 0], Server);
-            await Eventually.True(() => media == 2 && _endpoint.UnroutedDatagrams == 1);
+            await Eventually.True(() => received.Media.Count == 2 && _multiplexer.UnroutedDatagrams == 1);
             Assert.Equal(selected.LocalEndPoint, agent.RemoteEndPoint);
         }
         finally
@@ -165,7 +208,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Nomination_moves_the_selected_address_and_sticks()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         using var first = new StunTestClient();
         using var second = new StunTestClient();
         await first.CheckAsync(Server, User(agent), agent.Local.Password);
@@ -177,19 +220,19 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Disposing_the_endpoint_ends_its_blocked_receive_thread()
+    public async Task Disposing_the_multiplexer_ends_its_blocked_receive_thread()
     {
-        var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions { BindAddress = IPAddress.Loopback });
-        Assert.True(endpoint.IsReceiving);
-        var stopping = endpoint.DisposeAsync().AsTask();
+        var multiplexer = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
+        Assert.True(multiplexer.IsReceiving);
+        var stopping = multiplexer.DisposeAsync().AsTask();
         await stopping.WaitAsync(TimeSpan.FromSeconds(3)); // the join allows 5 s: finishing sooner means the socket close woke it
-        Assert.False(endpoint.IsReceiving);
+        Assert.False(multiplexer.IsReceiving);
     }
 
     [Fact]
     public async Task Send_reaches_the_latched_peer()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         using var client = new StunTestClient();
         Assert.False(agent.Send([1, 2, 3]));
         await client.CheckAsync(Server, User(agent), agent.Local.Password);
@@ -200,23 +243,23 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Peer_times_out_when_checks_stop_and_fresh_checks_keep_it()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         int closed = 0;
         agent.Closed += _ => closed++;
         using var client = new StunTestClient();
         await client.CheckAsync(Server, User(agent), agent.Local.Password);
 
         _clock.Advance(TimeSpan.FromSeconds(20));
-        _endpoint.CheckTimeouts();
+        _multiplexer.CheckTimeouts();
         Assert.Equal(IceAgentState.Connected, agent.State);
         await client.CheckAsync(Server, User(agent), agent.Local.Password); // consent refreshed
 
         _clock.Advance(TimeSpan.FromSeconds(20));
-        _endpoint.CheckTimeouts();
+        _multiplexer.CheckTimeouts();
         Assert.Equal(IceAgentState.Connected, agent.State);
 
         _clock.Advance(TimeSpan.FromSeconds(11));
-        _endpoint.CheckTimeouts();
+        _multiplexer.CheckTimeouts();
         Assert.Equal(IceAgentState.Closed, agent.State);
         Assert.Equal(1, closed);
         Assert.False(agent.Send([0x80]));
@@ -224,15 +267,15 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         // The closed agent's ufrag is gone: a later check goes unanswered.
         var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
             .AddUsername(User(agent)).AddMessageIntegrity(agent.Local.Password).AddFingerprint().ToArray();
-        long before = _endpoint.UnroutedDatagrams;
+        long before = _multiplexer.UnroutedDatagrams;
         await client.SendAsync(request, Server);
-        await Eventually.True(() => _endpoint.UnroutedDatagrams == before + 1);
+        await Eventually.True(() => _multiplexer.UnroutedDatagrams == before + 1);
     }
 
     [Fact]
     public async Task Ice_restart_retires_the_old_credentials_and_keeps_the_path()
     {
-        var agent = _endpoint.CreateAgent();
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
         agent.RemoteUfrag = "brws";
         using var client = new StunTestClient();
         await client.CheckAsync(Server, User(agent), agent.Local.Password);
@@ -243,11 +286,11 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
         Assert.NotEqual(old.Ufrag, fresh.Ufrag);
         Assert.NotEqual(old.Password, fresh.Password);
         Assert.Equal(client.LocalEndPoint, agent.RemoteEndPoint); // media keeps flowing meanwhile
-        long before = _endpoint.UnroutedDatagrams;
+        long before = _multiplexer.UnroutedDatagrams;
         var stale = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
             .AddUsername($"{old.Ufrag}:brws").AddMessageIntegrity(old.Password).AddFingerprint().ToArray();
         await client.SendAsync(stale, Server);
-        await Eventually.True(() => _endpoint.UnroutedDatagrams == before + 1);
+        await Eventually.True(() => _multiplexer.UnroutedDatagrams == before + 1);
         var reply = await client.CheckAsync(Server, $"{fresh.Ufrag}:brw2", fresh.Password);
         Assert.Equal(StunMessageType.BindingSuccess, reply.Type);
     }
@@ -255,7 +298,7 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public void Candidates_use_the_bound_address_and_port()
     {
-        var candidate = Assert.Single(_endpoint.Candidates);
+        var candidate = Assert.Single(_multiplexer.Candidates);
         Assert.Equal(Server, candidate.EndPoint);
         Assert.Equal($"candidate:1 1 udp 2130706431 127.0.0.1 {Server.Port} typ host", candidate.ToSdpAttribute());
     }
@@ -263,14 +306,14 @@ public sealed class IceUdpEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Explicit_candidate_addresses_are_advertised_in_order()
     {
-        await using var endpoint = IceUdpEndpoint.Open(new IceEndpointOptions
+        await using var multiplexer = UdpMultiplexer.Open(new UdpMultiplexerOptions
         {
             BindAddress = IPAddress.Loopback,
             CandidateAddresses = [IPAddress.Parse("192.0.2.10"), IPAddress.Parse("2001:db8::10")],
         });
-        Assert.Equal(["192.0.2.10", "2001:db8::10"], endpoint.Candidates.Select(c => c.EndPoint.Address.ToString()));
-        Assert.True(endpoint.Candidates[0].Priority > endpoint.Candidates[1].Priority);
-        Assert.All(endpoint.Candidates, c => Assert.Equal(endpoint.LocalEndPoint.Port, c.EndPoint.Port));
+        Assert.Equal(["192.0.2.10", "2001:db8::10"], multiplexer.Candidates.Select(c => c.EndPoint.Address.ToString()));
+        Assert.True(multiplexer.Candidates[0].Priority > multiplexer.Candidates[1].Priority);
+        Assert.All(multiplexer.Candidates, c => Assert.Equal(multiplexer.LocalEndPoint.Port, c.EndPoint.Port));
     }
 
     [Fact]
