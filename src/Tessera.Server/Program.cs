@@ -1,22 +1,23 @@
 using System.CommandLine;
 using Tessera.Server.Hosting;
 
-var http = new Option<string>("--http", "-http") { Description = "listen address ADDRESS:PORT", DefaultValueFactory = _ => "0.0.0.0:8443" };
-var data = new Option<string>("--data", "-data") { Description = "data directory (config.json, cert.pem, key.pem, var/)", DefaultValueFactory = _ => "./data" };
-var groups = new Option<string>("--groups", "-groups") { Description = "group description directory", DefaultValueFactory = _ => "./groups" };
-var statics = new Option<string?>("--static", "-static") { Description = "serve the web client from this directory instead of the built-in one" };
-var insecure = new Option<bool>("--insecure", "-insecure") { Description = "plain HTTP instead of HTTPS" };
-var relayOnly = new Option<bool>("--relay-only", "-relay-only") { Description = "tell clients to use TURN relays only" };
-var udpRange = new Option<string?>("--udp-range", "-udp-range") { Description = "UDP port (N) or range (MIN-MAX) for media; default: one port chosen by the system" };
+var http = new Option<string>("--http") { Description = "listen address", HelpName = "ADDRESS:PORT", DefaultValueFactory = _ => "0.0.0.0:8443" };
+var data = new Option<string>("--data") { HelpName = "DIR", Description = "data directory (config.json, cert.pem, key.pem, var/)", DefaultValueFactory = _ => "./data" };
+var groups = new Option<string>("--groups") { HelpName = "DIR", Description = "group description directory", DefaultValueFactory = _ => "./groups" };
+var statics = new Option<string?>("--static") { HelpName = "DIR", Description = "serve the web client from this directory instead of the built-in one" };
+var insecure = new Option<bool>("--insecure") { Description = "plain HTTP instead of HTTPS" };
+var relayOnly = new Option<bool>("--relay-only") { Description = "tell clients to use TURN relays only" };
+var udpRange = new Option<string?>("--udp-range") { HelpName = "PORT|MIN-MAX", Description = "UDP port (N) or range (MIN-MAX) for media; default: one port chosen by the system" };
 var iceAddress = new Option<string[]>("--ice-address")
 {
+    HelpName = "ADDRESS",
     Description = "address offered to clients as an ICE host candidate (repeatable or comma-separated); default: all local non-loopback addresses",
     AllowMultipleArgumentsPerToken = false,
 };
 // Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
-var turn = new Option<string>("--turn", "-turn") { Description = "Galène's built-in TURN server address; Tessera has none (use data/ice-servers.json)", DefaultValueFactory = _ => UnsupportedGaleneFlags.AutoTurn };
-var mdns = new Option<bool>("--mdns", "-mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
-var recordings = new Option<string?>("--recordings", "-recordings") { Description = "accepted for Galène compatibility; recording is not available" };
+var turn = new Option<string>("--turn") { HelpName = "ADDRESS", Description = "Galène's built-in TURN server address; Tessera has none (use data/ice-servers.json)", DefaultValueFactory = _ => UnsupportedGaleneFlags.AutoTurn };
+var mdns = new Option<bool>("--mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
+var recordings = new Option<string?>("--recordings") { HelpName = "DIR", Description = "accepted for Galène compatibility; recording is not available" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
@@ -71,4 +72,6 @@ root.SetAction(async (result, cancellationToken) =>
         if (result.GetValue(demo)) DemoData.Remove(options); // a demo leaves nothing behind
     }
 });
-return await root.Parse(args).InvokeAsync();
+// Galène's single-dash spelling of any of these flags is accepted too (see GaleneFlagSpelling).
+var longNames = root.Options.Select(o => o.Name.TrimStart('-')).Where(n => n.Length > 1).ToHashSet();
+return await root.Parse(GaleneFlagSpelling.ToDoubleDash(args, longNames)).InvokeAsync();
