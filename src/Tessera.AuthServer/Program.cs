@@ -9,7 +9,7 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i].StartsWith("--config=", StringComparison.Ordinal)) configPath = args[i]["--config=".Length..];
     else if (args[i] is "--help" or "-h")
     {
-        Console.WriteLine("usage: tessera-auth --config FILE   (see src/Tessera.AuthServer/README.md)");
+        Console.WriteLine("usage: tessera-auth --config FILE   (see docs/tessera-auth.md)");
         return 0;
     }
     else
