@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/check-doc-references.sh   # every "protocol.md §N" reference and README link resolves
 scripts/install-test-deps.sh
+scripts/check-doc-references.sh   # every "protocol.md §N" reference and README link resolves
 dotnet restore Tessera.slnx
 dotnet build Tessera.slnx --no-restore -c Release -nologo -v quiet
 
