@@ -1,7 +1,8 @@
+using System.Reflection;
 using Tessera.AuthServer;
 using Tessera.AuthServer.Configuration;
 
-// tessera-auth --config FILE
+// tessera-auth --config FILE | --version | --help
 string? configPath = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -10,6 +11,12 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] is "--help" or "-h")
     {
         Console.WriteLine("usage: tessera-auth --config FILE   (see docs/tessera-auth.md)");
+        return 0;
+    }
+    else if (args[i] is "--version")
+    {
+        // The same string as tessera --version and tessera-ctl --version (System.CommandLine prints it there).
+        Console.WriteLine(typeof(AuthServerApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
         return 0;
     }
     else
