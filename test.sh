@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 
 scripts/install-test-deps.sh
 scripts/check-doc-references.sh   # every "protocol.md §N" reference and README link resolves
+scripts/check-release.sh          # the linux-x64 release tarball runs without .NET (README, "Release")
 dotnet restore Tessera.slnx
 dotnet build Tessera.slnx --no-restore -c Release -nologo -v quiet
 
