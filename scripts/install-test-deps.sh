@@ -13,6 +13,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
+# The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
+command -v curl >/dev/null || need+=(curl)
 # OpenLDAP client library, loaded at run time by System.DirectoryServices.Protocols (tessera-auth's LDAP back end).
 ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0 /usr/lib/x86_64-linux-gnu/libldap.so.2 >/dev/null 2>&1 || ls /usr/lib/x86_64-linux-gnu/libldap-2.*.so.* >/dev/null 2>&1 || need+=(libldap-2.5-0)
 [ -e /usr/lib/x86_64-linux-gnu/libpam.so.0 ] || [ -e /lib/x86_64-linux-gnu/libpam.so.0 ] || need+=(libpam0g)
