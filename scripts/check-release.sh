@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The release, checked as an operator would use it: builds the linux-x64 tarball with
-# scripts/release.sh (linux-arm64 is left to release.sh, to keep CI short), unpacks it in a
-# temporary folder and runs the executables WITHOUT .NET: DOTNET_ROOT unset, no PATH entry holding
+# scripts/release.sh (linux-arm64 is left to release.sh, to keep CI short) in a temporary
+# folder, unpacks it there and runs the executables WITHOUT .NET: DOTNET_ROOT unset, no PATH entry holding
 # dotnet, and, where the machine allows a private mount namespace (root, as in CI), the .NET
 # installation itself hidden under an empty tmpfs. It checks
 #   - each program's --version (one version string for the three),
@@ -30,11 +30,12 @@ fail() { echo "check-release: FAILED: $*" >&2; exit 1; }
 if [[ ${1:-} != --inside ]]; then
     started=$(now_ms)
     echo "check-release: load before: $(uptime)"
-    RIDS=$rid scripts/release.sh "$version"
-
     tmp=$(mktemp -d -t tessera-release-check.XXXXXX)
     trap 'rm -rf "$tmp"' EXIT
-    tar -xzf "artifacts/$name.tar.gz" -C "$tmp"
+    # Built in the temporary folder, so a release in artifacts/ is left as it is.
+    ARTIFACTS=$tmp/artifacts RIDS=$rid scripts/release.sh "$version"
+    tarball=$tmp/artifacts/$name.tar.gz
+    tar -xzf "$tarball" -C "$tmp"
     dir=$tmp/$name
     for f in tessera tessera-auth tessera-ctl wwwroot/index.html wwwroot/galene.html \
              systemd/tessera.service systemd/tessera-auth.service \
@@ -68,7 +69,7 @@ if [[ ${1:-} != --inside ]]; then
         echo "check-release: no private mount namespace here: the .NET installation stays on disk (DOTNET_ROOT and PATH are still cleared)"
         "$script" --inside "$dir"
     fi
-    echo "  tarball       $(awk -v b="$(stat -c %s "artifacts/$name.tar.gz")" 'BEGIN { printf "%.1f MB", b / 1e6 }')"
+    echo "  tarball       $(awk -v b="$(stat -c %s "$tarball")" 'BEGIN { printf "%.1f MB", b / 1e6 }')"
     echo "check-release: load after: $(uptime)"
     echo "check-release: passed in $(( ($(now_ms) - started) / 1000 )) s"
     exit 0

@@ -6,6 +6,8 @@
 #
 #   scripts/release.sh [VERSION]           VERSION like 1.2.0 or 1.2.0-rc.1; default 0.0.0-dev
 #   RIDS=linux-x64 scripts/release.sh ...  only some architectures (scripts/check-release.sh does this)
+#   ARTIFACTS=DIR scripts/release.sh ...   another output folder than artifacts/ (check-release.sh
+#                                          builds in its temporary folder, leaving artifacts/ alone)
 #
 # Nothing is trimmed: every program reads its JSON files through reflection-based
 # System.Text.Json, and the trimmer warns (IL2026) about each of them, so a trimmed build could
@@ -21,7 +23,7 @@ if [[ ! $version =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
 fi
 rids=${RIDS:-linux-x64 linux-arm64}
 
-out=artifacts
+out=${ARTIFACTS:-artifacts}
 # The release builds keep their bin/ and obj/ here, apart from the developers' src/*/bin and
 # src/*/obj: a RID-specific restore would otherwise rewrite the assets file a plain
 # `dotnet build` relies on.
