@@ -27,7 +27,7 @@ if (configPath is null)
 try
 {
     var config = ConfigLoader.Load(configPath);
-    var app = AuthServerApp.Build(config);
+    var app = AuthServerApp.Build(config, new AuthServerHostOptions { ConfigPath = configPath });
     await app.StartAsync();
     foreach (var url in app.Urls) Console.WriteLine($"tessera-auth listening on {url}");
     await app.WaitForShutdownAsync();
