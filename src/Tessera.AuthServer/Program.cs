@@ -38,3 +38,8 @@ catch (ConfigException e)
     Console.Error.WriteLine($"tessera-auth: configuration error: {e.Message}");
     return 1;
 }
+catch (IOException e) // the listening address is taken, or not ours
+{
+    Console.Error.WriteLine($"tessera-auth cannot start: {e.Message}");
+    return 1;
+}
