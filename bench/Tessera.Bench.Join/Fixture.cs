@@ -49,6 +49,9 @@ public sealed class Fixture
             ["authKeys"] = new JsonArray(JsonNode.Parse(hs), JsonNode.Parse(fixture.Es256.ToPublicJwk())),
         };
         var text = group.ToJsonString();
+        // The server limits each member's chat rate (5/s by default); the fan-out phase sends faster on purpose.
+        File.WriteAllText(Path.Combine(root, "data", "config.json"),
+            """{"limits": {"chatBurst": 1000, "chatPerSecond": 1000}}""");
         File.WriteAllText(Path.Combine(fixture.GroupsDir, JoinGroup + ".json"), text);
         for (var i = 0; i < ChatGroups; i++) File.WriteAllText(Path.Combine(fixture.GroupsDir, ChatGroupFor(i) + ".json"), text);
 

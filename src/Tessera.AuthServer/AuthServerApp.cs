@@ -26,6 +26,9 @@ public sealed record AuthServerHostOptions
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    /// <summary>The file the configuration came from, watched for changes; null: nothing to watch.</summary>
+    public string? ConfigPath { get; init; }
 }
 
 /// <summary>Builds the <c>tessera-auth</c> web application from a validated configuration.</summary>
@@ -36,11 +39,7 @@ public static class AuthServerApp
     {
         host ??= new AuthServerHostOptions();
         var listen = ConfigLoader.ParseListen(config.Listen);
-        var keys = SigningKeys.FromConfig(config.Keys);
-        var conferences = new ConferenceSet(config.Conferences);
-        var rules = new RuleSet(config.Rules);
         var certificate = config.Insecure ? null : LoadCertificate(config);
-        var issuer = config.Issuer ?? (config.Insecure ? "http://" : "https://") + config.Listen + "/";
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -60,38 +59,64 @@ public static class AuthServerApp
         var app = builder.Build();
         app.UseRateLimitedExceptionLogging(host.Time);
 
+        // Kept across reloads: password hashing workers, throttle counters, portal state secrets.
         var verifier = new PasswordVerifier();
-        var backends = CreateBackends(config, verifier, host.Time);
-        var throttle = new LoginThrottle(config.Throttle?.ApplyTo(LoginThrottleOptions.Default) ?? LoginThrottleOptions.Default, host.Time);
-        var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
-                                     config.PasswordFallback, host.Time, app.Services.GetRequiredService<ILogger<LoginService>>())
+        LiveConfiguration? live = null;
+        var throttle = new LoginThrottle(() => live?.Config.Throttle?.ApplyTo(LoginThrottleOptions.Default) ?? LoginThrottleOptions.Default, host.Time);
+        var portalState = new PortalState(secureCookie: !config.Insecure);
+        var loginLogger = app.Services.GetRequiredService<ILogger<LoginService>>();
+        AuthServerState BuildState(AuthServerConfig c)
         {
-            RefusalDelay = TimeSpan.FromSeconds(config.RefusalDelay),
-        };
+            var keys = SigningKeys.FromConfig(c.Keys);
+            var conferences = new ConferenceSet(c.Conferences);
+            var rules = new RuleSet(c.Rules);
+            var issuer = c.Issuer ?? (c.Insecure ? "http://" : "https://") + c.Listen + "/";
+            var backends = CreateBackends(c, verifier, host.Time);
+            var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
+                                         c.PasswordFallback, host.Time, loginLogger)
+            {
+                RefusalDelay = TimeSpan.FromSeconds(c.RefusalDelay),
+            };
+            var portal = c.Portal
+                ? new PortalEndpoints(login, conferences, portalState, TimeSpan.FromSeconds(c.PortalTokenLifetime), c.PortalTokenIn == "fragment")
+                : null;
+            return new AuthServerState(keys, new AuthorisationEndpoint(login, conferences, TimeSpan.FromSeconds(c.TokenLifetime)), portal, backends);
+        }
+        live = new LiveConfiguration(host.ConfigPath ?? "", config, BuildState, host.Time,
+                                     app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tessera-auth"));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
-            foreach (var b in backends) b.Dispose();
+            live.Dispose();
             verifier.Dispose();
         });
 
-        var authorisation = new AuthorisationEndpoint(login, conferences, TimeSpan.FromSeconds(config.TokenLifetime));
-        app.MapPost("/", authorisation.PostAsync);
-        app.MapMethods("/", ["OPTIONS"], authorisation.PreflightAsync);
+        app.MapPost("/", context => live.Current.Authorisation.PostAsync(context));
+        app.MapMethods("/", ["OPTIONS"], context => live.Current.Authorisation.PreflightAsync(context));
         app.MapGet("/.well-known/jwks.json", context =>
         {
             context.Response.ContentType = "application/json";
             context.Response.Headers.CacheControl = "public, max-age=300";
             context.Response.Headers.AccessControlAllowOrigin = "*";
-            return context.Response.WriteAsync(keys.JwksJson);
+            return context.Response.WriteAsync(live.Current.Keys.JwksJson);
         });
-        if (config.Portal)
-        {
-            var portal = new PortalEndpoints(login, conferences, new PortalState(secureCookie: !config.Insecure),
-                                             TimeSpan.FromSeconds(config.PortalTokenLifetime), config.PortalTokenIn == "fragment");
-            app.MapGet("/", portal.GetAsync);
-            app.MapPost("/login", portal.PostAsync);
-        }
+        // Mapped always, so that turning the portal on in the file needs no restart.
+        app.MapGet("/", context => live.Current.Portal is { } portal ? portal.GetAsync(context) : OnlyPost(context));
+        app.MapPost("/login", context => live.Current.Portal is { } portal ? portal.PostAsync(context) : NotFound(context));
         return app;
+    }
+
+    /// <summary>Without the portal, "/" only takes the JSON login: GET is "method not allowed", as it always was.</summary>
+    private static Task OnlyPost(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        context.Response.Headers.Allow = "POST, OPTIONS";
+        return Task.CompletedTask;
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private static X509Certificate2 LoadCertificate(AuthServerConfig config)

@@ -34,7 +34,7 @@ if (configPath is null)
 try
 {
     var config = ConfigLoader.Load(configPath);
-    var app = AuthServerApp.Build(config);
+    var app = AuthServerApp.Build(config, new AuthServerHostOptions { ConfigPath = configPath });
     await app.StartAsync();
     foreach (var url in app.Urls) Console.WriteLine($"tessera-auth listening on {url}");
     await app.WaitForShutdownAsync();
@@ -43,5 +43,10 @@ try
 catch (ConfigException e)
 {
     Console.Error.WriteLine($"tessera-auth: configuration error: {e.Message}");
+    return 1;
+}
+catch (IOException e) // the listening address is taken, or not ours
+{
+    Console.Error.WriteLine($"tessera-auth cannot start: {e.Message}");
     return 1;
 }

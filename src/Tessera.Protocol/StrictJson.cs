@@ -24,5 +24,11 @@ public static class StrictJson
     /// A message for the person editing the file: the field by its JSON name, what was expected,
     /// line and column, and for an unknown field the nearest known one.
     /// </summary>
-    public static string Describe<T>(JsonException e) => JsonErrors.Describe(e, typeof(T), Options);
+    public static string Describe<T>(JsonException e) => JsonErrors.Describe(e, typeof(T), Options, GaleneLeftovers);
+
+    /// <summary>Settings of older Galène versions that an administrator switching over may still have.</summary>
+    private static readonly IReadOnlyDictionary<string, string> GaleneLeftovers = new Dictionary<string, string>
+    {
+        ["publicServer"] = "a setting of old Galène versions, no longer read by Galène either; remove it (to list a group on the front page, set \"public\": true in its group file)",
+    };
 }

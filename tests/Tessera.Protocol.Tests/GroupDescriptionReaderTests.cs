@@ -81,6 +81,14 @@ public class GroupDescriptionReaderTests
     }
 
     [Fact]
+    public void An_old_galene_setting_says_what_to_do_instead()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ServerConfig.Parse("{\"publicServer\": true}"u8));
+        Assert.StartsWith("unknown field \"publicServer\" at line 1 column 17: a setting of old Galène versions", error.Message);
+        Assert.Contains("\"public\": true in its group file", error.Message);
+    }
+
+    [Fact]
     public void Config_errors_name_the_field_too()
     {
         var error = Assert.Throws<InvalidDataException>(() => ServerConfig.Parse("{\"canonicalHost\": \"h\",\n \"writeableGroups\": true}"u8));

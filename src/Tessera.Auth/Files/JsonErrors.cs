@@ -15,7 +15,9 @@ public static partial class JsonErrors
     /// <param name="error">What the serializer threw while reading <paramref name="target"/>.</param>
     /// <param name="target">The type the whole file was read as.</param>
     /// <param name="options">The options it was read with (they name the JSON fields).</param>
-    public static string Describe(JsonException error, Type target, JsonSerializerOptions options)
+    /// <param name="hints">What to do instead, for unknown fields that are known mistakes (old settings).</param>
+    public static string Describe(JsonException error, Type target, JsonSerializerOptions options,
+                                  IReadOnlyDictionary<string, string>? hints = null)
     {
         string where = Position(error);
         string message = error.Message;
@@ -24,6 +26,8 @@ public static partial class JsonErrors
         if (UnknownMember().Match(message) is { Success: true } unknown)
         {
             string name = unknown.Groups["name"].Value;
+            if (hints is not null && hints.TryGetValue(name, out var instead))
+                return $"unknown field \"{name}\"{where}: {instead}";
             string? suggestion = Nearest(name, KnownFields(target, unknown.Groups["type"].Value, options));
             string hint = suggestion is null ? "" : $"; did you mean \"{suggestion}\"?";
             return $"unknown field \"{name}\"{where}{hint}";

@@ -20,6 +20,7 @@ public sealed class WebSocketEndpoint
     private readonly ILogger _logger;
     private readonly ConnectionTracker _connections;
     private readonly OutgoingBudget _budget;
+    private readonly SharedMessageEncoder _encoder = new();
     private readonly Tessera.Web.ExceptionLogLimiter _failures;
 
     public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
@@ -54,7 +55,8 @@ public sealed class WebSocketEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var transport = new WebSocketTransport(socket, context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
-                                               context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Protocol.Config.ServerLimits.Default);
+                                               context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Protocol.Config.ServerLimits.Default,
+                                               _encoder);
         var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);

@@ -31,9 +31,12 @@ public sealed class WebSocketTransport : IClientTransport
     private readonly CancellationTokenSource _aborted = new();
     private CloseReason? _closeReason;
 
+    private readonly SharedMessageEncoder _encoder;
+
     public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort,
-                              OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits)
+                              OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits, SharedMessageEncoder encoder)
     {
+        _encoder = encoder;
         _socket = socket;
         _budget = budget;
         _limits = limits;
@@ -54,7 +57,7 @@ public sealed class WebSocketTransport : IClientTransport
     public bool Send(Message message)
     {
         if (_closeReason is not null) return false;
-        var bytes = MessageJson.Encode(message);
+        var bytes = _encoder.Encode(message);
         bool overMine;
         lock (_accounting)
         {

@@ -53,6 +53,24 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task A_taken_address_stops_the_program_with_one_line_and_exit_code_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var path = WriteConfig(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256"))!);
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config["listen"] = $"127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        File.WriteAllText(path, config.ToJsonString());
+
+        using var process = Process.Start(Program(path))!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("tessera-auth cannot start: ", stderr.Trim());
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
     public async Task The_program_serves_tokens_on_its_listen_address()
     {
         using var process = Process.Start(Program(WriteConfig(JsonNode.Parse(JsonWebKeyGenerator.Generate("ES256"))!)))!;

@@ -83,6 +83,7 @@ public sealed class TestAuthServer : IAsyncDisposable
             var app = AuthServerApp.Build(ConfigLoader.Load(path), new AuthServerHostOptions
             {
                 Time = time,
+                ConfigPath = path,
                 ConfigureLogging = l =>
                 {
                     if (log is null) l.SetMinimumLevel(LogLevel.Warning);
@@ -100,6 +101,9 @@ public sealed class TestAuthServer : IAsyncDisposable
     }
 
     public string UsersFilePath => Path.Combine(_dir, "users.json");
+
+    /// <summary>The configuration file the server was started from, and watches.</summary>
+    public string ConfigPath => Path.Combine(_dir, "tessera-auth.json");
 
     public Task<HttpResponseMessage> PostLoginAsync(string username, string password, string location, string? origin = null)
     {
