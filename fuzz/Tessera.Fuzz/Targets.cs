@@ -2,13 +2,13 @@ using System.Text;
 using System.Text.Json;
 using Tessera.Auth.Jwk;
 using Tessera.Auth.Jwt;
-using Tessera.Protocol.Config;
-using Tessera.Protocol.Descriptions;
-using Tessera.Protocol;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Stun;
+using Tessera.Protocol;
+using Tessera.Protocol.Config;
+using Tessera.Protocol.Descriptions;
 
 namespace Tessera.Fuzz;
 

@@ -13,10 +13,10 @@ using Tessera.AuthServer.Backends.Pam;
 using Tessera.AuthServer.Conferences;
 using Tessera.AuthServer.Configuration;
 using Tessera.AuthServer.Http;
+using Tessera.AuthServer.Issuing;
 using Tessera.AuthServer.Login;
 using Tessera.AuthServer.Portal;
 using Tessera.AuthServer.Rules;
-using Tessera.AuthServer.Issuing;
 using Tessera.Web;
 
 namespace Tessera.AuthServer;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Tessera.Protocol.Login;
 using Tessera.Protocol.Groups;
+using Tessera.Protocol.Login;
 
 namespace Tessera.Protocol;
 

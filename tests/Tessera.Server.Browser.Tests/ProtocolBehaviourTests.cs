@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Tessera.Server.Browser.Tests.Infrastructure;
+
 using static Microsoft.Playwright.Assertions;
 
 namespace Tessera.Server.Browser.Tests;

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Tessera.Server.Browser.Tests.Infrastructure;
+
 using static Microsoft.Playwright.Assertions;
 
 namespace Tessera.Server.Browser.Tests;

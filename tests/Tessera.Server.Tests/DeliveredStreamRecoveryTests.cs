@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Transport;
+using Tessera.Protocol;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
+
 using static Tessera.Server.Tests.Support.PublisherSdp;
 
 namespace Tessera.Server.Tests;

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Protocol;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
+using Tessera.Protocol;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
 

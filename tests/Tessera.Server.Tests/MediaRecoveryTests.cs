@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
+
 using static Tessera.Server.Tests.Support.PublisherSdp;
 
 namespace Tessera.Server.Tests;

@@ -6,6 +6,7 @@ using Tessera.Protocol;
 using Tessera.Protocol.Groups;
 using Tessera.Server.Streams;
 using Tessera.Server.Tests.Support;
+
 using static Tessera.Server.Tests.Support.PublisherSdp;
 
 namespace Tessera.Server.Tests;

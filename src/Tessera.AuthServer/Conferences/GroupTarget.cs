@@ -1,4 +1,5 @@
 using Tessera.Auth;
+
 namespace Tessera.AuthServer.Conferences;
 
 /// <summary>A group on a configured conference server: the token's audience and the portal's redirect target.</summary>

@@ -1,11 +1,11 @@
-using Tessera.Auth;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth;
 using Tessera.Auth.Throttling;
 using Tessera.AuthServer.Backends;
 using Tessera.AuthServer.Conferences;
-using Tessera.AuthServer.Rules;
 using Tessera.AuthServer.Issuing;
+using Tessera.AuthServer.Rules;
 
 namespace Tessera.AuthServer.Login;
 

@@ -1,4 +1,3 @@
-using Tessera.Media.Processing;
 namespace Tessera.Media.Processing;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Tessera.Media.Codecs;
+
 namespace Tessera.Media.Sfu;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Tessera.Media.Processing;
+
 namespace Tessera.Media.Sfu;
 
 /// <summary>What a receiver's layer decision is based on, gathered once per evaluation.</summary>

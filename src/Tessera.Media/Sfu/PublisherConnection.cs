@@ -1,7 +1,7 @@
-using Tessera.Media.Processing;
 using System.Security.Cryptography;
 using System.Text;
 using Tessera.Media.Dtls;
+using Tessera.Media.Processing;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;

@@ -1,7 +1,7 @@
-using Tessera.Media.Codecs;
-using Tessera.Media.Processing;
 using System.Security.Cryptography;
+using Tessera.Media.Codecs;
 using Tessera.Media.Dtls;
+using Tessera.Media.Processing;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Transport;

@@ -1,6 +1,6 @@
-using Tessera.Auth;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth;
 
 namespace Tessera.Protocol.Descriptions;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Protocol;
 using Tessera.Protocol.Config;
 using Tessera.Protocol.Descriptions;
-using Tessera.Protocol;
 
 namespace Tessera.Protocol.Groups;
 

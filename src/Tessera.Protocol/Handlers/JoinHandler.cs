@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth.Login;
 using Tessera.Auth.Permissions;
 using Tessera.Protocol.Descriptions;
-using Tessera.Auth.Login;
 using Tessera.Protocol.Groups;
 
 namespace Tessera.Protocol.Handlers;

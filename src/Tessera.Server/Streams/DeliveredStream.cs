@@ -1,8 +1,8 @@
 using Tessera.Media.Codecs;
-using Tessera.Protocol;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
+using Tessera.Protocol;
 
 namespace Tessera.Server.Streams;
 

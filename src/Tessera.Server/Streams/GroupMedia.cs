@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Tessera.Protocol;
-using Tessera.Protocol.Groups;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
+using Tessera.Protocol;
+using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Streams;
 

@@ -1,5 +1,5 @@
-using Tessera.Protocol;
 using Tessera.Media.Sfu;
+using Tessera.Protocol;
 
 namespace Tessera.Server.Streams;
 

@@ -1,5 +1,5 @@
-using Tessera.Media.Codecs;
 using System.Text.Json.Nodes;
+using Tessera.Media.Codecs;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Server.Streams;

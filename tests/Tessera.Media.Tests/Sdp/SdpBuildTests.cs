@@ -1,5 +1,5 @@
-using Tessera.Media.Codecs;
 using System.Net;
+using Tessera.Media.Codecs;
 using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Sdp;

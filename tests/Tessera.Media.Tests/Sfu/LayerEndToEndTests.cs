@@ -4,8 +4,8 @@ using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Transport;
-using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
+using static Tessera.Media.Tests.Sfu.SfuFixtures;
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
 
 namespace Tessera.Media.Tests.Sfu;

@@ -1,5 +1,5 @@
-using Tessera.Media.Rtcp;
 using Tessera.Media.Processing;
+using Tessera.Media.Rtcp;
 using Tessera.Media.Sfu;
 
 namespace Tessera.Media.Tests.Sfu;

@@ -8,8 +8,8 @@ using Tessera.Media.Sfu;
 using Tessera.Media.Stun;
 using Tessera.Media.Tests.Transport;
 using Tessera.Media.Transport;
-using static Tessera.Media.Tests.Sfu.SfuFixtures;
 
+using static Tessera.Media.Tests.Sfu.SfuFixtures;
 using static Tessera.Media.Tests.Sfu.SimulatedCalls;
 
 namespace Tessera.Media.Tests.Sfu;

@@ -1,8 +1,8 @@
 using System.Text;
 using CsCheck;
+using Tessera.Protocol;
 using Tessera.Protocol.Config;
 using Tessera.Protocol.Descriptions;
-using Tessera.Protocol;
 using Tessera.Tests.Shared;
 
 namespace Tessera.Protocol.Tests.Fuzz;

@@ -4,11 +4,11 @@ using Tessera.Auth.Login;
 using Tessera.Auth.Passwords;
 using Tessera.Auth.Throttling;
 using Tessera.Auth.Tokens;
+using Tessera.Protocol;
 using Tessera.Protocol.Config;
 using Tessera.Protocol.Descriptions;
-using Tessera.Protocol.Login;
-using Tessera.Protocol;
 using Tessera.Protocol.Groups;
+using Tessera.Protocol.Login;
 
 namespace Tessera.Protocol.Tests.Handlers;
 
