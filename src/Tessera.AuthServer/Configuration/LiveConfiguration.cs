@@ -17,7 +17,7 @@ public sealed class LiveConfiguration : IDisposable
     private readonly Func<AuthServerConfig, AuthServerState> _build;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ITimer _poll;
+    private readonly ITimer? _poll; // null when there is no file to watch
     private readonly object _gate = new();
     private (long Length, DateTime Written) _stamp;
     private AuthServerConfig _config;
@@ -34,10 +34,7 @@ public sealed class LiveConfiguration : IDisposable
         _config = initial;
         _current = build(initial);
         if (path.Length == 0)
-        {
-            _poll = time.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return; // built from a configuration given in memory: nothing to watch
-        }
         var every = interval ?? TimeSpan.FromSeconds(2);
         _poll = time.CreateTimer(_ => CheckNow(), null, every, every);
     }
@@ -95,7 +92,7 @@ public sealed class LiveConfiguration : IDisposable
 
     public void Dispose()
     {
-        _poll.Dispose();
+        _poll?.Dispose();
         lock (_gate)
             _current.Dispose();
     }

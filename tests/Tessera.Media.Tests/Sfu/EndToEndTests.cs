@@ -15,9 +15,9 @@ public sealed class EndToEndTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
-    private static byte[] PublisherPacket(ushort seq, string rid = "h", byte marker = 0)
+    private static byte[] PublisherPacket(ushort seq, string rid = "h", byte marker = 0, uint ssrc = 0x1234)
     {
-        var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = seq * 3000u, Ssrc = 0x1234, Payload = [1, 2, 3, (byte)seq] };
+        var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = seq * 3000u, Ssrc = ssrc, Payload = [1, 2, 3, (byte)seq] };
         b.Extensions.Add((4, "1"u8.ToArray()));                 // mid
         b.Extensions.Add((10, System.Text.Encoding.ASCII.GetBytes(rid))); // rtp-stream-id
         return b.ToArray();
@@ -94,10 +94,6 @@ public sealed class EndToEndTests
         return (up, await trackAdded.Task.WaitAsync(Generous));
     }
 
-    /// <summary>
-    /// A receiver that answers our actpass offer with a=setup:passive (as pion-based clients do
-    /// towards an ICE-lite offerer) makes the server the DTLS client; media must reach it.
-    /// </summary>
     [Fact]
     public async Task A_publisher_cannot_make_the_server_hold_more_than_MaxTracks_tracks()
     {
@@ -109,22 +105,18 @@ public sealed class EndToEndTests
         // Each new SSRC claiming the simulcast encoding "h" would be a track of its own.
         const uint First = 0x1000;
         for (uint i = 0; i < PublisherConnection.MaxTracks + 8; i++)
-            await publisher.SendRtpAsync(Packet(First + i, 1));
+            await publisher.SendRtpAsync(PublisherPacket(1, ssrc: First + i));
         // A gap on the first track makes the server NACK: once that arrives, every packet above was handled.
-        await publisher.SendRtpAsync(Packet(First, 5));
+        await publisher.SendRtpAsync(PublisherPacket(5, ssrc: First));
         var nack = await publisher.ReceiveRtcpAsync<GenericNack>().WaitAsync(Generous);
         Assert.Equal(First, nack.MediaSsrc);
         Assert.Equal(PublisherConnection.MaxTracks, up.Tracks.Count);
-
-        static byte[] Packet(uint ssrc, ushort seq)
-        {
-            var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = seq * 3000u, Ssrc = ssrc, Payload = [1, 2, 3] };
-            b.Extensions.Add((4, "1"u8.ToArray()));
-            b.Extensions.Add((10, "h"u8.ToArray()));
-            return b.ToArray();
-        }
     }
 
+    /// <summary>
+    /// A receiver that answers our actpass offer with a=setup:passive (as pion-based clients do
+    /// towards an ICE-lite offerer) makes the server the DTLS client; media must reach it.
+    /// </summary>
     [Fact]
     public async Task A_receiver_that_answers_passive_gets_media_with_the_server_as_dtls_client()
     {
