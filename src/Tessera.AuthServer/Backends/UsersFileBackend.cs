@@ -49,7 +49,12 @@ public sealed class UsersFileBackend : IUserBackend
                        ?? throw new JsonException("the file holds null");
             return file.Users;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            // Said as for every configuration file: the field by its JSON name, line and column.
+            throw new Configuration.ConfigException($"users file {path}: {Tessera.Auth.Files.JsonErrors.Describe(e, typeof(UsersFile), JsonOptions)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Configuration.ConfigException($"users file {path}: {e.Message}", e);
         }

@@ -158,6 +158,24 @@ public sealed class ConfigLoaderTests
         Assert.Contains("users file", BuildFails(Valid()).Message);
 
     [Fact]
+    public void A_misspelt_field_in_the_users_file_is_named_like_the_configuration_s()
+    {
+        var dir = Directory.CreateTempSubdirectory("tessera-auth-users-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "users.json");
+            File.WriteAllText(path, "{\"users\": {\"ada\": {\"pasword\": \"x\"}}}");
+            var e = Assert.Throws<ConfigException>(() => Tessera.AuthServer.Backends.UsersFileBackend.Load(path));
+            Assert.StartsWith($"users file {path}: unknown field \"pasword\" at line 1 column ", e.Message);
+            Assert.EndsWith("; did you mean \"password\"?", e.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Any_port_listens_on_every_interface() =>
         Assert.Equal(System.Net.IPAddress.IPv6Any, ConfigLoader.ParseListen(":8444").Address);
 }
