@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tessera.Diagnostics;
 
 namespace Tessera.Web;
 
@@ -10,7 +11,7 @@ namespace Tessera.Web;
 /// no stream of bad requests can flood the log. Later occurrences are counted and the count is
 /// reported with the next full trace; in between each one is a Debug line only.
 /// </summary>
-public sealed class ExceptionLogging(RequestDelegate next, ExceptionLogLimiter limiter, ILogger<ExceptionLogging> logger)
+public sealed class ExceptionLogging(RequestDelegate next, LogThrottle limiter, ILogger<ExceptionLogging> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -20,8 +21,8 @@ public sealed class ExceptionLogging(RequestDelegate next, ExceptionLogLimiter l
         }
         catch (Exception e) when (!(e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
         {
-            var cause = ExceptionLogLimiter.CauseOf(e);
-            if (limiter.ShouldLogInFull(cause, out var suppressed))
+            var cause = LogThrottle.CauseOf(e);
+            if (limiter.ShouldLog(cause, out var suppressed))
                 logger.LogError(e, "{Method} {Path} failed ({Suppressed} similar failures not logged in the last period)",
                                 context.Request.Method, context.Request.Path, suppressed);
             else
@@ -42,7 +43,10 @@ public sealed class ExceptionLogging(RequestDelegate next, ExceptionLogLimiter l
 
 public static class ExceptionLoggingExtensions
 {
+    /// <summary>Distinct failure causes a server remembers at once for its HTTP requests and connections.</summary>
+    public const int FailureCauses = 1000;
+
     /// <summary>Installs <see cref="ExceptionLogging"/> first in the pipeline, with its own limiter.</summary>
     public static IApplicationBuilder UseRateLimitedExceptionLogging(this IApplicationBuilder app, TimeProvider time) =>
-        app.UseMiddleware<ExceptionLogging>(new ExceptionLogLimiter(time));
+        app.UseMiddleware<ExceptionLogging>(new LogThrottle(time, FailureCauses));
 }

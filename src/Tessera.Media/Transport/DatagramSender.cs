@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tessera.Media.Diagnostics;
+using Tessera.Diagnostics;
 
 namespace Tessera.Media.Transport;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Tessera.Media.Diagnostics;
+using Tessera.Diagnostics;
 using Tessera.Media.Ice;
 using Tessera.Media.Stun;
 

@@ -21,13 +21,13 @@ public sealed class WebSocketEndpoint
     private readonly ConnectionTracker _connections;
     private readonly OutgoingBudget _budget;
     private readonly SharedMessageEncoder _encoder = new();
-    private readonly Tessera.Web.ExceptionLogLimiter _failures;
+    private readonly Tessera.Diagnostics.LogThrottle _failures;
 
     public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
                              OutgoingBudget budget, ILogger logger)
     {
         _budget = budget;
-        _failures = new Tessera.Web.ExceptionLogLimiter(protocol.Time);
+        _failures = new Tessera.Diagnostics.LogThrottle(protocol.Time, Tessera.Web.ExceptionLoggingExtensions.FailureCauses);
         _protocol = protocol;
         _options = options;
         _connections = connections;
@@ -72,10 +72,10 @@ public sealed class WebSocketEndpoint
         catch (Exception e)
         {
             // A bug a client can trigger at will must not flood the log: the trace once a minute per cause.
-            if (_failures.ShouldLogInFull(Tessera.Web.ExceptionLogLimiter.CauseOf(e), out var suppressed))
+            if (_failures.ShouldLog(Tessera.Diagnostics.LogThrottle.CauseOf(e), out var suppressed))
                 _logger.LogError(e, "connection {Remote}: internal error ({Suppressed} similar not logged in the last period)", remote, suppressed);
             else
-                _logger.LogDebug("connection {Remote}: internal error again: {Cause}", remote, Tessera.Web.ExceptionLogLimiter.CauseOf(e));
+                _logger.LogDebug("connection {Remote}: internal error again: {Cause}", remote, Tessera.Diagnostics.LogThrottle.CauseOf(e));
             transport.Close(CloseReason.Internal);
         }
         finally

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Tessera.Media.Diagnostics;
+using Tessera.Diagnostics;
 
 namespace Tessera.Media.Tests.Diagnostics;
 
@@ -44,7 +44,7 @@ public sealed class LogThrottleTests
     [Fact]
     public void Many_causes_at_once_are_forgotten_rather_than_remembered_without_bound()
     {
-        for (int i = 0; i < LogThrottle.MaxCauses; i++)
+        for (int i = 0; i < LogThrottle.DefaultMaxCauses; i++)
             Assert.True(_throttle.ShouldLog("cause " + i, out _));
         Assert.True(_throttle.ShouldLog("one more", out _)); // all recent: the table starts afresh
         Assert.True(_throttle.ShouldLog("cause 0", out _)); // so an old cause is logged once more at worst

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Tessera.Media.Diagnostics;
+using Tessera.Diagnostics;
 using Tessera.Media.Transport;
 
 namespace Tessera.Media.Tests.Transport;
