@@ -4,6 +4,7 @@ using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
 using Tessera.Media.Srtp;
+using Tessera.Media.Transport;
 
 /// <summary>
 /// Cost of the forwarding plane for one incoming 1,200-byte video packet: unprotect from the

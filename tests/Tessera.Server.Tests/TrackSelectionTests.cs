@@ -1,6 +1,7 @@
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
 using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
 using Tessera.Server.Streams;
 
 namespace Tessera.Server.Tests;

@@ -3,6 +3,7 @@ using Tessera.Media.Processing;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
 using Tessera.Media.Sdp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 

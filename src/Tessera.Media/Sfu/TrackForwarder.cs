@@ -2,6 +2,7 @@ using Tessera.Media.Codecs;
 using Tessera.Media.Processing;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Rtp;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Sfu;
 

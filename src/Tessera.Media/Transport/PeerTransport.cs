@@ -3,7 +3,6 @@ using Tessera.Media.Dtls;
 using Tessera.Media.Ice;
 using Tessera.Media.Rtcp;
 using Tessera.Media.Sdp;
-using Tessera.Media.Sfu;
 using Tessera.Media.Srtp;
 
 namespace Tessera.Media.Transport;

@@ -1,6 +1,6 @@
 using Tessera.Media.Rtcp;
 
-namespace Tessera.Media.Sfu;
+namespace Tessera.Media.Transport;
 
 /// <summary>Where forwarded packets go: a connection's SRTP transport, or a recorder in tests.</summary>
 public interface IRtpSink
