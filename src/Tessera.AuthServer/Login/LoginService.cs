@@ -111,6 +111,24 @@ public sealed class LoginService(
         return new LoginOutcome.Issued(token);
     }
 
+    /// <summary>
+    /// A person an OpenID Connect provider vouched for: only the rules decide (there is no
+    /// account of ours to fall back on), then the token. No throttle: the provider checked the
+    /// credentials, with its own limits.
+    /// </summary>
+    public LoginOutcome Admit(string provider, string account, IReadOnlyList<string> groups, GroupTarget target, TimeSpan lifetime)
+    {
+        if (rules.Decide(target.Group, account, groups, loosely: false, provider) is not RuleDecision.Grant grant)
+        {
+            logger.LogInformation("sign-in through {Provider} denied by rules: user {User} for group {Group}", provider, account, target.Group);
+            return new LoginOutcome.Denied();
+        }
+        var token = issuer.Issue(account, target.Url, grant.Permissions, lifetime);
+        logger.LogInformation("sign-in through {Provider}: user {User} for group {Group} [{Permissions}]",
+                              provider, account, target.Group, string.Join(",", grant.Permissions));
+        return new LoginOutcome.Issued(token);
+    }
+
     private async Task<LoginOutcome> RefuseAsync(long started, CancellationToken cancellationToken)
     {
         // Timers can fire a few milliseconds early (measured: up to 4 ms): a small margin keeps
