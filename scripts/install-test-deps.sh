@@ -2,7 +2,9 @@
 # Installs what the test suite needs on a fresh Debian machine: headless Chromium (browser
 # tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
 # a private network namespace), PAM headers for the Unix back end, NIST signature test vectors
-# (JWT tests). Idempotent and quiet when everything is already there.
+# (JWT tests), Node.js and the OpenID provider the single sign-on tests run (testing/oidc-provider,
+# npm oidc-provider at the versions package-lock.json pins). Idempotent and quiet when everything
+# is already there.
 set -euo pipefail
 
 need=()
@@ -23,6 +25,9 @@ ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0 /usr/lib/x86_64-linux-gnu/libldap.
 ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
 # NIST CAVP signature vectors (ECDSA, RSA PKCS#1 v1.5 and PSS) for the JWT signature tests.
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
+# Node.js and npm for the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -43,4 +48,14 @@ if [ ${#need[@]} -gt 0 ]; then
   for pid in $(pgrep -x slapd || true); do
     case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
   done
+fi
+
+# The OpenID provider for the single sign-on tests, exactly as package-lock.json pins it. npm ci
+# runs only when node_modules is missing or older than the lock file.
+provider_dir="$(cd "$(dirname "$0")/.." && pwd)/testing/oidc-provider"
+if [ ! -e "$provider_dir/node_modules/.package-lock.json" ] || [ "$provider_dir/package-lock.json" -nt "$provider_dir/node_modules/.package-lock.json" ]; then
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || echo "install-test-deps: Node $(node --version) is older than oidc-provider supports (20); the single sign-on tests may fail" >&2
+  (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$provider_dir/node_modules/.package-lock.json"
 fi
