@@ -68,7 +68,7 @@ function makeProvider() {
     clients: settings.clients,
     jwks: { keys: signingKeys },
     findAccount: (ctx, id) => (users[id] ? { accountId: id, claims: (use) => claimsFor(id, use) } : undefined),
-    claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'], groups: ['groups'] },
+    claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'], groups: ['groups'], roles: ['realm_access'] },
     // ID tokens carry the claims, as Keycloak's and Entra's do; `userinfoOnly` keeps some out.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },

@@ -28,9 +28,20 @@ public sealed class OidcProviderFixture : IAsyncLifetime
 
     public static readonly JsonObject Users = new()
     {
-        ["ada"] = new JsonObject { ["password"] = "ada-at-idp", ["claims"] = new JsonObject { ["preferred_username"] = "ada", ["groups"] = new JsonArray("staff", "teachers") } },
+        ["ada"] = new JsonObject
+        {
+            ["password"] = "ada-at-idp",
+            ["claims"] = new JsonObject
+            {
+                ["preferred_username"] = "ada",
+                ["email"] = "ada@example.org",
+                ["groups"] = new JsonArray("staff", "teachers"),
+                // Keycloak's shape for realm roles.
+                ["realm_access"] = new JsonObject { ["roles"] = new JsonArray("lecturer") },
+            },
+        },
         ["bob"] = new JsonObject { ["password"] = "bob-at-idp", ["claims"] = new JsonObject { ["preferred_username"] = "bob", ["groups"] = new JsonArray("students") } },
-        // Keycloak-style roles in a nested claim, and groups only in the userinfo answer.
+        // Groups only in the userinfo answer.
         ["carol"] = new JsonObject
         {
             ["password"] = "carol-at-idp",
@@ -99,7 +110,7 @@ public sealed class OidcProviderFixture : IAsyncLifetime
             configure?.Invoke(c);
         }, log: log);
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
