@@ -58,19 +58,18 @@ public sealed class GroupFiles(GroupDescriptionStore store)
     }
 
     /// <summary>
-    /// Applies <paramref name="edit"/> to the current file (null when absent) under the lock, after
-    /// <paramref name="precondition"/> has accepted the current tag (null when absent). An edit that
-    /// returns null deletes the file.
+    /// Applies <paramref name="edit"/> to the current file (null when absent; its JSON may be changed
+    /// in place) under the lock. The edit checks its own preconditions, since whether a resource
+    /// exists depends on what it names in the file; an edit that returns null deletes the file.
     /// </summary>
     /// <returns>Whether the file existed before.</returns>
     /// <exception cref="GroupEditException">Precondition failed (412), nothing to edit (404), or the result is invalid (400).</exception>
-    public bool Edit(string group, Func<string?, bool> precondition, Func<JsonObject?, JsonObject?> edit)
+    public bool Edit(string group, Func<GroupFile?, JsonObject?> edit)
     {
         lock (_writeLock)
         {
             var current = Read(group);
-            if (!precondition(current?.Tag)) throw new GroupEditException(StatusCodes.Status412PreconditionFailed, "precondition failed");
-            var updated = edit(current is null ? null : (JsonObject)current.Json.DeepClone());
+            var updated = edit(current);
             var path = PathOf(group);
             if (updated is null)
             {
@@ -104,6 +103,13 @@ public sealed class GroupFiles(GroupDescriptionStore store)
             if (File.GetLastWriteTimeUtc(path) <= before) File.SetLastWriteTimeUtc(path, before.AddTicks(10));
             return current is not null;
         }
+    }
+
+    /// <summary>Throws the 412 of http.md §10.3 unless the request's preconditions accept <paramref name="tag"/>.</summary>
+    public static void Require(HttpRequest request, string? tag)
+    {
+        if (AdminHttp.Precondition(request, tag) is not null)
+            throw new GroupEditException(StatusCodes.Status412PreconditionFailed, "precondition failed");
     }
 
     private static readonly JsonSerializerOptions WriteOptions = new()

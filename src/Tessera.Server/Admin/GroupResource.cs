@@ -39,12 +39,13 @@ public sealed class GroupResource(GroupFiles files, GroupDescriptionStore store)
                     throw new AdminRequestException(StatusCodes.Status400BadRequest,
                                                     $"'{field}' cannot be set here: use the users, password and keys routes");
             }
-            var existed = files.Edit(path.Group, tag => AdminHttp.Precondition(context.Request, tag) is null, current =>
+            var existed = files.Edit(path.Group, current =>
             {
+                GroupFiles.Require(context.Request, current?.Tag);
                 var updated = (JsonObject)body.DeepClone();
                 foreach (var field in CredentialFields)
                 {
-                    if (current?[field] is { } kept) updated[field] = kept.DeepClone();
+                    if (current?.Json[field] is { } kept) updated[field] = kept.DeepClone();
                 }
                 return updated;
             });
@@ -52,7 +53,12 @@ public sealed class GroupResource(GroupFiles files, GroupDescriptionStore store)
             return;
         }
         // DELETE: Beyond Galène, it needs writableGroups like every other write of a group file.
-        files.Edit(path.Group, tag => tag is null || AdminHttp.Precondition(context.Request, tag) is null, _ => null);
+        files.Edit(path.Group, current =>
+        {
+            if (current is null) throw NotFound();
+            GroupFiles.Require(context.Request, current.Tag);
+            return null;
+        });
         AdminHttp.NoContent(context, created: false);
     }
 

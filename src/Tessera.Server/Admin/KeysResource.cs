@@ -35,12 +35,12 @@ public sealed class KeysResource(GroupFiles files)
             var bytes = await AdminHttp.ReadBodyAsync(context, JwkSetType);
             replacement = Validate(bytes);
         }
-        files.Edit(path.Group, _ => true, current =>
+        files.Edit(path.Group, current =>
         {
             if (current is null) throw GroupResource.NotFound();
-            if (replacement is null) current.Remove("authKeys");
-            else current["authKeys"] = replacement;
-            return current;
+            if (replacement is null) current.Json.Remove("authKeys");
+            else current.Json["authKeys"] = replacement;
+            return current.Json;
         });
         AdminHttp.NoContent(context, created: false);
     }

@@ -32,6 +32,7 @@ public sealed class UserResource(GroupFiles files)
         {
             var file = files.Read(path.Group) ?? throw GroupResource.NotFound();
             var entry = Entry(file.Json, path) ?? throw GroupResource.NotFound();
+            // A user shares the tag of its group's file, but only while it exists.
             if (AdminHttp.Precondition(context.Request, file.Tag) is { } status)
             {
                 context.Response.StatusCode = status;
@@ -49,25 +50,27 @@ public sealed class UserResource(GroupFiles files)
             var body = await AdminHttp.ReadObjectAsync(context);
             var permissions = ValidPermissions(body);
             var created = false;
-            files.Edit(path.Group, tag => tag is null || AdminHttp.Precondition(context.Request, tag) is null, current =>
+            files.Edit(path.Group, current =>
             {
                 if (current is null) throw GroupResource.NotFound();
-                var old = Entry(current, path);
+                var old = Entry(current.Json, path);
+                GroupFiles.Require(context.Request, old is null ? null : current.Tag);
                 created = old is null;
                 var updated = new JsonObject();
                 if (old?["password"] is { } password) updated["password"] = password.DeepClone();
                 if (permissions is not null) updated["permissions"] = permissions.DeepClone();
-                SetEntry(current, path, updated);
-                return current;
+                SetEntry(current.Json, path, updated);
+                return current.Json;
             });
             AdminHttp.NoContent(context, created);
             return;
         }
-        files.Edit(path.Group, tag => tag is null || AdminHttp.Precondition(context.Request, tag) is null, current =>
+        files.Edit(path.Group, current =>
         {
-            if (current is null || Entry(current, path) is null) throw GroupResource.NotFound();
-            SetEntry(current, path, null);
-            return current;
+            if (current is null || Entry(current.Json, path) is null) throw GroupResource.NotFound();
+            GroupFiles.Require(context.Request, current.Tag);
+            SetEntry(current.Json, path, null);
+            return current.Json;
         });
         AdminHttp.NoContent(context, created: false);
     }
@@ -84,7 +87,8 @@ public sealed class UserResource(GroupFiles files)
             try
             {
                 // Parsed for validation only: what is stored is the value as sent.
-                JsonSerializer.Deserialize<Password>(bytes, PasswordOptions);
+                if (JsonSerializer.Deserialize<Password>(bytes, PasswordOptions) is { Kind: PasswordKind.Unknown } unknown)
+                    throw new JsonException($"unknown password type '{unknown.Type}'");
                 password = JsonNode.Parse(bytes);
             }
             catch (JsonException e)
@@ -114,14 +118,14 @@ public sealed class UserResource(GroupFiles files)
                 throw new AdminRequestException(StatusCodes.Status400BadRequest, e.Message);
             }
         }
-        files.Edit(path.Group, _ => true, current =>
+        files.Edit(path.Group, current =>
         {
-            if (current is null || Entry(current, path) is not { } entry) throw GroupResource.NotFound();
+            if (current is null || Entry(current.Json, path) is not { } entry) throw GroupResource.NotFound();
             var updated = (JsonObject)entry.DeepClone();
             if (password is null) updated.Remove("password");
             else updated["password"] = password.DeepClone();
-            SetEntry(current, path, updated);
-            return current;
+            SetEntry(current.Json, path, updated);
+            return current.Json;
         });
         AdminHttp.NoContent(context, created: false);
     }
