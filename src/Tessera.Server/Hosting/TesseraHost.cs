@@ -7,6 +7,7 @@ using Tessera.Protocol.Config;
 using Tessera.Protocol.Descriptions;
 using Tessera.Protocol.Groups;
 using Tessera.Protocol.Login;
+using Tessera.Server.Admin;
 using Tessera.Server.Http;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
@@ -92,6 +93,7 @@ public static class TesseraHost
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
         builder.Services.AddSingleton<GroupRoutes>();
         builder.Services.AddSingleton<PublicGroups>();
+        builder.Services.AddAdministration();
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
@@ -104,6 +106,7 @@ public static class TesseraHost
         app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));
         app.Map("/public-groups.json", (HttpContext c, PublicGroups p) => p.HandleAsync(c));
         app.Map("/group/{**rest}", (HttpContext c, GroupRoutes g) => g.HandleAsync(c));
+        app.MapAdministration();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
