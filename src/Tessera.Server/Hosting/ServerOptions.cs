@@ -16,6 +16,9 @@ public sealed record ServerOptions
     /// <summary><c>--ice-address</c>: addresses offered as ICE host candidates; empty: all local non-loopback addresses.</summary>
     public IReadOnlyList<string> IceAddresses { get; init; } = [];
 
+    /// <summary><c>--turn</c>: the built-in TURN server (<c>auto</c>, <c>""</c>, <c>:PORT</c>, <c>ADDRESS:PORT</c>; see <see cref="Turn.TurnFlag"/>).</summary>
+    public string Turn { get; init; } = Tessera.Server.Turn.TurnFlag.AutoValue;
+
     /// <summary>Keep-alive timings; tests shrink them, production keeps Galène's (protocol.md §3.2).</summary>
     public KeepAliveTimings KeepAlive { get; init; } = KeepAliveTimings.Default;
 

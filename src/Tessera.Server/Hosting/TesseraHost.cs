@@ -58,7 +58,8 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => new ServerConfigSource(options.Data, Logger(sp, "Tessera.Config")));
         builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Protocol")));
         builder.Services.AddSingleton(sp => new IceServers(options.Data, sp.GetRequiredService<TimeProvider>(),
-                                                           Logger(sp, "Tessera.Ice"), options.RelayOnly));
+                                                           Logger(sp, "Tessera.Ice"), options.RelayOnly,
+                                                           sp.GetRequiredService<TurnHolder>().Turn is { } turn ? [turn.IceServer] : []));
         builder.Services.AddSingleton(sp => new GroupRegistry(
             sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
             sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Protocol")));
@@ -70,10 +71,14 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
+        var turnFlag = Tessera.Server.Turn.TurnFlag.Parse(options.Turn);
         var mediaPorts = Tessera.Server.Streams.UdpPortRange.Parse(options.UdpRange);
         var iceAddresses = Tessera.Server.Streams.IceAddressList.Parse(options.IceAddresses);
         builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>(),
                                                                                  Logger(sp, "Tessera.Media")));
+        builder.Services.AddSingleton(sp => new TurnHolder(Tessera.Server.Turn.BuiltInTurn.Start(turnFlag, options.Data,
+            sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Select(c => c.EndPoint.Address).Distinct().ToList(),
+            sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
         builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
@@ -100,6 +105,7 @@ public static class TesseraHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<Tessera.Server.Streams.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
+        app.Services.GetRequiredService<TurnHolder>(); // and start TURN, so the log says at once what runs
         app.UseRateLimitedExceptionLogging(app.Services.GetRequiredService<TimeProvider>());
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
@@ -130,4 +136,12 @@ public static class TesseraHost
 
     private static ILogger Logger(IServiceProvider sp, string category) =>
         sp.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+}
+
+/// <summary>The built-in TURN server, or null when none runs (a service cannot be null).</summary>
+internal sealed class TurnHolder(Tessera.Server.Turn.BuiltInTurn? turn) : IDisposable
+{
+    public Tessera.Server.Turn.BuiltInTurn? Turn { get; } = turn;
+
+    public void Dispose() => Turn?.Dispose();
 }

@@ -43,6 +43,7 @@ public sealed class MediaPlane : IAsyncDisposable
                     TimeProvider = time ?? TimeProvider.System,
                     Logger = logger ?? NullLogger.Instance,
                 });
+                Describe(multiplexer, logger ?? NullLogger.Instance);
                 return new MediaPlane(multiplexer, certificate);
             }
             catch (SocketException) when (port < ports.Max)
@@ -52,12 +53,37 @@ public sealed class MediaPlane : IAsyncDisposable
         }
     }
 
-    /// <summary>Loopback-only candidates (tests, local demos) need no socket on the public interfaces.</summary>
-    private static IPAddress BindAddressFor(IReadOnlyList<IPAddress> candidates)
+    /// <summary>
+    /// Bind what is advertised. One loopback address (tests, local demos) is bound exactly, so a
+    /// candidate of 127.0.0.2 is not served by a socket on 127.0.0.1; several loopback addresses
+    /// need their family's wildcard, as one socket cannot bind two addresses. Anything else binds
+    /// every address, since an advertised address may be a public one in front of a NAT that no
+    /// interface has.
+    /// </summary>
+    internal static IPAddress BindAddressFor(IReadOnlyList<IPAddress> candidates)
     {
         if (candidates.Count > 0 && candidates.All(IPAddress.IsLoopback))
-            return candidates.All(a => a.AddressFamily == AddressFamily.InterNetwork) ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        {
+            if (candidates.Count == 1)
+                return candidates[0];
+            return candidates.All(a => a.AddressFamily == AddressFamily.InterNetwork) ? IPAddress.Any : IPAddress.IPv6Any;
+        }
         return IPAddress.IPv6Any;
+    }
+
+    /// <summary>Says where media goes, so an operator knows what to open in the firewall; loudly when nothing can be offered.</summary>
+    private static void Describe(UdpMultiplexer multiplexer, ILogger logger)
+    {
+        var local = multiplexer.LocalEndPoint;
+        if (multiplexer.Candidates.Count == 0)
+        {
+            logger.LogError("media: UDP port {Port} (bound on {Address}), but NO host candidate can be offered: this host has no usable address "
+                + "that is up; browsers will get no media unless a TURN server relays it. Name the address browsers reach with --ice-address",
+                local.Port, local.Address);
+            return;
+        }
+        logger.LogInformation("media: UDP port {Port} (bound on {Address}); host candidates offered to browsers: {Candidates}",
+            local.Port, local.Address, string.Join(", ", multiplexer.Candidates.Select(c => c.EndPoint.ToString())));
     }
 
     public ValueTask DisposeAsync() => Multiplexer.DisposeAsync();
