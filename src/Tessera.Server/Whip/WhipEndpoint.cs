@@ -187,6 +187,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         }
         context.Response.ContentType = TrickleFragment.MediaType;
         context.Response.Headers.ETag = session.ETag;
+        context.Response.Headers.AccessControlExposeHeaders = "Content-Type, ETag";
         await context.Response.WriteAsync(TrickleFragment.AnswerFrom(outcome.AnswerSdp!));
     }
 
