@@ -96,6 +96,8 @@ public static class TesseraHost
                                                                   sp.GetRequiredService<ConnectionTracker>(),
                                                                   sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket")));
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
+        builder.Services.AddSingleton<Tessera.Server.Whip.WhipSessions>();
+        builder.Services.AddSingleton<Tessera.Server.Whip.WhipEndpoint>();
         builder.Services.AddSingleton<GroupRoutes>();
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddAdministration();
