@@ -22,17 +22,37 @@ public sealed class PendingLoginCookies(bool secureCookie, TimeProvider time)
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _spent = new(StringComparer.Ordinal);
+    private long _serial;
+
+    /// <summary>Sign-ins one browser may have in progress; starting more forgets the oldest, so cookies cannot pile up.</summary>
+    public const int MaxPerBrowser = 4;
 
     public void Write(HttpContext context, PendingLogin login)
     {
+        ForgetStale(context);
         var name = CookieName(login.State);
-        var plain = JsonSerializer.SerializeToUtf8Bytes(login);
+        var plain = JsonSerializer.SerializeToUtf8Bytes(login with { Serial = Interlocked.Increment(ref _serial) });
         var sealedBytes = new byte[12 + plain.Length + 16];
         var nonce = sealedBytes.AsSpan(0, 12);
         RandomNumberGenerator.Fill(nonce);
         using (var aes = new AesGcm(_key, 16))
             aes.Encrypt(nonce, plain, sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), Encoding.ASCII.GetBytes(name));
         context.Response.Cookies.Append(name, Base64Url.EncodeToString(sealedBytes), Options(login.Expires - time.GetUtcNow()));
+    }
+
+    /// <summary>Deletes this browser's pending sign-ins that are expired or unreadable, and the oldest beyond <see cref="MaxPerBrowser"/> − 1.</summary>
+    private void ForgetStale(HttpContext context)
+    {
+        var now = time.GetUtcNow();
+        var live = new List<(string Name, long Serial)>();
+        foreach (var (name, value) in context.Request.Cookies)
+        {
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            if (Open(name, value) is { } login && login.Expires > now) live.Add((name, login.Serial));
+            else context.Response.Cookies.Delete(name, Options(TimeSpan.Zero));
+        }
+        foreach (var (name, _) in live.OrderByDescending(l => l.Serial).Skip(MaxPerBrowser - 1))
+            context.Response.Cookies.Delete(name, Options(TimeSpan.Zero));
     }
 
     /// <summary>
@@ -46,7 +66,17 @@ public sealed class PendingLoginCookies(bool secureCookie, TimeProvider time)
         var value = context.Request.Cookies[name];
         if (value is null) return null;
         context.Response.Cookies.Delete(name, Options(TimeSpan.Zero));
-        PendingLogin? login;
+        var login = Open(name, value);
+        if (login is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(login.State), Encoding.UTF8.GetBytes(state)))
+            return null;
+        var now = time.GetUtcNow();
+        if (now >= login.Expires) return null;
+        return Spend(login.State, login.Expires, now) ? login : null;
+    }
+
+    /// <summary>Decrypts a cookie's value; null when it was not sealed by this process under this name.</summary>
+    private PendingLogin? Open(string name, string value)
+    {
         try
         {
             var sealedBytes = Base64Url.DecodeFromChars(value);
@@ -55,17 +85,12 @@ public sealed class PendingLoginCookies(bool secureCookie, TimeProvider time)
             using (var aes = new AesGcm(_key, 16))
                 aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain,
                             Encoding.ASCII.GetBytes(name));
-            login = JsonSerializer.Deserialize<PendingLogin>(plain);
+            return JsonSerializer.Deserialize<PendingLogin>(plain);
         }
         catch (Exception e) when (e is FormatException or CryptographicException or JsonException)
         {
             return null;
         }
-        if (login is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(login.State), Encoding.UTF8.GetBytes(state)))
-            return null;
-        var now = time.GetUtcNow();
-        if (now >= login.Expires) return null;
-        return Spend(login.State, login.Expires, now) ? login : null;
     }
 
     private bool Spend(string state, DateTimeOffset expires, DateTimeOffset now)
@@ -81,7 +106,9 @@ public sealed class PendingLoginCookies(bool secureCookie, TimeProvider time)
     /// the provider sends the browser back with a top-level GET, which Lax cookies accompany.
     /// </summary>
     private string CookieName(string state) =>
-        (secureCookie ? "__Host-" : "") + "tessera-oidc-" + Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..22];
+        Prefix + Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..22];
+
+    private string Prefix => (secureCookie ? "__Host-" : "") + "tessera-oidc-";
 
     private CookieOptions Options(TimeSpan maxAge) => new()
     {

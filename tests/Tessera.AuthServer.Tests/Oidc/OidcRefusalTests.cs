@@ -87,6 +87,31 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
     }
 
     [Fact]
+    public async Task A_person_who_refuses_consent_at_the_provider_comes_back_to_a_page_that_says_so()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
+        using var browser = new SignInClient(idp.AuthBase);
+
+        var answer = await browser.GetAsync(await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp", consent: false));
+
+        await AssertRefusedAsync(answer, HttpStatusCode.Forbidden, "You did not sign in");
+    }
+
+    [Fact]
+    public async Task Sign_ins_started_over_and_over_keep_a_few_cookies_and_forget_the_oldest()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
+        using var browser = new SignInClient(idp.AuthBase);
+        var oldest = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+
+        for (var i = 0; i < 6; i++) Assert.Equal(HttpStatusCode.SeeOther, (await browser.StartAsync("idp", Group)).StatusCode);
+
+        Assert.Equal(4, browser.CookieCount("tessera-oidc-"));
+        await AssertRefusedAsync(await browser.GetAsync(oldest), HttpStatusCode.Forbidden, "not started in this browser");
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_person_no_rule_admits_gets_a_page_that_says_so()
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));

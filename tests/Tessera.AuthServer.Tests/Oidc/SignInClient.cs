@@ -7,12 +7,19 @@ namespace Tessera.AuthServer.Tests.Oidc;
 /// A browser without JavaScript, over real HTTP: keeps cookies per host, follows redirects itself
 /// so each hop can be inspected, and fills the provider's login and consent forms.
 /// </summary>
-public sealed partial class SignInClient(string authBase) : IDisposable
+public sealed partial class SignInClient(string authBase, CookieContainer cookies) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies })
     {
         Timeout = TimeSpan.FromSeconds(20),
     };
+
+    /// <summary>The cookies this browser holds for tessera-auth.</summary>
+    public int CookieCount(string prefix) => cookies.GetCookies(new Uri(authBase)).Count(c => c.Name.StartsWith(prefix, StringComparison.Ordinal));
+
+    public SignInClient(string authBase) : this(authBase, new CookieContainer())
+    {
+    }
 
     /// <summary>The authorization request tessera-auth sent the browser to, once <see cref="StartAsync"/> ran.</summary>
     public Uri? AuthorizationRequest { get; private set; }
@@ -31,7 +38,8 @@ public sealed partial class SignInClient(string authBase) : IDisposable
     /// Starts a sign-in, logs in at the provider and consents, and stops where the provider sends
     /// the browser back to tessera-auth: the callback URL, not yet visited.
     /// </summary>
-    public async Task<string> UntilCallbackAsync(string backend, string groupUrl, string user, string password)
+    /// <param name="consent">False: press the provider's Deny instead of Allow.</param>
+    public async Task<string> UntilCallbackAsync(string backend, string groupUrl, string user, string password, bool consent = true)
     {
         var start = await StartAsync(backend, groupUrl);
         Assert.Equal(HttpStatusCode.SeeOther, start.StatusCode);
@@ -47,7 +55,8 @@ public sealed partial class SignInClient(string authBase) : IDisposable
             }
             var page = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{next}: {(int)response.StatusCode} {page}");
-            var action = new Uri(next, FormAction().Match(page).Groups[1].Value);
+            var actions = FormAction().Matches(page).Select(m => m.Groups[1].Value).ToList();
+            var action = new Uri(next, consent || actions.Count == 1 ? actions[0] : actions.Single(a => a.EndsWith("/abort", StringComparison.Ordinal)));
             var form = action.AbsolutePath.EndsWith("/login", StringComparison.Ordinal)
                 ? new FormUrlEncodedContent(new Dictionary<string, string> { ["login"] = user, ["password"] = password })
                 : new FormUrlEncodedContent(new Dictionary<string, string>());
