@@ -25,9 +25,22 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task When_udp_is_dropped_video_goes_through_the_built_in_turn_server_over_tcp()
+    public async Task When_udp_is_dropped_video_goes_over_tcp_straight_to_the_server()
     {
-        await using var server = await fixture.StartServerAsync();
+        // Without TURN, so that the direct TCP path is the only one.
+        await using var server = await fixture.StartServerAsync(["--turn", ""]);
+        await fixture.Network.DropUdpFromBrowsersAsync();
+        var pairs = await ExchangeVideoAsync(server, relayOnly: false);
+        // The browser's end is an active TCP candidate, which it reports as peer-reflexive once our
+        // check response tells it the real port of its connection.
+        Assert.All(pairs, p => Assert.Equal(("tcp", "host", "tcp"), (p.LocalProtocol, p.RemoteType, p.RemoteProtocol)));
+        Assert.All(pairs, p => Assert.Contains(p.LocalType, new[] { "host", "prflx" }));
+    }
+
+    [Fact]
+    public async Task When_udp_is_dropped_and_ice_tcp_is_off_video_goes_through_the_built_in_turn_server_over_tcp()
+    {
+        await using var server = await fixture.StartServerAsync(["--ice-tcp", "off"]);
         await fixture.Network.DropUdpFromBrowsersAsync();
         var pairs = await ExchangeVideoAsync(server, relayOnly: false);
         Assert.All(pairs, p => Assert.Equal(("relay", "tcp"), (p.LocalType, p.RelayProtocol)));
