@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: headless Chromium (browser
-# tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
-# a private network namespace), PAM headers for the Unix back end, NIST signature test vectors
-# (JWT tests), Node.js and the OpenID provider the single sign-on tests run (testing/oidc-provider,
-# npm oidc-provider at the versions package-lock.json pins). Idempotent and quiet when everything
-# is already there.
+# Installs what the test suite needs on a fresh Debian machine; each package below says which
+# tests need it. Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 need=()
+# Headless Chromium (browser tests); slapd and the LDAP tools (tessera-auth's LDAP back end);
+# iproute2, util-linux and nftables (media tests in private network namespaces, with UDP dropped).
 command -v chromium >/dev/null || need+=(chromium)
 command -v slapd >/dev/null || [ -x /usr/sbin/slapd ] || need+=(slapd)
 command -v ldapadd >/dev/null || need+=(ldap-utils)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
+# The external TURN server test runs coturn itself, inside a private network namespace.
+command -v turnserver >/dev/null || need+=(coturn)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
@@ -35,17 +36,17 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
   echo "install-test-deps: installing ${need[*]}"
-  # Keep package scripts from starting system daemons (slapd would listen on all interfaces).
+  # Keep package scripts from starting system daemons (slapd and coturn would listen on all interfaces).
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   export DEBIAN_FRONTEND=noninteractive
-  # A slapd already running may be someone's real directory: remember it, so only a daemon that
-  # a package script started during this install (despite policy-rc.d) is stopped below.
-  before=" $( (pgrep -x slapd || true) | tr '\n' ' ') "
+  # A slapd or turnserver already running may be someone's real service: remember them, so only a
+  # daemon that a package script started during this install (despite policy-rc.d) is stopped below.
+  before=" $( (pgrep -x 'slapd|turnserver' || true) | tr '\n' ' ') "
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  for pid in $(pgrep -x slapd || true); do
+  for pid in $(pgrep -x 'slapd|turnserver' || true); do
     case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
   done
 fi

@@ -14,6 +14,12 @@ var iceAddress = new Option<string[]>("--ice-address")
     Description = "address offered to clients as an ICE host candidate (repeatable or comma-separated); default: all local non-loopback addresses",
     AllowMultipleArgumentsPerToken = false,
 };
+var iceTcp = new Option<string>("--ice-tcp")
+{
+    HelpName = "auto|off|PORT",
+    Description = "TCP port for browsers that cannot send UDP (ICE-TCP); auto: the media UDP port's number",
+    DefaultValueFactory = _ => Tessera.Server.Streams.IceTcpSetting.AutoValue,
+};
 var turn = new Option<string>("--turn")
 {
     HelpName = "auto|\"\"|:PORT|ADDRESS:PORT",
@@ -27,7 +33,7 @@ var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data 
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
 {
-    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, turn, mdns, recordings, demo,
+    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, iceTcp, turn, mdns, recordings, demo,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -42,6 +48,7 @@ root.SetAction(async (result, cancellationToken) =>
         UdpRange = result.GetValue(udpRange),
         IceAddresses = result.GetValue(iceAddress) ?? [],
         Turn = result.GetValue(turn) ?? "",
+        IceTcp = result.GetValue(iceTcp) ?? "",
     };
     if (result.GetValue(demo))
     {
@@ -51,6 +58,7 @@ root.SetAction(async (result, cancellationToken) =>
         options = DemoData.Create() with
         {
             Http = listen, Insecure = true, Static = options.Static, UdpRange = options.UdpRange, IceAddresses = options.IceAddresses, Turn = demoTurn,
+            IceTcp = options.IceTcp,
         };
     }
     WebApplication app;

@@ -74,10 +74,11 @@ public static class TesseraHost
         var turnFlag = Tessera.Server.Turn.TurnFlag.Parse(options.Turn);
         var mediaPorts = Tessera.Server.Streams.UdpPortRange.Parse(options.UdpRange);
         var iceAddresses = Tessera.Server.Streams.IceAddressList.Parse(options.IceAddresses);
+        var iceTcp = Tessera.Server.Streams.IceTcpSetting.Parse(options.IceTcp);
         builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>(),
-                                                                                 Logger(sp, "Tessera.Media")));
+                                                                                 Logger(sp, "Tessera.Media"), iceTcp));
         builder.Services.AddSingleton(sp => new TurnHolder(Tessera.Server.Turn.BuiltInTurn.Start(turnFlag, options.Data,
-            sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Select(c => c.EndPoint.Address).Distinct().ToList(),
+            sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Where(c => !c.Tcp).Select(c => c.EndPoint.Address).Distinct().ToList(),
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
         builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
         builder.Services.AddSingleton(sp => new ProtocolServices
