@@ -116,7 +116,9 @@ public sealed class WhipSession
         var text = joined.Value?.ToString() ?? Texts.InternalError;
         return (text, joined.Error) switch
         {
-            (Texts.NotAuthorised or Texts.UsernameTaken, _) => WhipOutcome.Fail(StatusCodes.Status401Unauthorized,
+            (_, Texts.DuplicateUsernameError) => WhipOutcome.Fail(StatusCodes.Status401Unauthorized,
+                $"not authorised: \"{WhipUsername}\" is a configured user of group {GroupName}; use a token that names the encoder (its subject)"),
+            (Texts.NotAuthorised, _) => WhipOutcome.Fail(StatusCodes.Status401Unauthorized,
                 BearerToken is null
                     ? $"not authorised: group {GroupName} admits no user \"{WhipUsername}\" with an empty password; send a token (Authorization: Bearer)"
                     : "not authorised: the bearer token was refused"),

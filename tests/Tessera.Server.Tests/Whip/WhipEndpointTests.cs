@@ -144,6 +144,40 @@ public sealed class WhipEndpointTests
     }
 
     [Fact]
+    public async Task An_invitation_admits_an_encoder_as_whip_and_a_configured_user_named_whip_is_explained()
+    {
+        var keys = Tokens.Hs256();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("lab", """{"users": {"prof": {"password": "p", "permissions": "op"}}}""");
+            f.Group("taken", new JsonObject
+            {
+                ["authKeys"] = new JsonArray(keys.PublicJwk.DeepClone()),
+                ["users"] = JsonNode.Parse("""{"whip": {"password": "secret", "permissions": "present"}}"""),
+            }.ToJsonString());
+        });
+        await using var prof = await s.JoinAsync("lab", "prof", "p");
+        await prof.SendAsync(new JsonObject
+        {
+            ["type"] = "groupaction", ["kind"] = "maketoken", ["source"] = prof.Id, ["username"] = "prof",
+            ["value"] = new JsonObject { ["group"] = "lab", ["permissions"] = new JsonArray("present"), ["expires"] = 60_000 },
+        });
+        var invitation = (await prof.ReceiveAsync("usermessage", where: m => m.Str("kind") == "token"))["value"]!.Str("token")!;
+
+        using (var r = await PostAsync(s, "/group/lab/.whip", AudioOffer(), authorization: "Bearer " + invitation))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        await prof.ReceiveAsync("user", where: m => m.Str("kind") == "add" && m.Str("username") == "whip");
+
+        // A token without a subject would make the encoder "whip", which is someone else's name here.
+        var anonymous = keys.Mint(s.Url.Authority, "taken", sub: null, permissions: ["present"]);
+        using (var r = await PostAsync(s, "/group/taken/.whip", AudioOffer(), authorization: "Bearer " + anonymous))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+            Assert.Contains("configured user", await r.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task PATCH_takes_candidates_restarts_ICE_with_new_credentials_and_honours_preconditions()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Open));

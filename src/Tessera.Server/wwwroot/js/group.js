@@ -12,6 +12,7 @@ import { ChatView, invitationElement } from "./chat.js";
 import { runLine } from "./commands.js";
 import { MediaManager } from "./media.js";
 import { MediaControls } from "./mediacontrols.js";
+import { FileTransfers } from "./filetransfer.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,7 +40,13 @@ class GroupPage {
         this.users = new UserList($("users"), {
             privateMessage: (user) => this.chat.setTarget(user),
             act: (kind, user) => this.userAction(kind, user),
+            sendFile: (user) => this.files.choose(user),
         }, () => ({ id: this.conn?.id, permissions: this.permissions }));
+        this.files = new FileTransfers($("transfers"), {
+            send: (dest, value) => this.conn?.send({ type: "usermessage", kind: "filetransfer", dest, value }),
+            rtcConfiguration: () => this.media.rtcConfiguration,
+            nameOf: (id) => this.nameOf(id),
+        });
         this.chat = new ChatView({
             messages: $("messages"), form: $("chat-form"), input: $("message"),
             target: $("chat-target"), targetName: $("chat-target-name"), clearTarget: $("chat-target-clear"),
@@ -332,6 +339,7 @@ class GroupPage {
             this.conn.username = null;
         }
         this.media.closeAll();
+        this.files.closeAll();
         this.users.clear();
         $("conference").hidden = true;
         $("leave").hidden = true;
@@ -370,7 +378,10 @@ class GroupPage {
 
     onUser(message) {
         this.users.handle(message);
-        if (message.kind === "delete") this.chat.userGone(message.id);
+        if (message.kind === "delete") {
+            this.chat.userGone(message.id);
+            this.files.userGone(message.id);
+        }
         if (message.id === this.conn?.id) {
             const raised = !!this.users.get(message.id)?.data.raisehand;
             $("raise-hand").setAttribute("aria-pressed", String(raised));
@@ -431,8 +442,11 @@ class GroupPage {
                     this.chat.addSystem(`${info.username || info.id}: ${info.address || "address unknown"}`);
                 }
                 break;
+            case "filetransfer":
+                this.files.handle(message);
+                break;
             default:
-                // Relayed user messages of kinds this client does not support (e.g. file transfer).
+                // Relayed user messages of kinds this client does not support.
                 break;
         }
     }
