@@ -17,7 +17,7 @@ var iceAddress = new Option<string[]>("--ice-address")
 // Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
 var turn = new Option<string>("--turn") { HelpName = "ADDRESS", Description = "Galène's built-in TURN server address; Tessera has none (use data/ice-servers.json)", DefaultValueFactory = _ => UnsupportedGaleneFlags.AutoTurn };
 var mdns = new Option<bool>("--mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
-var recordings = new Option<string?>("--recordings") { HelpName = "DIR", Description = "accepted for Galène compatibility; recording is not available" };
+var recordings = new Option<string>("--recordings") { HelpName = "DIR", Description = "recordings directory (one folder per group)", DefaultValueFactory = _ => "./recordings" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
@@ -31,6 +31,7 @@ root.SetAction(async (result, cancellationToken) =>
         Http = result.GetValue(http)!,
         Data = result.GetValue(data)!,
         Groups = result.GetValue(groups)!,
+        Recordings = result.GetValue(recordings)!,
         Static = result.GetValue(statics),
         Insecure = result.GetValue(insecure),
         RelayOnly = result.GetValue(relayOnly),
@@ -55,7 +56,7 @@ root.SetAction(async (result, cancellationToken) =>
     // The demo runs for browsers on this machine: no TURN notice unless -turn was given.
     var turnGiven = result.GetResult(turn) is { Implicit: false };
     var turnToReport = result.GetValue(demo) && !turnGiven ? "" : result.GetValue(turn);
-    new UnsupportedGaleneFlags(turnToReport, result.GetValue(mdns), result.GetValue(recordings))
+    new UnsupportedGaleneFlags(turnToReport, result.GetValue(mdns))
         .Report(app.Logger, options.Data);
     try
     {

@@ -8,6 +8,7 @@ using Tessera.Protocol.Descriptions;
 using Tessera.Protocol.Groups;
 using Tessera.Protocol.Login;
 using Tessera.Server.Http;
+using Tessera.Server.Recording;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
 
@@ -73,12 +74,17 @@ public static class TesseraHost
         var iceAddresses = Tessera.Server.Streams.IceAddressList.Parse(options.IceAddresses);
         builder.Services.AddSingleton(sp => Tessera.Server.Streams.MediaPlane.Open(mediaPorts, iceAddresses, sp.GetRequiredService<TimeProvider>(),
                                                                                  Logger(sp, "Tessera.Media")));
-        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<IStreamSignalling>(sp => sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>());
+        builder.Services.AddSingleton(sp => new RecordingsDirectory(options.Recordings, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new GroupRecordings(sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>(),
+            sp.GetRequiredService<RecordingsDirectory>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Recording")));
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
+            Recording = sp.GetRequiredService<GroupRecordings>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
                 () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
@@ -94,6 +100,7 @@ public static class TesseraHost
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
+        builder.Services.AddHostedService<RecordingDrain>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();

@@ -66,6 +66,8 @@ class GroupPage {
         });
         $("unlock").addEventListener("click", () => this.groupAction("unlock"));
         $("clear-chat").addEventListener("click", () => this.groupAction("clearchat"));
+        $("record").addEventListener("click", () => this.groupAction("record"));
+        $("unrecord").addEventListener("click", () => this.groupAction("unrecord"));
     }
 
     // ---- Start-up: which login applies ----
@@ -303,6 +305,7 @@ class GroupPage {
         }
         if (message.rtcConfiguration) this.media.setRtcConfiguration(message.rtcConfiguration);
         $("moderation").hidden = !this.permissions.includes("op");
+        this.showRecording();
         this.media.setCanPresent(this.permissions.includes("present"));
         this.users.render();
     }
@@ -369,7 +372,12 @@ class GroupPage {
     // ---- Messages ----
 
     onUser(message) {
+        const wasRecording = this.recording();
         this.users.handle(message);
+        if (this.recording() !== wasRecording) {
+            this.chat.addSystem(wasRecording ? "Recording stopped" : "This group is being recorded");
+            this.showRecording();
+        }
         if (message.kind === "delete") this.chat.userGone(message.id);
         if (message.id === this.conn?.id) {
             const raised = !!this.users.get(message.id)?.data.raisehand;
@@ -379,6 +387,21 @@ class GroupPage {
 
     onChat(message) {
         this.chat.add(message, { ownId: this.conn?.id, nameOf: (id) => this.nameOf(id) });
+    }
+
+    /** A recorder pseudo-member (username RECORDING, permission system) is present while the group is recorded. */
+    recording() {
+        for (const user of this.users.users.values())
+            if (user.username === "RECORDING" && user.permissions.includes("system")) return true;
+        return false;
+    }
+
+    showRecording() {
+        const on = this.recording();
+        $("recording-state").hidden = !on;
+        const canRecord = (this.permissions || []).includes("record");
+        $("record").hidden = !canRecord || on;
+        $("unrecord").hidden = !canRecord || !on;
     }
 
     nameOf(id) {
