@@ -9,6 +9,7 @@ using Tessera.Protocol.Groups;
 using Tessera.Protocol.Login;
 using Tessera.Server.Admin;
 using Tessera.Server.Http;
+using Tessera.Server.Recording;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
 
@@ -80,12 +81,17 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => new TurnHolder(Tessera.Server.Turn.BuiltInTurn.Start(turnFlag, options.Data,
             sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Where(c => !c.Tcp).Select(c => c.EndPoint.Address).Distinct().ToList(),
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
-        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<IStreamSignalling>(sp => sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>());
+        builder.Services.AddSingleton(sp => new RecordingsDirectory(options.Recordings, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new GroupRecordings(sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>(),
+            sp.GetRequiredService<RecordingsDirectory>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Recording")));
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
+            Recording = sp.GetRequiredService<GroupRecordings>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
                 () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
@@ -104,6 +110,7 @@ public static class TesseraHost
         builder.Services.AddAdministration();
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
+        builder.Services.AddHostedService<RecordingDrain>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();

@@ -73,6 +73,8 @@ class GroupPage {
         });
         $("unlock").addEventListener("click", () => this.groupAction("unlock"));
         $("clear-chat").addEventListener("click", () => this.groupAction("clearchat"));
+        $("record").addEventListener("click", () => this.groupAction("record"));
+        $("unrecord").addEventListener("click", () => this.groupAction("unrecord"));
     }
 
     // ---- Start-up: which login applies ----
@@ -310,6 +312,7 @@ class GroupPage {
         }
         if (message.rtcConfiguration) this.media.setRtcConfiguration(message.rtcConfiguration);
         $("moderation").hidden = !this.permissions.includes("op");
+        this.showRecording();
         this.media.setCanPresent(this.permissions.includes("present"));
         this.users.render();
     }
@@ -377,7 +380,12 @@ class GroupPage {
     // ---- Messages ----
 
     onUser(message) {
+        const wasRecording = this.recording();
         this.users.handle(message);
+        if (this.recording() !== wasRecording) {
+            this.chat.addSystem(wasRecording ? "Recording stopped" : "This group is being recorded");
+            this.showRecording();
+        }
         if (message.kind === "delete") {
             this.chat.userGone(message.id);
             this.files.userGone(message.id);
@@ -390,6 +398,21 @@ class GroupPage {
 
     onChat(message) {
         this.chat.add(message, { ownId: this.conn?.id, nameOf: (id) => this.nameOf(id) });
+    }
+
+    /** A recorder pseudo-member (username RECORDING, permission system) is present while the group is recorded. */
+    recording() {
+        for (const user of this.users.users.values())
+            if (user.username === "RECORDING" && user.permissions.includes("system")) return true;
+        return false;
+    }
+
+    showRecording() {
+        const on = this.recording();
+        $("recording-state").hidden = !on;
+        const canRecord = (this.permissions || []).includes("record");
+        $("record").hidden = !canRecord || on;
+        $("unrecord").hidden = !canRecord || !on;
     }
 
     nameOf(id) {
