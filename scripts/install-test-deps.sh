@@ -2,7 +2,9 @@
 # Installs what the test suite needs on a fresh Debian machine: headless Chromium (browser
 # tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
 # a private network namespace), PAM headers for the Unix back end, NIST signature test vectors
-# (JWT tests). Idempotent and quiet when everything is already there.
+# (JWT tests), Node.js and npm with the test-only npm packages pinned in
+# tests/Tessera.Server.Browser.Tests/npm (axe-core, the accessibility audit run in the page).
+# Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 need=()
@@ -13,6 +15,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
+# npm installs the browser tests' npm packages below (axe-core).
+command -v npm >/dev/null || need+=(nodejs npm)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
 command -v curl >/dev/null || need+=(curl)
 # OpenLDAP client library, loaded at run time by System.DirectoryServices.Protocols (tessera-auth's LDAP back end).
@@ -43,4 +47,12 @@ if [ ${#need[@]} -gt 0 ]; then
   for pid in $(pgrep -x slapd || true); do
     case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
   done
+fi
+
+# Test-only npm packages, exactly as locked; reinstalled only when the lock file changed.
+npm_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/npm"
+if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock" 2>/dev/null; then
+  echo "install-test-deps: npm ci in tests/Tessera.Server.Browser.Tests/npm"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
 fi
