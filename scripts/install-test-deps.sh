@@ -16,6 +16,8 @@ command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v turnserver >/dev/null || need+=(coturn)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
+# npm installs the browser tests' npm packages below (axe-core).
+command -v npm >/dev/null || need+=(nodejs npm)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
 command -v curl >/dev/null || need+=(curl)
 # OpenLDAP client library, loaded at run time by System.DirectoryServices.Protocols (tessera-auth's LDAP back end).
@@ -28,7 +30,6 @@ ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
 # Node.js and npm for the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).
 command -v node >/dev/null || need+=(nodejs)
-command -v npm >/dev/null || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -59,4 +60,12 @@ if [ ! -e "$provider_dir/node_modules/.package-lock.json" ] || [ "$provider_dir/
   [ "$node_major" -ge 20 ] || echo "install-test-deps: Node $(node --version) is older than oidc-provider supports (20); the single sign-on tests may fail" >&2
   (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   touch "$provider_dir/node_modules/.package-lock.json"
+fi
+
+# Test-only npm packages, exactly as locked; reinstalled only when the lock file changed.
+npm_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/npm"
+if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock" 2>/dev/null; then
+  echo "install-test-deps: npm ci in tests/Tessera.Server.Browser.Tests/npm"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
 fi

@@ -53,12 +53,14 @@ public sealed class BrowserHost : IAsyncDisposable
     }
 
     /// <summary>A fresh, isolated browser profile (no shared storage) with one page.</summary>
-    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    /// <param name="reducedMotion">Asks the page for reduced motion, which also stops the tiles' sliding, so a layout can be measured as soon as it is applied.</param>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null, bool reducedMotion = false)
     {
         var context = await Browser.NewContextAsync(new()
         {
             Permissions = ["camera", "microphone"],
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
+            ReducedMotion = reducedMotion ? ReducedMotion.Reduce : ReducedMotion.NoPreference,
         });
         return await context.NewPageAsync();
     }
