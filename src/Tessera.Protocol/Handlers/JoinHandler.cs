@@ -188,10 +188,8 @@ public sealed class JoinHandler : IMessageHandler
         var self = Messages.User("add", session);
         session.Send(self);
         foreach (var other in group.Members())
-        {
-            if (ReferenceEquals(other, session)) continue;
-            session.Send(Messages.User("add", other));
-            other.Send(self);
-        }
+            if (!ReferenceEquals(other, session)) session.Send(Messages.User("add", other));
+        // One message object sent in a row to everyone else: the transport encodes it once.
+        group.Broadcast(self, except: session);
     }
 }
