@@ -13,6 +13,9 @@ public sealed class ProtocolServices
     public required Tessera.Auth.Tokens.TokenCommands Tokens { get; init; }
     public required Tessera.Auth.Throttling.LoginThrottle Throttle { get; init; }
     public required ILogger Logger { get; init; }
+
+    /// <summary>Told of every join's outcome (the audit trail, metrics).</summary>
+    public IJoinObserver Joins { get; init; } = NoJoinObserver.Instance;
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;
 
