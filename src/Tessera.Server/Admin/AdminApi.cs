@@ -109,7 +109,7 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
         }
     }
 
-    /// <summary>http.md §10.11: these writes need <c>writableGroups</c> in config.json; refused with 401, as in Galène.</summary>
+    /// <summary>http.md §10.5: these writes need <c>writableGroups</c> in config.json; refused with 401, as in Galène.</summary>
     public static void RequireWritable(bool writable)
     {
         if (!writable)
