@@ -26,6 +26,8 @@ ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0 /usr/lib/x86_64-linux-gnu/libldap.
 [ -e /usr/lib/x86_64-linux-gnu/security/pam_unix.so ] || [ -e /lib/x86_64-linux-gnu/security/pam_unix.so ] || need+=(libpam-modules)
 # ICU: tessera-auth compares usernames after Unicode NFKC, which .NET does through libicu.
 ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
+# A real Prometheus text-format parser for the /metrics tests.
+[ -e /usr/lib/python3/dist-packages/prometheus_client/parser.py ] || need+=(python3-prometheus-client)
 # NIST CAVP signature vectors (ECDSA, RSA PKCS#1 v1.5 and PSS) for the JWT signature tests.
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
 # Node.js and npm for the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).

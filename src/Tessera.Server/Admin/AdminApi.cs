@@ -12,7 +12,7 @@ namespace Tessera.Server.Admin;
 /// </summary>
 public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResource groups, UserResource users,
                              TokenResource tokens, KeysResource keys, StatsResource stats, StaticFiles statics,
-                             ILogger<AdminApi> logger)
+                             Monitoring.ServerMetrics metrics, ILogger<AdminApi> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -63,6 +63,7 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
                        "admin API {Request} from {Address} refused: {Reason}", where, address, decision.Refusal);
             if (decision.RetryAfter > TimeSpan.Zero)
             {
+                metrics.ApiThrottled();
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString();
                 await HttpErrors.Text(context, StatusCodes.Status429TooManyRequests, "too many failed attempts; try again later");
                 return;
@@ -108,7 +109,7 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
         }
     }
 
-    /// <summary>http.md §10.11: these writes need <c>writableGroups</c> in config.json; refused with 401, as in Galène.</summary>
+    /// <summary>http.md §10.5: these writes need <c>writableGroups</c> in config.json; refused with 401, as in Galène.</summary>
     public static void RequireWritable(bool writable)
     {
         if (!writable)

@@ -3,7 +3,7 @@ using Tessera.Protocol.Descriptions;
 
 namespace Tessera.Server.Admin;
 
-/// <summary>The group list and one group's description (http.md §10.6, §10.7).</summary>
+/// <summary>The group list and one group's description (http.md §10.4).</summary>
 public sealed class GroupResource(GroupFiles files, GroupDescriptionStore store)
 {
     /// <summary>Fields the description routes never show nor accept: they hold credentials and keys, which have routes of their own.</summary>

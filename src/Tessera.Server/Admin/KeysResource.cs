@@ -4,7 +4,7 @@ using Tessera.Auth.Jwk;
 
 namespace Tessera.Server.Admin;
 
-/// <summary>A group's <c>authKeys</c> (http.md §10.12).</summary>
+/// <summary>A group's <c>authKeys</c> (http.md §10.4, §10.6).</summary>
 public sealed class KeysResource(GroupFiles files)
 {
     public const string JwkSetType = "application/jwk-set+json";

@@ -7,7 +7,7 @@ using Tessera.Server.Streams;
 namespace Tessera.Server.Admin;
 
 /// <summary>
-/// <c>.stats</c> (http.md §10.5): per in-memory group, per client, its up and down streams and per
+/// <c>.stats</c> (http.md §10.10): per in-memory group, per client, its up and down streams and per
 /// track the bitrate (bit/s), loss (fraction), round-trip time and jitter (ms) and the layers seen
 /// and chosen. The format is Galène's, explicitly unstable; <c>/stats.html</c> reads it.
 /// </summary>

@@ -5,7 +5,7 @@ using Tessera.Auth.Tokens;
 namespace Tessera.Server.Admin;
 
 /// <summary>
-/// Stateful tokens of one group, or the global ones when the group is <c>""</c> (http.md §10.9).
+/// Stateful tokens of one group, or the global ones when the group is <c>""</c> (http.md §10.3, §10.4).
 /// Every token shares the store's entity tag; a token that does not exist has none, so
 /// <c>If-None-Match: *</c> creates and a stale <c>If-Match</c> fails. The store re-checks the tag
 /// under its own lock, so of two writers holding the same tag exactly one succeeds.

@@ -6,7 +6,7 @@ using Tessera.Auth.Permissions;
 
 namespace Tessera.Server.Admin;
 
-/// <summary>A group's user list, its user entries and their passwords (http.md §10.8, §10.10).</summary>
+/// <summary>A group's user list, its user entries and their passwords (http.md §10.4).</summary>
 public sealed class UserResource(GroupFiles files)
 {
     /// <summary>The API's POSTed passwords: bcrypt at Galène's cost.</summary>

@@ -10,6 +10,7 @@ using Tessera.Protocol.Login;
 using Tessera.Server.Admin;
 using Tessera.Server.Http;
 using Tessera.Server.Recording;
+using Tessera.Server.Monitoring;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
 
@@ -96,6 +97,7 @@ public static class TesseraHost
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
                 () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
             Logger = Logger(sp, "Tessera.Protocol"),
+            Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<OutgoingBudget>();
@@ -108,6 +110,7 @@ public static class TesseraHost
         builder.Services.AddSingleton<GroupRoutes>();
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddAdministration();
+        builder.Services.AddMonitoring();
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.AddHostedService<RecordingDrain>();
@@ -123,6 +126,7 @@ public static class TesseraHost
         app.Map("/public-groups.json", (HttpContext c, PublicGroups p) => p.HandleAsync(c));
         app.Map("/group/{**rest}", (HttpContext c, GroupRoutes g) => g.HandleAsync(c));
         app.MapAdministration();
+        app.MapMonitoring();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

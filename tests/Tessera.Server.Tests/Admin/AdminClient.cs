@@ -28,6 +28,14 @@ internal sealed class AdminClient(HttpClient http, AuthenticationHeaderValue? au
         return http.SendAsync(request);
     }
 
+    /// <summary>A GET of a path outside the API, with these credentials.</summary>
+    public Task<HttpResponseMessage> SendRawAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = authorization;
+        return http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path, Action<HttpRequestMessage>? configure = null) =>
         SendAsync(HttpMethod.Get, path, configure: configure);
 
