@@ -84,6 +84,26 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task Over_https_the_turn_port_takes_tls_too_with_the_servers_certificate()
+    {
+        var (data, groups) = Dirs();
+        int turnPort = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync("-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{turnPort}");
+        await WaitForOutputAsync(server, "TURN: built-in server on");
+        Assert.Contains($"TCP 127.0.0.1:{turnPort} (TLS too); browsers are told turn:127.0.0.1:{turnPort} "
+            + $"turn:127.0.0.1:{turnPort}?transport=tcp turns:127.0.0.1:{turnPort}?transport=tcp", server.Output);
+
+        // The certificate the TLS handshake shows is the one HTTPS uses, from the data directory.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, turnPort);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        using var expected = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(data, "cert.pem")));
+        Assert.Equal(expected.Thumbprint, tls.RemoteCertificate!.GetCertHashString());
+    }
+
+    [Fact]
     public async Task With_ice_servers_json_auto_starts_no_turn_server_and_turn_off_starts_none_either()
     {
         var (data, groups) = Dirs();

@@ -38,15 +38,9 @@ public sealed class TurnServer : IDisposable
             }
             if (options.TcpEndPoint is { } tcp)
             {
-                var listener = new TurnStreamListener(tcp, server._handler, server._allocations, options, certificate: null);
+                var listener = new TurnStreamListener(tcp, server._handler, server._allocations, options);
                 server._listeners.Add(listener);
                 server.TcpEndPoint = listener.LocalEndPoint;
-            }
-            if (options.TlsEndPoint is { } tls && options.Certificate is { } certificate)
-            {
-                var listener = new TurnStreamListener(tls, server._handler, server._allocations, options, certificate);
-                server._listeners.Add(listener);
-                server.TlsEndPoint = listener.LocalEndPoint;
             }
         }
         catch
@@ -59,7 +53,9 @@ public sealed class TurnServer : IDisposable
 
     public IPEndPoint? UdpEndPoint { get; private set; }
     public IPEndPoint? TcpEndPoint { get; private set; }
-    public IPEndPoint? TlsEndPoint { get; private set; }
+
+    /// <summary>Whether the TCP listener also takes TLS (<c>turns:</c>).</summary>
+    public bool Tls => _options.Certificate is not null && TcpEndPoint is not null;
     public LongTermCredentials Credentials => _options.Credentials;
 
     public int AllocationCount => _allocations.Count;

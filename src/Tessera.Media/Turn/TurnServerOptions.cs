@@ -14,10 +14,11 @@ public sealed class TurnServerOptions
     /// <summary>Where the TCP listener binds; null: no TCP listener.</summary>
     public IPEndPoint? TcpEndPoint { get; init; }
 
-    /// <summary>Where the TLS listener (<c>turns:</c>) binds; used only with a <see cref="Certificate"/>.</summary>
-    public IPEndPoint? TlsEndPoint { get; init; }
-
-    /// <summary>Supplies the TLS certificate per connection (it may be replaced while running); null: no TLS listener.</summary>
+    /// <summary>
+    /// Supplies the TLS certificate per connection (it may be replaced while running). With one, the
+    /// TCP listener also speaks TURN over TLS (<c>turns:</c>): a connection that opens with a TLS
+    /// handshake gets one, so a single port serves both. Null: plain TCP only.
+    /// </summary>
     public Func<X509Certificate2>? Certificate { get; init; }
 
     /// <summary>Local address the relay sockets bind to.</summary>

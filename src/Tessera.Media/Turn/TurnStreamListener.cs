@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ using Tessera.Media.Transport;
 namespace Tessera.Media.Turn;
 
 /// <summary>
-/// TURN over TCP, or over TLS when given a certificate (RFC 8656 §3.1): each connection is one
+/// TURN over TCP, and over TLS on the same port when given a certificate (RFC 8656 §3.1): a
+/// connection whose first byte opens a TLS handshake (22) gets TLS, any other is plain; each is one
 /// client 5-tuple, read as back-to-back STUN and ChannelData messages through a bounded buffer.
 /// Connections are limited in number, per client address and in total; one that has made no
 /// allocation after <see cref="TurnServerOptions.IdleConnectionTimeout"/> is closed, and closing a
@@ -19,19 +21,19 @@ internal sealed class TurnStreamListener : IDisposable
 {
     /// <summary>The largest message on the stream: a STUN header and 65535 bytes of attributes.</summary>
     private const int MaxFrame = 20 + 65535;
-    private static readonly TimeSpan TlsHandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket _listener;
     private readonly TurnMessageHandler _handler;
     private readonly AllocationTable _allocations;
     private readonly TurnServerOptions _options;
-    private readonly Func<System.Security.Cryptography.X509Certificates.X509Certificate2>? _certificate;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConnectionLimits _limits;
     private readonly Task _acceptLoop;
 
-    public TurnStreamListener(IPEndPoint endPoint, TurnMessageHandler handler, AllocationTable allocations, TurnServerOptions options,
-        Func<System.Security.Cryptography.X509Certificates.X509Certificate2>? certificate)
+    /// <summary>The first byte of a TLS record carrying a handshake; STUN starts with 0x00 or 0x01, ChannelData 0x40–0x4F.</summary>
+    private const byte TlsHandshake = 22;
+
+    public TurnStreamListener(IPEndPoint endPoint, TurnMessageHandler handler, AllocationTable allocations, TurnServerOptions options)
     {
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -47,14 +49,11 @@ internal sealed class TurnStreamListener : IDisposable
         _handler = handler;
         _allocations = allocations;
         _options = options;
-        _certificate = certificate;
         _limits = new ConnectionLimits(options.MaxConnectionsPerClient, options.MaxConnections);
         _acceptLoop = AcceptLoopAsync();
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
-
-    private TurnTransport Transport => _certificate is null ? TurnTransport.Tcp : TurnTransport.Tls;
 
     private async Task AcceptLoopAsync()
     {
@@ -88,26 +87,28 @@ internal sealed class TurnStreamListener : IDisposable
         connection.NoDelay = true;
         connection.SendTimeout = 5000; // a client that stops reading loses its connection, not the relay its thread
         Stream stream = new NetworkStream(connection, ownsSocket: true);
+        var transport = TurnTransport.Tcp;
         StreamTurnClient? client = null;
-        ITimer? idle = null;
+        // From acceptance: a connection that never sends, or never finishes its TLS handshake, is closed too.
+        var watched = new StrongBox<TurnClient?>();
+        using var idle = _options.TimeProvider.CreateTimer(_ =>
+        {
+            if (watched.Value?.Allocation is null)
+                connection.Dispose();
+        }, null, _options.IdleConnectionTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            if (_certificate is { } certificate)
+            if (_options.Certificate is { } certificate && await StartsWithTlsAsync(connection).ConfigureAwait(false))
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = tls;
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                handshake.CancelAfter(TlsHandshakeTimeout);
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate() }, handshake.Token)
+                transport = TurnTransport.Tls;
+                // A handshake that stalls is ended by the idle timer like any silent connection.
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate() }, _stop.Token)
                     .ConfigureAwait(false);
             }
-            client = new StreamTurnClient(stream, remote, Transport, connection.Dispose);
-            var watched = client;
-            idle = _options.TimeProvider.CreateTimer(_ =>
-            {
-                if (watched.Allocation is null)
-                    connection.Dispose();
-            }, null, _options.IdleConnectionTimeout, Timeout.InfiniteTimeSpan);
+            client = new StreamTurnClient(stream, remote, transport, connection.Dispose);
+            watched.Value = client;
             var reader = new StreamFrameReader(MaxFrame, FrameLength);
             while (await reader.ReadAsync(stream, _stop.Token).ConfigureAwait(false) is { } frame)
                 _handler.Handle(client, frame.Span);
@@ -115,16 +116,23 @@ internal sealed class TurnStreamListener : IDisposable
         catch (Exception e) when (e is IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException
                                       or SocketException or System.Security.Authentication.AuthenticationException)
         {
-            _options.Logger.LogDebug("TURN {Transport} connection from {Remote} ended: {Reason}", Transport, remote, e.Message);
+            _options.Logger.LogDebug("TURN {Transport} connection from {Remote} ended: {Reason}", transport, remote, e.Message);
         }
         finally
         {
-            idle?.Dispose();
             if (client?.Allocation is { } allocation)
                 _allocations.Remove(allocation);
             await stream.DisposeAsync().ConfigureAwait(false);
             _limits.Remove(remote.Address);
         }
+    }
+
+    /// <summary>Whether the client's first byte opens a TLS handshake (read without taking it off the stream).</summary>
+    private async Task<bool> StartsWithTlsAsync(Socket connection)
+    {
+        var first = new byte[1];
+        int read = await connection.ReceiveAsync(first, SocketFlags.Peek, _stop.Token).ConfigureAwait(false);
+        return read == 1 && first[0] == TlsHandshake;
     }
 
     /// <summary>

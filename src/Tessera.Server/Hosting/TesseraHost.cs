@@ -44,8 +44,7 @@ public static class TesseraHost
                 if (!options.Insecure)
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    var certificates = new Certificates(options.Data, kestrel.ApplicationServices
-                        .GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Tls"));
+                    var certificates = kestrel.ApplicationServices.GetRequiredService<Certificates>();
                     listen.UseHttps(https =>
                     {
                         https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
@@ -56,6 +55,8 @@ public static class TesseraHost
         });
 
         builder.Services.AddSingleton(options);
+        // One certificate for HTTPS and TURN over TLS (created or read once, re-read when it changes).
+        builder.Services.AddSingleton(sp => new Certificates(options.Data, Logger(sp, "Tessera.Tls")));
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerConfigSource(options.Data, Logger(sp, "Tessera.Config")));
         builder.Services.AddSingleton(sp => new GroupDescriptionStore(options.Groups, Logger(sp, "Tessera.Protocol")));
@@ -81,6 +82,7 @@ public static class TesseraHost
                                                                                  Logger(sp, "Tessera.Media"), iceTcp));
         builder.Services.AddSingleton(sp => new TurnHolder(Tessera.Server.Turn.BuiltInTurn.Start(turnFlag, options.Data,
             sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Where(c => !c.Tcp).Select(c => c.EndPoint.Address).Distinct().ToList(),
+            options.Insecure ? null : sp.GetRequiredService<Certificates>().Current,
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
         builder.Services.AddSingleton<Tessera.Server.Streams.SfuSignalling>();
         builder.Services.AddSingleton<IStreamSignalling>(sp => sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>());

@@ -19,7 +19,9 @@ public sealed class BuiltInTurn : IDisposable
     {
         Server = server;
         Advertised = advertised;
-        var urls = advertised.SelectMany(a => new[] { $"turn:{Host(a)}:{port}", $"turn:{Host(a)}:{port}?transport=tcp" }).ToList();
+        var urls = advertised.SelectMany(a => new[] { $"turn:{Host(a)}:{port}", $"turn:{Host(a)}:{port}?transport=tcp" })
+            .Concat(server.Tls ? advertised.Select(a => $"turns:{Host(a)}:{port}?transport=tcp") : [])
+            .ToList();
         IceServer = new IceServerEntry(urls, server.Credentials.Username, server.Credentials.Password);
     }
 
@@ -36,8 +38,9 @@ public sealed class BuiltInTurn : IDisposable
     /// log: a TURN server that cannot start must not keep the conference server from starting).
     /// </summary>
     /// <param name="mediaAddresses">The SFU's host candidate addresses.</param>
+    /// <param name="certificate">The server's TLS certificate, when it has one: the TCP port then takes <c>turns:</c> too.</param>
     public static BuiltInTurn? Start(TurnFlag flag, string dataDirectory, IReadOnlyList<IPAddress> mediaAddresses,
-        TimeProvider time, ILogger logger)
+        Func<System.Security.Cryptography.X509Certificates.X509Certificate2>? certificate, TimeProvider time, ILogger logger)
     {
         if (flag.Mode == TurnMode.Off)
         {
@@ -71,6 +74,7 @@ public sealed class BuiltInTurn : IDisposable
             AdvertisedRelayAddress = allLocal ? null : advertised[0],
             Credentials = LongTermCredentials.Random(Username, Realm),
             AllowedPeers = allowed,
+            Certificate = certificate,
             TimeProvider = time,
             Logger = logger,
         };
@@ -86,8 +90,9 @@ public sealed class BuiltInTurn : IDisposable
             return null;
         }
         var turn = new BuiltInTurn(server, advertised, flag.Port);
-        logger.LogInformation("TURN: built-in server on UDP {Udp} and TCP {Tcp}; browsers are told {Urls}; relaying from {Relay} to this host's own addresses only",
-            server.UdpEndPoint, server.TcpEndPoint, string.Join(" ", turn.IceServer.Urls), options.AdvertisedRelayAddress ?? relayBind);
+        logger.LogInformation("TURN: built-in server on UDP {Udp} and TCP {Tcp}{Tls}; browsers are told {Urls}; relaying from {Relay} to this host's own addresses only",
+            server.UdpEndPoint, server.TcpEndPoint, server.Tls ? " (TLS too)" : "", string.Join(" ", turn.IceServer.Urls),
+            options.AdvertisedRelayAddress ?? relayBind);
         return turn;
     }
 

@@ -15,7 +15,8 @@ public sealed class TurnServerTests : IDisposable
     private readonly ManualTimeProvider _time = new();
     private readonly List<IDisposable> _disposables = new();
 
-    private TurnServer Start(int maxPerClient = 1000, int max = 10_000, IReadOnlySet<IPAddress>? allowed = null, bool open = false)
+    private TurnServer Start(int maxPerClient = 1000, int max = 10_000, IReadOnlySet<IPAddress>? allowed = null, bool open = false,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var server = TurnServer.Start(new TurnServerOptions
         {
@@ -27,6 +28,7 @@ public sealed class TurnServerTests : IDisposable
             MaxAllocationsPerClient = maxPerClient,
             MaxAllocations = max,
             TimeProvider = _time,
+            Certificate = certificate is null ? null : () => certificate,
         });
         _disposables.Add(server);
         return server;
@@ -276,6 +278,47 @@ public sealed class TurnServerTests : IDisposable
         Assert.Equal("second!", (await ReceiveAsync(peer)).Text);
         Assert.Equal("first", (await ReceiveAsync(peer)).Text);
         Assert.Equal("second!", (await ReceiveAsync(peer)).Text);
+    }
+
+    [Fact]
+    public async Task With_a_certificate_the_tcp_port_speaks_turn_over_tls_and_plain_tcp_alike()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var server = Start(certificate: certificate);
+        Assert.True(server.Tls);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        using var tls = await TurnTestClient.TlsAsync(server.TcpEndPoint!);
+        var relayed = Relayed(await tls.AllocateAsync(Username, Password));
+        await tls.RequestAsync(tls.Authenticate(TurnTestClient.ChannelBindRequest(0x4002, (IPEndPoint)peer.LocalEndPoint!), Username, Password));
+        await tls.SendRawAsync(tls.ChannelDataMessage(0x4002, "over tls"u8.ToArray()));
+        Assert.Equal("over tls", (await ReceiveAsync(peer)).Text);
+        await peer.SendToAsync("and back"u8.ToArray(), relayed);
+        Assert.Equal("and back", Encoding.UTF8.GetString((await tls.ReceiveAsync()).AsSpan(4)));
+
+        using var plain = await TurnTestClient.TcpAsync(server.TcpEndPoint!);
+        Assert.Equal(StunClass.SuccessResponse, (await plain.AllocateAsync(Username, Password)).Type.Class);
+        Assert.Equal(2, server.AllocationCount);
+    }
+
+    [Fact]
+    public async Task A_tls_handshake_that_never_completes_is_closed_after_the_idle_timeout()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var server = Start(certificate: certificate);
+        using var stalled = await TurnTestClient.TcpAsync(server.TcpEndPoint!);
+        await stalled.SendRawAsync(new byte[] { 22, 3, 1 }); // the start of a ClientHello, and nothing more
+        using var busy = await TurnTestClient.TcpAsync(server.TcpEndPoint!);
+        await busy.AllocateAsync(Username, Password); // a round trip: the listener has both connections
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await Assert.ThrowsAsync<EndOfStreamException>(stalled.ReceiveAsync);
     }
 
     [Fact]

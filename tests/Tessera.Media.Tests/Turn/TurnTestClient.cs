@@ -16,11 +16,11 @@ internal sealed class TurnTestClient : IDisposable
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
     private readonly IPEndPoint _server;
-    private readonly bool _stream;
+    private readonly Stream? _stream; // TCP or TLS; null: UDP
     private readonly byte[] _buffer = new byte[70_000];
     private int _buffered;
 
-    private TurnTestClient(Socket socket, IPEndPoint server, bool stream)
+    private TurnTestClient(Socket socket, IPEndPoint server, Stream? stream)
     {
         _socket = socket;
         _server = server;
@@ -34,22 +34,32 @@ internal sealed class TurnTestClient : IDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
-        return new TurnTestClient(socket, server, stream: false);
+        return new TurnTestClient(socket, server, stream: null);
     }
 
     public static async Task<TurnTestClient> TcpAsync(IPEndPoint server)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(server);
-        return new TurnTestClient(socket, server, stream: true);
+        return new TurnTestClient(socket, server, new NetworkStream(socket));
+    }
+
+    /// <summary>TURN over TLS, trusting whatever certificate the server shows (the tests' own).</summary>
+    public static async Task<TurnTestClient> TlsAsync(IPEndPoint server)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(server);
+        var tls = new System.Net.Security.SslStream(new NetworkStream(socket), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        return new TurnTestClient(socket, server, tls);
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
-        if (_stream)
-            await _socket.SendAsync(bytes);
+        if (_stream is not null)
+            await _stream.WriteAsync(bytes);
         else
             await _socket.SendToAsync(bytes, _server);
     }
@@ -58,7 +68,7 @@ internal sealed class TurnTestClient : IDisposable
     public async Task<byte[]> ReceiveAsync()
     {
         using var timeout = new CancellationTokenSource(ReceiveTimeout);
-        if (!_stream)
+        if (_stream is null)
         {
             int n = await _socket.ReceiveAsync(_buffer, timeout.Token);
             return _buffer.AsSpan(0, n).ToArray();
@@ -82,9 +92,9 @@ internal sealed class TurnTestClient : IDisposable
             int read;
             try
             {
-                read = await _socket.ReceiveAsync(_buffer.AsMemory(_buffered), timeout.Token);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_buffered), timeout.Token);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
             {
                 throw new EndOfStreamException("the server reset the connection");
             }
@@ -143,7 +153,7 @@ internal sealed class TurnTestClient : IDisposable
     /// <summary>A ChannelData message; over a stream it is padded to 4 bytes.</summary>
     public byte[] ChannelDataMessage(ushort channel, byte[] data)
     {
-        int padded = _stream ? (data.Length + 3) & ~3 : data.Length;
+        int padded = _stream is not null ? (data.Length + 3) & ~3 : data.Length;
         var message = new byte[4 + padded];
         BinaryPrimitives.WriteUInt16BigEndian(message, channel);
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(2), (ushort)data.Length);
@@ -202,5 +212,9 @@ internal sealed class TurnTestClient : IDisposable
         return bytes;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _socket.Dispose();
+    }
 }

@@ -10,8 +10,9 @@ public sealed record RtpStats(
     long PliCount, long FirCount, long FramesDecoded);
 
 /// <summary>The candidate pair a peer connection selected, as its getStats() reports it.</summary>
+/// <param name="RelayUrl">For a relayed local candidate, the TURN server URL it came from.</param>
 public sealed record SelectedPair(
-    string LocalType, string LocalProtocol, string? RelayProtocol, string RemoteType, string RemoteProtocol, long BytesReceived);
+    string LocalType, string LocalProtocol, string? RelayProtocol, string? RelayUrl, string RemoteType, string RemoteProtocol, long BytesReceived);
 
 /// <summary>
 /// Access to the peer connections a page creates, without test hooks in the product: an init
@@ -67,6 +68,7 @@ public static class PeerConnections
                     const remote = report.get(pair.remoteCandidateId);
                     found.push({
                         localType: local.candidateType, localProtocol: local.protocol, relayProtocol: local.relayProtocol ?? null,
+                        relayUrl: local.url ?? null,
                         remoteType: remote.candidateType, remoteProtocol: remote.protocol, bytesReceived: pair.bytesReceived ?? 0,
                     });
                 });
@@ -97,7 +99,7 @@ public static class PeerConnections
         return all.EnumerateArray()
             .Select(p => new SelectedPair(
                 p.GetProperty("localType").GetString() ?? "", p.GetProperty("localProtocol").GetString() ?? "",
-                p.GetProperty("relayProtocol").GetString(), p.GetProperty("remoteType").GetString() ?? "",
+                p.GetProperty("relayProtocol").GetString(), p.GetProperty("relayUrl").GetString(), p.GetProperty("remoteType").GetString() ?? "",
                 p.GetProperty("remoteProtocol").GetString() ?? "", p.GetProperty("bytesReceived").GetInt64()))
             .ToList();
     }
