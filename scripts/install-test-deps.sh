@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: headless Chromium (browser
-# tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
+# tests), ffmpeg (recording tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
 # a private network namespace), PAM headers for the Unix back end, NIST signature test vectors
 # (JWT tests). Idempotent and quiet when everything is already there.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v slapd >/dev/null || [ -x /usr/sbin/slapd ] || need+=(slapd)
 command -v ldapadd >/dev/null || need+=(ldap-utils)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+# ffprobe and ffmpeg judge the recordings the server writes (recording tests).
+command -v ffprobe >/dev/null || need+=(ffmpeg)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.

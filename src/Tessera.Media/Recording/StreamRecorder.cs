@@ -155,7 +155,8 @@ public sealed class StreamRecorder : IAsyncDisposable
                 }
                 state.Broken = false;
             }
-            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten);
+            // Strictly increasing per kind: a file's frames of one track never share a timestamp.
+            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten + 1);
             if (!Enqueue(source.Kind, time, assembler.FrameIsKeyframe, assembler.Frame))
             {
                 Interlocked.Increment(ref _framesDropped);
