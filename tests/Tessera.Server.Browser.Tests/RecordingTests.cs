@@ -82,7 +82,6 @@ public sealed class RecordingTests(RecordingFixture fixture) : IClassFixture<Rec
         await Expect(GroupPage.Chat(bob)).ToContainTextAsync("Recording stopped");
         await Eventually.True(() => RecordingFiles.IsFinished(file), "the first file finished");
 
-        File.Copy(file, "/tmp/wt-record-rec1.webm", true); // DEBUG
         var probe = await MediaProbe.ProbeAsync(file);
         Assert.Equal("", probe.Errors);
         Assert.Equal(["audio opus", "video vp8"], probe.Streams.Select(s => $"{s.CodecType} {s.CodecName}").Order());

@@ -1,6 +1,7 @@
 using Tessera.Media.Codecs;
 using Tessera.Media.Recording;
 
+
 namespace Tessera.Media.Tests.Recording;
 
 /// <summary>
@@ -56,7 +57,7 @@ public class WebmWriterTests : IDisposable
     [Fact]
     public async Task A_file_never_finished_still_reads_up_to_its_last_whole_cluster()
     {
-        var frames = EncodedVideo.Encode("vp8", seconds: 2, keyframeInterval: 15);
+        var frames = EncodedVideo.Encode("vp8", seconds: 3, keyframeInterval: 30);
         var path = Write("cut.webm", Codec.Vp8, frames, finish: false);
 
         var file = EbmlFile.Read(path);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 
-namespace Tessera.Media.Tests.Recording;
+namespace Tessera.Testing;
 
 /// <summary>One compressed picture of a test video, with its presentation time.</summary>
 public sealed record EncodedFrame(byte[] Data, long Milliseconds, bool Keyframe);
@@ -12,8 +12,22 @@ public sealed record EncodedFrame(byte[] Data, long Milliseconds, bool Keyframe)
 /// </summary>
 public static class EncodedVideo
 {
+    // Encoding is the slow part of the tests that use these clips: each distinct clip is made once per test run.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IReadOnlyList<EncodedFrame>>> Made = new();
+
     /// <summary>A test pattern of <paramref name="seconds"/> at 30 pictures a second, a keyframe every <paramref name="keyframeInterval"/> pictures.</summary>
-    public static IReadOnlyList<EncodedFrame> Encode(string codec, double seconds, int keyframeInterval, int width = 160, int height = 120)
+    public static IReadOnlyList<EncodedFrame> Encode(string codec, double seconds, int keyframeInterval, int width = 160, int height = 120) =>
+        Made.GetOrAdd($"{codec} {seconds} {keyframeInterval} {width}x{height}",
+                      _ => new Lazy<IReadOnlyList<EncodedFrame>>(() => EncodeNow(codec, seconds, keyframeInterval, width, height))).Value;
+
+    /// <summary>The clip played <paramref name="times"/> times in a row (each repeat starts with its keyframe).</summary>
+    public static IReadOnlyList<EncodedFrame> Repeated(IReadOnlyList<EncodedFrame> clip, int times)
+    {
+        long length = clip[^1].Milliseconds + (clip[^1].Milliseconds - clip[^2].Milliseconds);
+        return Enumerable.Range(0, times).SelectMany(n => clip.Select(f => f with { Milliseconds = f.Milliseconds + n * length })).ToList();
+    }
+
+    private static IReadOnlyList<EncodedFrame> EncodeNow(string codec, double seconds, int keyframeInterval, int width, int height)
     {
         var path = Path.Combine(Path.GetTempPath(), $"tessera-{codec}-{Guid.NewGuid():N}.ivf");
         try
