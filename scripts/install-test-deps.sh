@@ -14,6 +14,8 @@ command -v unshare >/dev/null || need+=(util-linux)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 # The external TURN server test runs coturn itself, inside a private network namespace.
 command -v turnserver >/dev/null || need+=(coturn)
+# ffprobe and ffmpeg judge the recordings the server writes (recording tests).
+command -v ffprobe >/dev/null || need+=(ffmpeg)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
 # npm installs the browser tests' npm packages below (axe-core).

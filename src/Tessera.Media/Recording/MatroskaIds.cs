@@ -32,6 +32,7 @@ public static class MatroskaIds
     public const uint TrackUid = 0x73C5;
     public const uint TrackType = 0x83;
     public const uint FlagLacing = 0x9C;
+    public const uint DefaultDuration = 0x23E383;
     public const uint CodecId = 0x86;
     public const uint CodecPrivate = 0x63A2;
     public const uint CodecDelay = 0x56AA;

@@ -69,6 +69,9 @@ public sealed class StreamRecorder : IAsyncDisposable
     /// <summary>Frames dropped because the disk fell behind (the queue was full).</summary>
     public long FramesDropped => Interlocked.Read(ref _framesDropped);
     private long _framesDropped;
+    /// <summary>Video frames not written because they depended on a dropped one (until the next keyframe).</summary>
+    public long FramesSkipped => Interlocked.Read(ref _framesSkipped);
+    private long _framesSkipped;
     /// <summary>Bytes written to the file.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
     private long _bytesWritten;
@@ -150,12 +153,14 @@ public sealed class StreamRecorder : IAsyncDisposable
             {
                 if (!assembler.FrameIsKeyframe)
                 {
+                    Interlocked.Increment(ref _framesSkipped);
                     source.RequestKeyframe();
                     return;
                 }
                 state.Broken = false;
             }
-            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten);
+            // Strictly increasing per kind: a file's frames of one track never share a timestamp.
+            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten + 1);
             if (!Enqueue(source.Kind, time, assembler.FrameIsKeyframe, assembler.Frame))
             {
                 Interlocked.Increment(ref _framesDropped);

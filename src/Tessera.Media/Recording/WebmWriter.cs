@@ -36,6 +36,11 @@ public sealed class WebmWriter : IDisposable
     private readonly EbmlBuffer _cluster = new(64 * 1024);
     private readonly List<(long Time, long Position, int Track)> _cues = [];
     private long _clusterTime = -1;
+    // Where the video track's DefaultDuration goes (-1: no video), and the shortest interval between its pictures.
+    private const int DefaultDurationLength = 12; // 3-byte ID, 1-byte size, 8-byte value
+    private readonly long _defaultDurationOffset;
+    private long _lastVideoTime = -1;
+    private long _shortestVideoInterval = long.MaxValue;
     private long _lastTime;
     private bool _finished;
 
@@ -75,11 +80,22 @@ public sealed class WebmWriter : IDisposable
         head.Master(MatroskaIds.Info, info);
         _durationOffset = head.Length - 8;
         _tracksPosition = head.Length - _segmentDataStart;
-        head.Master(MatroskaIds.Tracks, t =>
+        var entries = new EbmlBuffer();
+        long placeholderInEntries = -1;
+        foreach (var track in tracks)
         {
-            foreach (var track in tracks)
-                t.Master(MatroskaIds.TrackEntry, e => WriteTrackEntry(e, track));
-        });
+            var entry = new EbmlBuffer();
+            WriteTrackEntry(entry, track);
+            if (track.Kind == Codecs.MediaKind.Video && placeholderInEntries < 0)
+            {
+                placeholderInEntries = entries.Length + 1 + EbmlBuffer.SizeWidth(entry.Length + DefaultDurationLength) + entry.Length;
+                entry.Void(DefaultDurationLength); // becomes DefaultDuration at the end
+            }
+            entries.Master(MatroskaIds.TrackEntry, entry);
+        }
+        long entriesStart = head.Length + 4 + EbmlBuffer.SizeWidth(entries.Length);
+        head.Master(MatroskaIds.Tracks, entries);
+        _defaultDurationOffset = placeholderInEntries < 0 ? -1 : entriesStart + placeholderInEntries;
         var bytes = head.Written.ToArray();
         SeekHead(cuesPosition: null).CopyTo(bytes.AsSpan((int)_segmentDataStart));
         stream.Write(bytes);
@@ -189,6 +205,12 @@ public sealed class WebmWriter : IDisposable
         header[3] = keyframe ? (byte)0x80 : (byte)0;
         _cluster.Raw(frame);
         _lastTime = Math.Max(_lastTime, time);
+        if (video)
+        {
+            if (_lastVideoTime >= 0 && time > _lastVideoTime)
+                _shortestVideoInterval = Math.Min(_shortestVideoInterval, time - _lastVideoTime);
+            _lastVideoTime = time;
+        }
     }
 
     /// <summary>Writes the cluster being built, whole, and hands it to the operating system.</summary>
@@ -242,6 +264,17 @@ public sealed class WebmWriter : IDisposable
             BinaryPrimitives.WriteDoubleBigEndian(patch, _lastTime);
             WriteAt(_durationOffset, patch);
             WriteAt(_segmentDataStart, SeekHead(_cues.Count > 0 ? cuesPosition : null));
+            if (_defaultDurationOffset >= 0 && _shortestVideoInterval is > 1 and <= 200)
+            {
+                // WebRTC video has no fixed frame rate. Tools that assume one (ffmpeg's frame-rate guess,
+                // then its output clock) take it from DefaultDuration: the shortest interval between
+                // pictures keeps any two pictures from falling into one tick of that clock.
+                var element = new EbmlBuffer(DefaultDurationLength);
+                element.Id(MatroskaIds.DefaultDuration);
+                element.Size(8);
+                BinaryPrimitives.WriteUInt64BigEndian(element.Reserve(8), (ulong)_shortestVideoInterval * 1_000_000);
+                WriteAt(_defaultDurationOffset, element.Written);
+            }
             _stream.Position = end;
         }
         _stream.Flush();
