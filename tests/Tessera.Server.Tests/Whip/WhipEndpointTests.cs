@@ -178,6 +178,34 @@ public sealed class WhipEndpointTests
     }
 
     [Fact]
+    public async Task Guessing_over_WHIP_is_throttled_like_any_join_and_no_token_reaches_the_log()
+    {
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("members", Members);
+            f.Config("""{"loginThrottle": {"baseDelay": 300}}""");
+        }, logSink: log);
+        const string secret = "not-a-jwt-but-a-secret-0123456789";
+        using (var r = await PostAsync(s, "/group/members/.whip", AudioOffer(), authorization: "Bearer " + secret))
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+
+        // The password rule: the empty password of "whip" keeps failing, and the address is held back.
+        for (var i = 0; i < 5; i++)
+        {
+            using var r = await PostAsync(s, "/group/members/.whip", AudioOffer());
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+        }
+        using (var r = await PostAsync(s, "/group/members/.whip", AudioOffer()))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+            Assert.StartsWith("too many failed attempts from your address", await r.Content.ReadAsStringAsync());
+        }
+        lock (log) Assert.DoesNotContain(log, line => line.Contains(secret));
+        lock (log) Assert.Contains(log, line => line.Contains("refused"));
+    }
+
+    [Fact]
     public async Task PATCH_takes_candidates_restarts_ICE_with_new_credentials_and_honours_preconditions()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Open));
