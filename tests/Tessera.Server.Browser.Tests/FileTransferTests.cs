@@ -108,6 +108,41 @@ public sealed class FileTransferTests(MediaFixture fixture)
     }
 
     [Fact]
+    public async Task A_receiver_who_stops_a_transfer_under_way_stops_the_sender_and_keeps_nothing()
+    {
+        // Large enough that it is still under way when the receiver presses Cancel.
+        var path = Path.Combine(Path.GetTempPath(), $"tessera-transfer-{Guid.NewGuid():N}.bin");
+        var content = new byte[96 * 1024 * 1024];
+        new Random(7).NextBytes(content);
+        await File.WriteAllBytesAsync(path, content);
+        await using var pages = await TwoPages.JoinedAsync(fixture.Browser, fixture.GroupUrl("files"));
+        var (ada, bob) = (pages.Ada, pages.Bob);
+        try
+        {
+            var name = Path.GetFileName(path);
+            await SendFileAsync(ada, "bob", path);
+            await Transfers(bob).GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+            await Expect(Transfers(bob)).ToContainTextAsync($"Receiving {name}");
+            await Transfers(bob).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+            await Expect(Transfers(bob)).ToContainTextAsync($"You stopped {name}");
+            await Expect(Transfers(ada)).ToContainTextAsync($"bob stopped {name}");
+            await Expect(Transfers(ada).GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToHaveCountAsync(0);
+            // The part received so far is gone from bob's storage.
+            await bob.WaitForFunctionAsync("""
+                async () => {
+                    for await (const name of (await navigator.storage.getDirectory()).keys()) return false;
+                    return true;
+                }
+                """);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task A_receiver_may_decline_and_a_sender_may_cancel_before_anything_flows()
     {
         var path = Path.Combine(Path.GetTempPath(), $"notes-{Guid.NewGuid():N}.txt");

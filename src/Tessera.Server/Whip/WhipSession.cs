@@ -93,8 +93,15 @@ public sealed class WhipSession
         }
     }
 
+    /// <summary>Ends the session if its media has not connected in time (see <see cref="WhipSessions.Started"/>).</summary>
+    public ITimer? ConnectTimer { get; set; }
+
     /// <summary>Leaves the group (its stream goes for everyone); safe to call twice.</summary>
-    public void Leave() => Member.LeaveGroup(notifySelf: false);
+    public void Leave()
+    {
+        ConnectTimer?.Dispose();
+        Member.LeaveGroup(notifySelf: false);
+    }
 
     private async Task<WhipOutcome> OfferAsync(string offerSdp, CancellationToken ct)
     {

@@ -61,10 +61,9 @@ public sealed class WhipSessions(ProtocolServices services, IStreamSignalling si
     /// <summary>The session is answered: from now on it must connect within <see cref="ConnectTimeout"/>.</summary>
     public void Started(WhipSession session)
     {
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
+        // Held by the session (itself held by this registry): an unreferenced timer may be collected unfired.
+        session.ConnectTimer = time.CreateTimer(_ =>
         {
-            timer?.Dispose();
             if (!IsConnected(session))
             {
                 logger.LogInformation("WHIP session in {Group} from {Address} never connected; ended", session.GroupName, session.RemoteAddress);

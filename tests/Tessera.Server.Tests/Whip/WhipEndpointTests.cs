@@ -178,6 +178,34 @@ public sealed class WhipEndpointTests
     }
 
     [Fact]
+    public async Task Guessing_over_WHIP_is_throttled_like_any_join_and_no_token_reaches_the_log()
+    {
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("members", Members);
+            f.Config("""{"loginThrottle": {"baseDelay": 300}}""");
+        }, logSink: log);
+        const string secret = "not-a-jwt-but-a-secret-0123456789";
+        using (var r = await PostAsync(s, "/group/members/.whip", AudioOffer(), authorization: "Bearer " + secret))
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+
+        // The password rule: the empty password of "whip" keeps failing, and the address is held back.
+        for (var i = 0; i < 5; i++)
+        {
+            using var r = await PostAsync(s, "/group/members/.whip", AudioOffer());
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+        }
+        using (var r = await PostAsync(s, "/group/members/.whip", AudioOffer()))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+            Assert.StartsWith("too many failed attempts from your address", await r.Content.ReadAsStringAsync());
+        }
+        lock (log) Assert.DoesNotContain(log, line => line.Contains(secret));
+        lock (log) Assert.Contains(log, line => line.Contains("refused"));
+    }
+
+    [Fact]
     public async Task PATCH_takes_candidates_restarts_ICE_with_new_credentials_and_honours_preconditions()
     {
         await using var s = await TestServer.StartAsync(f => f.Group("g", Open));
@@ -287,6 +315,33 @@ public sealed class WhipEndpointTests
         }
         var left = (await op.RoundTripAsync()).Count(m => m.Str("type") == "user" && m.Str("kind") == "delete");
         Assert.Equal(WhipSessions.MaxPerAddress - 1, left);
+    }
+
+    [Fact]
+    public async Task A_session_whose_media_connected_outlives_the_connect_timeout()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Open), time: clock);
+        var sessions = s.Services.GetRequiredService<WhipSessions>();
+        using var encoder = new Tessera.Media.Testing.BrowserPeerConnection("encoder", (_, _) => { });
+        var offer = AudioOffer(encoder.Ice.Ufrag)
+            .Replace("a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E", "a=ice-pwd:" + encoder.Ice.Password)
+            .Replace("a=fingerprint:" + ReceiverSdp.Fingerprint, "a=fingerprint:" + encoder.Certificate.Fingerprint.ToSdpValue());
+        using var connected = await PostAsync(s, "/group/g/.whip", offer);
+        Assert.Equal(HttpStatusCode.Created, connected.StatusCode);
+        var answer = await connected.Content.ReadAsStringAsync();
+        var candidate = answer.Split("\r\n").First(l => l.StartsWith("a=candidate:")).Split(' ');
+        await encoder.ConnectAsync(new IPEndPoint(IPAddress.Parse(candidate[4]), int.Parse(candidate[5])), answer, TimeSpan.FromSeconds(10));
+        var session = sessions.Find("g", connected.Headers.Location!.OriginalString.Split('/')[^1])!;
+        var sfu = (Tessera.Server.Streams.SfuSignalling)s.Services.GetRequiredService<Tessera.Protocol.IStreamSignalling>();
+        await Eventually.True(() => sfu.PublishedStreams.Any(p => p.Id == session.ClientId
+            && p.Connection.Transport.State == Tessera.Media.Transport.PeerTransportState.Connected), "the encoder's media connects");
+        using var silent = await PostAsync(s, "/group/g/.whip", AudioOffer());
+
+        clock.Advance(WhipSessions.ConnectTimeout);
+        await Eventually.True(() => sessions.Count == 1, "only the silent session expires");
+        Assert.Same(session, sessions.Find("g", session.ResourceId));
+        Assert.NotNull(session.Group);
     }
 
     private static string UfragOf(string sdp) =>

@@ -280,13 +280,24 @@ class Transfer {
     async sendFile() {
         const channel = this.channel;
         channel.bufferedAmountLowThreshold = lowWaterBytes;
+        // Waits for the channel to drain below the threshold. The event alone was seen to go
+        // missing once (a transfer stalled at its fifth chunk), so the level is also looked at again
+        // every 100 ms; the loop below re-checks it either way.
         const drained = () => new Promise((resolve, reject) => {
-            const closed = () => reject(new Error("the channel closed"));
-            channel.addEventListener("close", closed, { once: true });
-            channel.addEventListener("bufferedamountlow", () => {
+            const done = () => {
+                clearTimeout(timer);
+                channel.removeEventListener("bufferedamountlow", done);
                 channel.removeEventListener("close", closed);
                 resolve();
-            }, { once: true });
+            };
+            const closed = () => {
+                clearTimeout(timer);
+                channel.removeEventListener("bufferedamountlow", done);
+                reject(new Error("the channel closed"));
+            };
+            const timer = setTimeout(done, 100);
+            channel.addEventListener("bufferedamountlow", done, { once: true });
+            channel.addEventListener("close", closed, { once: true });
         });
         this.moved();
         const reader = this.file.stream().getReader();
@@ -295,7 +306,10 @@ class Transfer {
                 const { done, value } = await reader.read();
                 if (done) break;
                 for (let at = 0; at < value.length && this.state === "transferring"; at += chunkBytes) {
-                    while (channel.bufferedAmount > lowWaterBytes) await drained();
+                    while (channel.bufferedAmount > lowWaterBytes) {
+                        if (channel.readyState !== "open") throw new Error("the channel closed");
+                        await drained();
+                    }
                     const piece = value.subarray(at, Math.min(at + chunkBytes, value.length));
                     channel.send(piece);
                     this.bytes += piece.length;
@@ -463,10 +477,8 @@ export class FileTransfers {
             case "reject":
             case "cancel": {
                 const said = typeof value.message === "string" ? value.message : typeof value.value === "string" ? value.value : "";
-                const who = transfer.peerName;
-                transfer.stop(value.type === "reject"
-                    ? `${who} declined ${transfer.describe()}${said ? `: ${said}` : ""}`
-                    : `${who} cancelled ${transfer.describe()}${said ? `: ${said}` : ""}`);
+                const verb = transfer.state !== "inviting" ? "stopped" : value.type === "reject" ? "declined" : "cancelled";
+                transfer.stop(`${transfer.peerName} ${verb} ${transfer.describe()}${said ? `: ${said}` : ""}`);
                 break;
             }
         }
