@@ -105,6 +105,29 @@ public sealed class OidcProviderFeatureTests(OidcProviderFixture idp) : IClassFi
     }
 
     [Fact]
+    public async Task The_token_can_come_back_in_the_fragment_as_with_the_password_form()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()), configure: c => c["portalTokenIn"] = "fragment");
+        using var browser = new SignInClient(idp.AuthBase);
+
+        var answer = await browser.SignInAsync("idp", Group, "ada", "ada-at-idp");
+
+        Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+        Assert.StartsWith(Group + "#token=ey", answer.Headers.Location!.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task The_JSON_login_never_asks_a_provider_for_a_password()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
+        var before = await idp.Provider.StatsAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("ada", "ada-at-idp", Group)).StatusCode);
+
+        Assert.Equal(before, await idp.Provider.StatsAsync());
+    }
+
+    [Fact]
     public async Task With_providers_only_the_portal_shows_buttons_and_no_password_form_and_asks_for_the_group_first()
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
