@@ -114,6 +114,16 @@ public sealed class OidcEndpoints(
             return;
         }
 
+        var client = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
+        if (login.BeginSignIn(client) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Message(context, StatusCodes.Status429TooManyRequests, "Too many sign-ins",
+                          $"Too many sign-ins from your address. Please wait {seconds} seconds and start again.", retry);
+            return;
+        }
+
         SignedInClaims claims;
         try
         {
@@ -143,7 +153,7 @@ public sealed class OidcEndpoints(
             return;
         }
         var groups = provider.GroupsClaims.SelectMany(claims.Strings).Distinct(StringComparer.Ordinal).ToList();
-        var outcome = login.Admit(provider.Name, username, groups, target, tokenLifetime);
+        var outcome = login.Admit(provider.Name, username, groups, target, tokenLifetime, client);
         if (outcome is not LoginOutcome.Issued issued)
         {
             await Message(context, StatusCodes.Status403Forbidden, "Not allowed",

@@ -153,6 +153,30 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
     }
 
     [Fact]
+    public async Task Failed_sign_ins_from_one_address_are_throttled_before_the_provider_is_asked()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()),
+            configure: c => c["throttle"] = new JsonObject { ["attemptBurst"] = 2, ["attemptsPerSecond"] = 0.001 });
+        using var browser = new SignInClient(idp.AuthBase);
+        // A success gives its attempt back; two failures empty the bucket.
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
+        for (var i = 0; i < 2; i++)
+        {
+            var callback = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+            await idp.Provider.TamperNextAsync("nonce");
+            Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(callback)).StatusCode);
+        }
+        var throttled = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+        var tokenRequests = (await idp.Provider.StatsAsync()).Token;
+
+        var answer = await browser.GetAsync(throttled);
+
+        await AssertRefusedAsync(answer, HttpStatusCode.TooManyRequests, "Too many sign-ins from your address");
+        Assert.True(answer.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        Assert.Equal(tokenRequests, (await idp.Provider.StatsAsync()).Token);
+    }
+
+    [Fact]
     public async Task A_discovery_document_that_sends_the_code_in_clear_elsewhere_is_not_used()
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
