@@ -85,9 +85,10 @@ public sealed class OidcTestProvider : IAsyncDisposable
     /// The next token response's ID token is altered: <c>nonce</c>, <c>wrong-audience</c>,
     /// <c>wrong-issuer</c>, <c>expired</c>, <c>issued-in-future</c>, <c>azp</c>, <c>other-key</c>
     /// (signed by a key the provider never published, under its real key's kid), <c>unsigned</c>
-    /// (alg none); or <c>token-error</c>: the token endpoint answers 503.
+    /// (alg none); or <c>token-error</c>: the token endpoint answers 503; or <c>insecure-discovery</c>:
+    /// the next discovery document names a plain-http token endpoint on another host.
     /// </summary>
-    public Task TamperNextTokenAsync(string mode) => PostAsync("test/tamper", new JsonObject { ["mode"] = mode });
+    public Task TamperNextAsync(string mode) => PostAsync("test/tamper", new JsonObject { ["mode"] = mode });
 
     /// <summary>A new signing key comes first; with <paramref name="dropOld"/> the old ones are no longer published.</summary>
     public async Task<string> RotateKeyAsync(bool dropOld)

@@ -8,7 +8,9 @@
 // - /interaction/UID: its own login and consent pages (the provider checks the password);
 // - /test/*: controls that make the provider misbehave the way a broken or hostile one would,
 //   so that tessera-auth's refusals are tested against real responses:
-//     POST /test/tamper {"mode"}  the next token response's ID token is altered (see `tamper`);
+//     POST /test/tamper {"mode"}  the next token response's ID token is altered (see `tamper`), or
+//                                 with "insecure-discovery" the next discovery document names a
+//                                 token endpoint in clear on another host;
 //     POST /test/rotate {"drop"}  a new signing key comes first (old ones dropped with "drop");
 //     GET  /test/stats            how many discovery, JWKS and token requests were served.
 import http from 'node:http';
@@ -95,6 +97,10 @@ function makeProvider() {
       }
     }
     await next();
+    if (ctx.path === '/.well-known/openid-configuration' && tamperMode === 'insecure-discovery') {
+      tamperMode = null;
+      ctx.body = { ...ctx.body, token_endpoint: 'http://198.51.100.7/token' };
+    }
     if (ctx.path === '/token' && ctx.status === 200 && tamperMode && ctx.body?.id_token) {
       const mode = tamperMode;
       tamperMode = null;

@@ -131,12 +131,29 @@ public sealed class LoginService(
     }
 
     /// <summary>
-    /// A person an OpenID Connect provider vouched for: only the rules decide (there is no
-    /// account of ours to fall back on), then the token. No throttle: the provider checked the
-    /// credentials, with its own limits.
+    /// A single sign-on is about to ask its provider: it takes one attempt from the address's
+    /// bucket, as a password login does, so one address cannot make us flood a provider. Null when
+    /// allowed; otherwise how long to wait. <see cref="Admit"/> gives the attempt back.
     /// </summary>
-    public LoginOutcome Admit(string provider, string account, IReadOnlyList<string> groups, GroupTarget target, TimeSpan lifetime)
+    public TimeSpan? BeginSignIn(IPAddress client)
     {
+        if (throttle.BeginAttempt(client) is { Allowed: false } flooding)
+        {
+            logger.LogDebug("sign-ins from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
+            return flooding.RetryAfter;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A person an OpenID Connect provider vouched for: only the rules decide (there is no
+    /// account of ours to fall back on), then the token. The provider checked the credentials,
+    /// with its own limits; the address's attempt is given back.
+    /// </summary>
+    public LoginOutcome Admit(string provider, string account, IReadOnlyList<string> groups, GroupTarget target, TimeSpan lifetime,
+                              IPAddress client)
+    {
+        throttle.RefundAttempt(client);
         if (rules.Decide(target.Group, account, groups, loosely: false, provider) is not RuleDecision.Grant grant)
         {
             logger.LogInformation("sign-in through {Provider} denied by rules: user {User} for group {Group}", provider, account, target.Group);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Tessera.Auth;
 using Tessera.AuthServer.Conferences;
 using Tessera.AuthServer.Login;
@@ -24,7 +25,8 @@ public sealed class OidcEndpoints(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly string _formAction = "'self'";
+    /// <summary>The CSP form-action of these pages: they hold no form.</summary>
+    private const string NoForms = "'none'";
 
     public IEnumerable<ProviderButton> Buttons => providers.Values.Select(p => new ProviderButton(p.Name, p.Label));
 
@@ -45,7 +47,7 @@ public sealed class OidcEndpoints(
             return;
         }
         var retry = RetryHref(target!);
-        Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration metadata;
+        OpenIdConnectConfiguration metadata;
         try
         {
             metadata = await provider.Metadata.GetAsync(context.RequestAborted);
@@ -57,13 +59,13 @@ public sealed class OidcEndpoints(
                           $"{provider.Label}: the sign-in service is not answering. Please try again later.", retry);
             return;
         }
-        var login = new PendingLogin(provider.Name, Pkce.NewSecret(), Pkce.NewSecret(), Pkce.NewSecret(), target!.Url,
-                                     time.GetUtcNow() + provider.LoginTimeout);
-        pending.Write(context, login);
+        var pendingLogin = new PendingLogin(provider.Name, State: Pkce.NewSecret(), Nonce: Pkce.NewSecret(), CodeVerifier: Pkce.NewSecret(),
+                                            target!.Url, time.GetUtcNow() + provider.LoginTimeout);
+        pending.Write(context, pendingLogin);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        context.Response.Headers.Location = provider.AuthorizationUrl(metadata, login);
+        context.Response.Headers.Location = provider.AuthorizationUrl(metadata, pendingLogin);
     }
 
     public async Task CallbackAsync(HttpContext context, string name)
@@ -114,6 +116,16 @@ public sealed class OidcEndpoints(
             return;
         }
 
+        var client = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
+        if (login.BeginSignIn(client) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Message(context, StatusCodes.Status429TooManyRequests, "Too many sign-ins",
+                          $"Too many sign-ins from your address. Please wait {seconds} seconds and start again.", retry);
+            return;
+        }
+
         SignedInClaims claims;
         try
         {
@@ -143,7 +155,7 @@ public sealed class OidcEndpoints(
             return;
         }
         var groups = provider.GroupsClaims.SelectMany(claims.Strings).Distinct(StringComparer.Ordinal).ToList();
-        var outcome = login.Admit(provider.Name, username, groups, target, tokenLifetime);
+        var outcome = login.Admit(provider.Name, username, groups, target, tokenLifetime, client);
         if (outcome is not LoginOutcome.Issued issued)
         {
             await Message(context, StatusCodes.Status403Forbidden, "Not allowed",
@@ -160,7 +172,7 @@ public sealed class OidcEndpoints(
     private static string RetryHref(GroupTarget target) => "../../?return=" + Uri.EscapeDataString(target.Url);
 
     private Task Message(HttpContext context, int status, string title, string message, string? retry) =>
-        HtmlResponse.WriteAsync(context, status, PortalPage.RenderMessage(title, message, retry), _formAction);
+        HtmlResponse.WriteAsync(context, status, PortalPage.RenderMessage(title, message, retry), NoForms);
 
     /// <summary>Text from the query goes into pages and logs: keep it short and printable.</summary>
     private static string Printable(string text) =>

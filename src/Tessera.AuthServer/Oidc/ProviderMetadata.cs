@@ -16,28 +16,28 @@ public sealed class ProviderMetadata(string issuer, HttpClient http, TimeProvide
     public static readonly TimeSpan UnknownKeyRefreshGap = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private OpenIdConnectConfiguration? _current;
-    private DateTimeOffset _fetchedAt;
+    private Fetched? _current; // one reference, so readers outside the gate see a document and its age together
     private DateTimeOffset _lastUnknownKeyRefresh = DateTimeOffset.MinValue;
+
+    private sealed record Fetched(OpenIdConnectConfiguration Document, DateTimeOffset At);
 
     private string DiscoveryUrl => issuer.TrimEnd('/') + "/.well-known/openid-configuration";
 
     /// <exception cref="ProviderUnavailableException">Never fetched, and the provider does not answer now.</exception>
     public async Task<OpenIdConnectConfiguration> GetAsync(CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && time.GetUtcNow() - _fetchedAt < MaxAge) return current;
+        if (Volatile.Read(ref _current) is { } current && time.GetUtcNow() - current.At < MaxAge) return current.Document;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_current is not null && time.GetUtcNow() - _fetchedAt < MaxAge) return _current;
+            if (_current is { } fresh && time.GetUtcNow() - fresh.At < MaxAge) return fresh.Document;
             try
             {
                 return await FetchAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ProviderUnavailableException) when (_current is not null)
             {
-                return _current; // stale keys beat no login at all while the provider is briefly away
+                return _current.Document; // stale keys beat no login at all while the provider is briefly away
             }
         }
         finally
@@ -53,7 +53,7 @@ public sealed class ProviderMetadata(string issuer, HttpClient http, TimeProvide
         try
         {
             var now = time.GetUtcNow();
-            if (_current is not null && now - _lastUnknownKeyRefresh < UnknownKeyRefreshGap) return _current;
+            if (_current is not null && now - _lastUnknownKeyRefresh < UnknownKeyRefreshGap) return _current.Document;
             _lastUnknownKeyRefresh = now;
             return await FetchAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -83,8 +83,15 @@ public sealed class ProviderMetadata(string issuer, HttpClient http, TimeProvide
             throw new ProviderUnavailableException($"{DiscoveryUrl} names the issuer '{fetched.Issuer}', not '{issuer}'");
         if (string.IsNullOrEmpty(fetched.AuthorizationEndpoint) || string.IsNullOrEmpty(fetched.TokenEndpoint) || fetched.SigningKeys.Count == 0)
             throw new ProviderUnavailableException($"{DiscoveryUrl} lacks an authorization endpoint, a token endpoint or signing keys");
-        Volatile.Write(ref _current, fetched);
-        _fetchedAt = time.GetUtcNow();
+        // The code, the client secret and the tokens cross these: never in clear over a network.
+        foreach (var endpoint in new[] { fetched.AuthorizationEndpoint, fetched.TokenEndpoint, fetched.UserInfoEndpoint })
+            if (!string.IsNullOrEmpty(endpoint) && !IsSecure(endpoint))
+                throw new ProviderUnavailableException($"{DiscoveryUrl} names an endpoint that is not https: {endpoint}");
+        Volatile.Write(ref _current, new Fetched(fetched, time.GetUtcNow()));
         return fetched;
     }
+
+    /// <summary>https, or http on a loopback address (the same rule as for the issuer).</summary>
+    private static bool IsSecure(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback));
 }

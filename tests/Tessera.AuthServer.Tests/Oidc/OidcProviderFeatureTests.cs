@@ -63,6 +63,27 @@ public sealed class OidcProviderFeatureTests(OidcProviderFixture idp) : IClassFi
     }
 
     [Fact]
+    public async Task The_providers_groups_decide_per_group_pattern_first_match_first()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()), new JsonArray(
+            new JsonObject { ["groups"] = "lectures/*", ["members"] = "teachers", ["permissions"] = "op" },
+            new JsonObject { ["groups"] = "lectures/*", ["permissions"] = "present" },
+            new JsonObject { ["groups"] = "staff-room", ["members"] = "students", ["deny"] = true },
+            new JsonObject { ["groups"] = "staff-room", ["permissions"] = "message" }));
+        // One browser each: the provider keeps a session, so a browser stays signed in as its first person.
+        using var adas = new SignInClient(idp.AuthBase);
+        using var bobs = new SignInClient(idp.AuthBase);
+        var lecture = TestAuthServer.Conference + "group/lectures/maths/";
+        var staffRoom = TestAuthServer.Conference + "group/staff-room/";
+
+        Assert.Contains("op", Permissions(await adas.SignInAsync("idp", lecture, "ada", "ada-at-idp")).Split(','));
+        Assert.Equal("present,message", Permissions(await bobs.SignInAsync("idp", lecture, "bob", "bob-at-idp")));
+        Assert.Equal("message", Permissions(await adas.SignInAsync("idp", staffRoom, "ada", "ada-at-idp")));
+        Assert.Equal(HttpStatusCode.Forbidden, (await bobs.SignInAsync("idp", staffRoom, "bob", "bob-at-idp")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await adas.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode); // no rule
+    }
+
+    [Fact]
     public async Task The_username_and_groups_can_come_from_any_claim_path()
     {
         await using var server = await idp.StartAuthServerAsync(
@@ -105,6 +126,29 @@ public sealed class OidcProviderFeatureTests(OidcProviderFixture idp) : IClassFi
     }
 
     [Fact]
+    public async Task The_token_can_come_back_in_the_fragment_as_with_the_password_form()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()), configure: c => c["portalTokenIn"] = "fragment");
+        using var browser = new SignInClient(idp.AuthBase);
+
+        var answer = await browser.SignInAsync("idp", Group, "ada", "ada-at-idp");
+
+        Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+        Assert.StartsWith(Group + "#token=ey", answer.Headers.Location!.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task The_JSON_login_never_asks_a_provider_for_a_password()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
+        var before = await idp.Provider.StatsAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.PostLoginAsync("ada", "ada-at-idp", Group)).StatusCode);
+
+        Assert.Equal(before, await idp.Provider.StatsAsync());
+    }
+
+    [Fact]
     public async Task With_providers_only_the_portal_shows_buttons_and_no_password_form_and_asks_for_the_group_first()
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
@@ -132,9 +176,10 @@ public sealed class OidcKeyRotationTests(OidcProviderFixture idp) : IClassFixtur
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
         using var browser = new SignInClient(idp.AuthBase);
+        using var other = new SignInClient(idp.AuthBase);
         Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
         var warm = await idp.Provider.StatsAsync();
-        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "bob", "bob-at-idp")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await other.SignInAsync("idp", Group, "bob", "bob-at-idp")).StatusCode);
         Assert.Equal(warm.Jwks, (await idp.Provider.StatsAsync()).Jwks); // warm cache: no fetch
 
         await idp.Provider.RotateKeyAsync(dropOld: true);
@@ -142,7 +187,7 @@ public sealed class OidcKeyRotationTests(OidcProviderFixture idp) : IClassFixtur
         Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
         var after = await idp.Provider.StatsAsync();
         Assert.Equal(warm.Jwks + 1, after.Jwks);
-        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "bob", "bob-at-idp")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await other.SignInAsync("idp", Group, "bob", "bob-at-idp")).StatusCode);
         Assert.Equal(after.Jwks, (await idp.Provider.StatsAsync()).Jwks);
     }
 }

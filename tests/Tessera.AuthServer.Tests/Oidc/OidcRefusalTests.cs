@@ -30,7 +30,7 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
         using var browser = new SignInClient(idp.AuthBase);
         var callback = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
 
-        await idp.Provider.TamperNextTokenAsync(tampering);
+        await idp.Provider.TamperNextAsync(tampering);
         var answer = await browser.GetAsync(callback);
 
         await AssertRefusedAsync(answer, HttpStatusCode.Forbidden, "could not be accepted");
@@ -146,8 +146,44 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
 
         // The token endpoint failing after the person signed in.
         var callback = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
-        await idp.Provider.TamperNextTokenAsync("token-error");
+        await idp.Provider.TamperNextAsync("token-error");
         await AssertRefusedAsync(await browser.GetAsync(callback), HttpStatusCode.BadGateway, "not answering properly");
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_from_one_address_are_throttled_before_the_provider_is_asked()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()),
+            configure: c => c["throttle"] = new JsonObject { ["attemptBurst"] = 2, ["attemptsPerSecond"] = 0.001 });
+        using var browser = new SignInClient(idp.AuthBase);
+        // A success gives its attempt back; two failures empty the bucket.
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
+        for (var i = 0; i < 2; i++)
+        {
+            var callback = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+            await idp.Provider.TamperNextAsync("nonce");
+            Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(callback)).StatusCode);
+        }
+        var throttled = await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+        var tokenRequests = (await idp.Provider.StatsAsync()).Token;
+
+        var answer = await browser.GetAsync(throttled);
+
+        await AssertRefusedAsync(answer, HttpStatusCode.TooManyRequests, "Too many sign-ins from your address");
+        Assert.True(answer.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        Assert.Equal(tokenRequests, (await idp.Provider.StatsAsync()).Token);
+    }
+
+    [Fact]
+    public async Task A_discovery_document_that_sends_the_code_in_clear_elsewhere_is_not_used()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()));
+        using var browser = new SignInClient(idp.AuthBase);
+        await idp.Provider.TamperNextAsync("insecure-discovery");
+
+        await AssertRefusedAsync(await browser.StartAsync("idp", Group), HttpStatusCode.BadGateway, "not answering");
 
         Assert.Equal(HttpStatusCode.SeeOther, (await browser.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
     }
@@ -175,7 +211,7 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
         var answer = await browser.GetAsync(callback);
         var q = QueryHelpers.ParseQuery(new Uri(callback).Query);
         var token = QueryHelpers.ParseQuery(answer.Headers.Location!.Query)["token"].ToString();
-        await idp.Provider.TamperNextTokenAsync("other-key");
+        await idp.Provider.TamperNextAsync("other-key");
         await browser.GetAsync(await browser.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp"));
 
         lock (log)

@@ -5,7 +5,8 @@ namespace Tessera.AuthServer.Tests.Oidc;
 
 /// <summary>
 /// A browser without JavaScript, over real HTTP: keeps cookies per host, follows redirects itself
-/// so each hop can be inspected, and fills the provider's login and consent forms.
+/// so each hop can be inspected, and fills the provider's login and consent forms. Like a real
+/// browser it keeps the provider's session: once signed in there, it stays that person.
 /// </summary>
 public sealed partial class SignInClient(string authBase, CookieContainer cookies) : IDisposable
 {
