@@ -3,7 +3,8 @@
 # tests), OpenLDAP's slapd and tools (LDAP back end), iproute2 and util-linux (media tests in
 # a private network namespace), PAM headers for the Unix back end, NIST signature test vectors
 # (JWT tests), Node.js and npm with the test-only npm packages pinned in
-# tests/Tessera.Server.Browser.Tests/npm (axe-core, the accessibility audit run in the page).
+# tests/Tessera.Server.Browser.Tests/npm (axe-core, the accessibility audit run in the page),
+# ffmpeg and the y4m fake camera made from tests/Tessera.Server.Browser.Tests/media/person.jpg.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -15,6 +16,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
+# ffmpeg turns the blur test's camera picture into the y4m video Chromium plays as a fake camera.
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
 # npm installs the browser tests' npm packages below (axe-core).
 command -v npm >/dev/null || need+=(nodejs npm)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
@@ -55,4 +58,10 @@ if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
   echo "install-test-deps: npm ci in tests/Tessera.Server.Browser.Tests/npm"
   (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
+fi
+
+# The background-blur test's fake camera: a still picture of a person as a short y4m video.
+media_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/media"
+if [ ! -s "$media_dir/person.y4m" ] || [ "$media_dir/person.jpg" -nt "$media_dir/person.y4m" ]; then
+  ffmpeg -loglevel error -y -loop 1 -i "$media_dir/person.jpg" -frames:v 5 -r 10 -pix_fmt yuv420p "$media_dir/person.y4m"
 fi

@@ -15,7 +15,8 @@ public sealed class BrowserHost : IAsyncDisposable
         Browser = browser;
     }
 
-    public static async Task<BrowserHost> StartAsync()
+    /// <param name="extraArguments">More Chromium flags, e.g. a video file as the fake camera.</param>
+    public static async Task<BrowserHost> StartAsync(IEnumerable<string>? extraArguments = null)
     {
         // Generous for a loaded CI machine; a passing assertion returns as soon as it holds.
         Assertions.SetDefaultExpectTimeout(10_000);
@@ -35,6 +36,7 @@ public sealed class BrowserHost : IAsyncDisposable
                     // NotReadableError for the audio), so screen sharing needs no further flag.
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                     "--allow-loopback-in-peer-connection", // the test server's media candidates are 127.0.0.1
+                    .. extraArguments ?? [],
                 ],
             });
             return new BrowserHost(playwright, browser);
