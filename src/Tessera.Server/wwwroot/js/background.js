@@ -5,6 +5,8 @@
 
 const base = "/vendor/selfie_segmentation/";
 const blurRadius = 14;
+// Above this many milliseconds per frame the video drops under about 6 frames a second.
+const slowFrameMs = 160;
 
 let loading = null;
 
@@ -40,8 +42,12 @@ export function backgroundEffectsSupported() {
 }
 
 export class BackgroundEffect {
-    /** mode: "blur" or "color"; color: the CSS colour painted behind the person. */
-    constructor(mode, color = "#3b4252") {
+    /**
+     * mode: "blur" or "color"; color: the CSS colour painted behind the person; onSlow(): called
+     * once if frames take so long that the video stutters (a slow computer, no GPU).
+     */
+    constructor(mode, { color = "#3b4252", onSlow = null } = {}) {
+        this.onSlow = onSlow;
         this.mode = mode;
         this.color = color;
         this.running = false;
@@ -91,6 +97,7 @@ export class BackgroundEffect {
             }
             this.busyMs += performance.now() - started;
             this.frames += 1;
+            if (this.frames === 60 && this.frameCost() > slowFrameMs) this.onSlow?.();
             next();
         };
         // Once per camera frame where the browser says when one arrives.

@@ -313,7 +313,10 @@ export class MediaManager {
         this.effect = null;
         this.effectTrack = null;
         if (this.background === "none" || !this.videoTrack) return;
-        const effect = new BackgroundEffect(this.background);
+        const effect = new BackgroundEffect(this.background, {
+            onSlow: () => this.notify("The background effect is slow on this computer and makes your video jerky; "
+                + "choose “As it is” in Media settings for smooth video.", { kind: "warning" }),
+        });
         try {
             this.effectTrack = await effect.start(this.videoTrack);
             this.effect = effect;
