@@ -14,7 +14,8 @@ command -v unshare >/dev/null || need+=(util-linux)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 # The external TURN server test runs coturn itself, inside a private network namespace.
 command -v turnserver >/dev/null || need+=(coturn)
-# ffprobe and ffmpeg judge the recordings the server writes (recording tests).
+# ffprobe and ffmpeg judge the recordings the server writes (recording tests); ffmpeg also turns
+# the blur test's camera picture into the y4m video Chromium plays as a fake camera.
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
@@ -72,4 +73,10 @@ if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
   echo "install-test-deps: npm ci in tests/Tessera.Server.Browser.Tests/npm"
   (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
+fi
+
+# The background-blur test's fake camera: a still picture of a person as a short y4m video.
+media_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/media"
+if [ ! -s "$media_dir/person.y4m" ] || [ "$media_dir/person.jpg" -nt "$media_dir/person.y4m" ]; then
+  ffmpeg -loglevel error -y -loop 1 -i "$media_dir/person.jpg" -frames:v 5 -r 10 -pix_fmt yuv420p "$media_dir/person.y4m"
 fi

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using Tessera.Server.Browser.Tests.Infrastructure;
 
@@ -66,6 +67,12 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
             await CallView.CheckLayoutAsync(ada, "laptop-panels-hidden");
             var withoutPanels = await CallView.LargestRemoteShareAsync(ada);
             Assert.True(withoutPanels >= 0.30, $"largest remote tile covers {withoutPanels:P1} of the window with the panels hidden");
+
+            // A shared screen takes the focus; the cameras go to a strip beside it.
+            await MediaPage.Button(bob, "Share screen").ClickAsync();
+            await MediaPage.ExpectPlayingVideoAsync(ada, "bob (screen)");
+            await Expect(MediaPage.RemoteTile(ada, "bob (screen)")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tile-focused"));
+            await CallView.CheckLayoutAsync(ada, "laptop-screen-share");
         }
         finally
         {
@@ -113,6 +120,21 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
         try
         {
             await GroupPage.LoginAsync(page, fixture.GroupUrl("toggles"), "ada", "secret");
+
+            // The stage's grid, as the page computes it: two tiles side by side on a wide stage,
+            // stacked on a tall one; many tiles keep a usable size and the stage scrolls.
+            var grids = await page.EvaluateAsync<JsonElement>("""
+                async () => {
+                    const { bestGrid } = await import("/js/stagelayout.js");
+                    return { wide: bestGrid(1200, 500, 2, 4 / 3), tall: bestGrid(400, 800, 2, 4 / 3), many: bestGrid(700, 400, 40, 16 / 9) };
+                }
+                """);
+            Assert.Equal(2, grids.GetProperty("wide").GetProperty("cols").GetInt32());
+            Assert.Equal(1, grids.GetProperty("tall").GetProperty("cols").GetInt32());
+            var many = grids.GetProperty("many");
+            Assert.True(many.GetProperty("width").GetDouble() >= 160);
+            Assert.True(many.GetProperty("rows").GetInt32() * many.GetProperty("height").GetDouble() > 400);
+
             foreach (var name in new[] { "Camera", "Microphone", "Mute", "Share screen", "Raise hand" })
             {
                 var button = MediaPage.Button(page, name);
@@ -176,7 +198,8 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
             await GroupPage.SayAsync(bob, "one");
             await GroupPage.SayAsync(bob, "two");
             await Expect(MediaPage.Button(ada, "Chat 2 unread messages")).ToBeVisibleAsync();
-            await Expect(ada.GetByRole(AriaRole.Status).Filter(new() { HasText = "2 unread messages" })).ToHaveCountAsync(1);
+            // Said once in a polite live region (not a second status: notices are the page's status).
+            await Expect(ada.Locator("#chat-unread-status[aria-live=polite]")).ToHaveTextAsync("2 unread messages");
 
             await MediaPage.Button(ada, "Chat 2 unread messages").ClickAsync();
             await Expect(GroupPage.Chat(ada)).ToContainTextAsync("bob: two");
@@ -299,6 +322,9 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
             await MediaPage.Button(ada, "Settings").ClickAsync();
             await MediaPage.Button(ada, "Microphone").ClickAsync();
             await GroupPage.Users(ada).GetByRole(AriaRole.Button, new() { Name = "bob" }).ClickAsync(); // the user menu open
+            Assert.Empty(await Axe.SeriousViolationsAsync(ada));
+            await MediaPage.Button(ada, "Shortcuts").ClickAsync();
+            await Expect(ada.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" })).ToBeVisibleAsync();
             Assert.Empty(await Axe.SeriousViolationsAsync(ada));
 
             await bob.GetByRole(AriaRole.Button, new() { NameRegex = new("^Chat") }).ClickAsync(); // "Chat 1 unread message"

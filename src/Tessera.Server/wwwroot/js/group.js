@@ -63,7 +63,7 @@ class GroupPage {
             camera: $("camera"), microphone: $("microphone"), mute: $("mute"), screenshare: $("screenshare"),
             cameraDevice: $("camera-device"), microphoneDevice: $("microphone-device"), receive: $("receive"),
             presentNote: $("present-note"), settings: $("media-settings"), level: $("microphone-level"),
-            levelNote: $("microphone-level-note"),
+            levelNote: $("microphone-level-note"), background: $("background"), backgroundField: $("background-field"),
         }, () => this.sendRequest(), this.levels);
         new ActiveSpeaker(this.levels, () => this.speakingCandidates());
         new QualityMonitor(() => this.media.downStreams());

@@ -4,6 +4,7 @@
 
 import { newClientId } from "./protocol.js";
 import { Tile } from "./tile.js";
+import { BackgroundEffect } from "./background.js";
 
 /** What to receive, as `request` maps (protocol.md §12.4). */
 export const receivePresets = {
@@ -54,6 +55,10 @@ export class MediaManager {
         this.localTile = null;
         this.screenTile = null;
         this.canPresent = false;
+        // The background effect on the camera ("none", "blur", "color") and what runs it.
+        this.background = "none";
+        this.effect = null;
+        this.effectTrack = null;
         // Set by the page: asks the stage to focus a tile (or none).
         this.onPin = null;
     }
@@ -275,7 +280,7 @@ export class MediaManager {
     // ---- Local media ----
 
     cameraMedia() {
-        const tracks = [this.audioTrack, this.videoTrack].filter(Boolean);
+        const tracks = [this.audioTrack, this.effectTrack || this.videoTrack].filter(Boolean);
         return tracks.length ? new MediaStream(tracks) : null;
     }
 
@@ -292,6 +297,33 @@ export class MediaManager {
             if (this.canPresent) await this.publish("camera", media);
         }
         this.onLocalChange();
+    }
+
+    /** Chooses the camera's background; applied at once if the camera is on. */
+    async setBackground(mode) {
+        this.background = mode;
+        if (!this.videoTrack) return;
+        await this.applyEffect();
+        await this.updateCamera();
+    }
+
+    /** (Re)starts the background effect on the current camera track, or stops it. */
+    async applyEffect() {
+        this.effect?.stop();
+        this.effect = null;
+        this.effectTrack = null;
+        if (this.background === "none" || !this.videoTrack) return;
+        const effect = new BackgroundEffect(this.background, {
+            onSlow: () => this.notify("The background effect is slow on this computer and makes your video jerky; "
+                + "choose “As it is” in Media settings for smooth video.", { kind: "warning" }),
+        });
+        try {
+            this.effectTrack = await effect.start(this.videoTrack);
+            this.effect = effect;
+        } catch (e) {
+            effect.stop();
+            this.notify(`The background effect is not available: ${e.message}`, { kind: "warning" });
+        }
     }
 
     async acquire(kind) {
@@ -321,6 +353,7 @@ export class MediaManager {
             this.videoTrack.stop();
             this.videoTrack = null;
         }
+        await this.applyEffect();
         await this.updateCamera();
     }
 
@@ -358,8 +391,10 @@ export class MediaManager {
         try {
             const track = await this.acquire(kind);
             current.stop();
-            if (kind === "video") this.videoTrack = track;
-            else {
+            if (kind === "video") {
+                this.videoTrack = track;
+                await this.applyEffect();
+            } else {
                 track.enabled = !this.muted;
                 this.audioTrack = track;
             }
@@ -402,8 +437,11 @@ export class MediaManager {
         } else {
             this.audioTrack?.stop();
             this.videoTrack?.stop();
+            this.effect?.stop();
             this.audioTrack = null;
             this.videoTrack = null;
+            this.effect = null;
+            this.effectTrack = null;
             this.localTile?.remove();
             this.localTile = null;
         }

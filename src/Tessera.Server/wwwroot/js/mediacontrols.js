@@ -4,11 +4,13 @@
 import { receivePresets } from "./media.js";
 import { setPressed } from "./toolbar.js";
 import { loadPreference, savePreference } from "./preferences.js";
+import { backgroundEffectsSupported } from "./background.js";
 
 export class MediaControls {
     /**
      * media: the MediaManager; el: {camera, microphone, mute, screenshare, cameraDevice,
-     * microphoneDevice, receive, presentNote, settings, level, levelNote}; onReceiveChange(request)
+     * microphoneDevice, receive, presentNote, settings, level, levelNote, background,
+     * backgroundField}; onReceiveChange(request)
      * sends a `request`; levels: the AudioLevels that measure the microphone for the meter.
      */
     constructor(media, el, onReceiveChange, levels) {
@@ -20,6 +22,16 @@ export class MediaControls {
         const devices = loadPreference("devices", { camera: "", microphone: "" });
         media.cameraDevice = devices.camera;
         media.microphoneDevice = devices.microphone;
+        // The background choice is offered only where the browser can run it.
+        if (backgroundEffectsSupported()) {
+            el.backgroundField.hidden = false;
+            media.background = loadPreference("background", "none");
+            el.background.value = media.background;
+            el.background.addEventListener("change", () => {
+                savePreference("background", el.background.value);
+                media.setBackground(el.background.value);
+            });
+        }
         el.camera.addEventListener("click", () => media.setCamera(!media.videoTrack));
         el.microphone.addEventListener("click", () => media.setMicrophone(!media.audioTrack));
         el.mute.addEventListener("click", () => media.setMuted(!media.muted));

@@ -90,7 +90,9 @@ export class StageLayout {
     }
 
     apply() {
-        const tiles = [...this.container.querySelectorAll(":scope > figure.tile")];
+        // Others first, one's own camera last: the eye goes to the people one is talking to.
+        const tiles = [...this.container.querySelectorAll(":scope > figure.tile")]
+            .sort((a, b) => a.classList.contains("tile-self") - b.classList.contains("tile-self"));
         if (this.pinned && !tiles.includes(this.pinned)) this.pinned = null;
         const width = this.container.clientWidth;
         const height = this.container.clientHeight;
