@@ -22,6 +22,15 @@ namespace Tessera.Server.Hosting;
 /// </summary>
 public static class TesseraHost
 {
+    /// <summary>Bytes Kestrel buffers towards one connection before a write waits (its default: 64 KB).</summary>
+    public const int KestrelWriteBufferBytes = 16 * 1024;
+
+    /// <summary>
+    /// Free 4 KB blocks Kestrel's pool keeps (4 MB): enough for a broadcast to 1,000 members to
+    /// reuse blocks; past it a burst's blocks are left to the collector.
+    /// </summary>
+    public const int KestrelFreeBlocks = 1024;
+
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -33,6 +42,12 @@ public static class TesseraHost
         logging?.Invoke(builder.Logging);
         Directory.CreateDirectory(options.Data);
 
+        // Outgoing WebSocket messages wait in each connection's own queue, which is bounded and
+        // shares a broadcast's bytes between members; Kestrel's default 64 KB of output buffering
+        // per connection copied them again, and after a 1,000-member join flood its pool kept the
+        // peak (10,600 blocks of 4 KB, 44 KB per member) for good.
+        builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = KestrelWriteBufferBytes);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new BoundedBlockPoolFactory(KestrelFreeBlocks));
         var endpoint = ListenAddress.Parse(options.Http);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

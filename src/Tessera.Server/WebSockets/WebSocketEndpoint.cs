@@ -64,13 +64,15 @@ public sealed class WebSocketEndpoint
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);
         var writer = transport.RunWriterAsync();
+        string? readFailure = null;
         try
         {
             await ReceiveLoopAsync(socket, session, transport, context.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            transport.Abort("read failed: " + e.Message);
+            readFailure = "read failed: " + e.Message;
+            transport.Abort(readFailure);
         }
         catch (Exception e)
         {
@@ -83,7 +85,12 @@ public sealed class WebSocketEndpoint
         }
         finally
         {
-            if (transport.AbortReason is { } why) _logger.LogInformation("connection {Remote} dropped: {Reason}", remote, why);
+            // A client that simply went away (a closed tab: the read fails) is routine, and at one
+            // line per connection it cost more than the join itself; a client the server dropped
+            // (not reading, write timed out) is worth an operator's attention.
+            if (transport.AbortReason is { } why && (ReferenceEquals(why, readFailure) ? LogLevel.Debug : LogLevel.Information) is var level
+                && _logger.IsEnabled(level))
+                _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
             await writer;
