@@ -246,8 +246,10 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
         {
             var tile = MediaPage.RemoteTile(ada, "bob");
             var video = tile.Locator("video");
-            await Expect(tile.GetByRole(AriaRole.Img, new() { NameRegex = new("^Connection (good|fair|poor): .*640×480") }))
-                .ToBeAttachedAsync(new() { Timeout = 15_000 });
+            var quality = tile.Locator(".tile-quality[role=img]");
+            await Expect(quality).ToHaveAttributeAsync("aria-label",
+                new System.Text.RegularExpressions.Regex(@"^Connection (good|fair|poor): [0-9.]+ Mbit/s, \d+×\d+, [0-9.]+ % lost$"), new() { Timeout = 15_000 });
+            await Expect(quality).ToBeVisibleAsync();
 
             var mute = ada.GetByRole(AriaRole.Button, new() { Name = "Listen muted to bob", Exact = true });
             await mute.ClickAsync();
