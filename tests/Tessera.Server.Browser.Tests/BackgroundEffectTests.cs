@@ -75,6 +75,16 @@ public sealed class BackgroundEffectTests(PersonCameraFixture fixture) : IClassF
         }
         """;
 
+    sealed record Differences(double Face, double Background);
+
+    static async Task<Differences?> SampleAsync(IPage page)
+    {
+        var text = await page.EvaluateAsync<string?>(Compare);
+        if (text is null) return null;
+        var d = JsonDocument.Parse(text).RootElement;
+        return new Differences(d.GetProperty("face").GetDouble(), d.GetProperty("background").GetDouble());
+    }
+
     [Fact]
     public async Task With_blur_on_the_received_background_differs_from_the_camera_while_the_person_is_kept()
     {
@@ -88,26 +98,13 @@ public sealed class BackgroundEffectTests(PersonCameraFixture fixture) : IClassF
         await MediaPage.ExpectPlayingVideoAsync(bob, "ada", timeoutMs: 60_000);
 
         // The first frames may predate the first mask; the received picture settles on the effect.
-        var last = "";
-        await Eventually.True(async () =>
-        {
-            var text = await bob.EvaluateAsync<string?>(Compare);
-            if (text is null) return false;
-            last = text;
-            var d = JsonDocument.Parse(text).RootElement;
-            return d.GetProperty("background").GetDouble() > 12 && d.GetProperty("face").GetDouble() < 10;
-        }, "a blurred background and a kept face", TimeSpan.FromSeconds(60));
-        var result = JsonDocument.Parse(last).RootElement;
-        Assert.True(result.GetProperty("background").GetDouble() > 2 * result.GetProperty("face").GetDouble(), last);
+        // Video coding alone changes the face by a few levels (about 5 without the effect).
+        await Eventually.Value(() => SampleAsync(bob), d => d is { } x && x.Background > 15 && x.Face < 14 && x.Background > 2.5 * x.Face,
+            "a blurred background and a kept face", TimeSpan.FromSeconds(60));
 
         // Without the effect the received picture is the camera's again, background included.
         await ada.GetByLabel("Camera background", new() { Exact = true }).SelectOptionAsync("none");
-        await Eventually.True(async () =>
-        {
-            var text = await bob.EvaluateAsync<string?>(Compare);
-            if (text is null) return false;
-            last = text;
-            return JsonDocument.Parse(text).RootElement.GetProperty("background").GetDouble() < 10;
-        }, "the background as the camera shows it", TimeSpan.FromSeconds(30));
+        await Eventually.Value(() => SampleAsync(bob), d => d is { } x && x.Background < 12,
+            "the background as the camera shows it", TimeSpan.FromSeconds(30));
     }
 }

@@ -60,6 +60,19 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
             var withPanels = await CallView.LargestRemoteShareAsync(ada);
             Assert.True(withPanels >= 0.15, $"largest remote tile covers {withPanels:P1} of the window with the panels open");
 
+            // axe-core finds nothing serious in the call view, with the settings, a user's menu
+            // and the shortcuts dialog open too.
+            await MediaPage.Button(ada, "Settings").ClickAsync();
+            await MediaPage.Button(ada, "Microphone").ClickAsync();
+            await GroupPage.Users(ada).GetByRole(AriaRole.Button, new() { Name = "bob" }).ClickAsync();
+            Assert.Empty(await Axe.SeriousViolationsAsync(ada));
+            await MediaPage.Button(ada, "Shortcuts").ClickAsync();
+            var shortcuts = ada.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" });
+            await Expect(shortcuts).ToBeVisibleAsync();
+            Assert.Empty(await Axe.SeriousViolationsAsync(ada));
+            await shortcuts.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+            await MediaPage.Button(ada, "Settings").ClickAsync();
+
             await MediaPage.Button(ada, "Users").ClickAsync();
             await MediaPage.Button(ada, "Chat").ClickAsync();
             await Expect(GroupPage.Users(ada)).ToBeHiddenAsync();
@@ -105,6 +118,11 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
             width = await CallView.WidestRemoteShareAsync(bob);
             Assert.True(width >= 0.90, $"with the chat open the remote tile is {width:P1} of the phone's width");
             await Expect(MediaPage.Button(bob, "Leave")).ToBeInViewportAsync(new() { Ratio = 1 });
+
+            // axe-core finds nothing serious on the phone either, with the second row of controls open.
+            await MediaPage.Button(bob, "More").ClickAsync();
+            await Expect(MediaPage.Button(bob, "Share screen")).ToBeVisibleAsync();
+            Assert.Empty(await Axe.SeriousViolationsAsync(bob));
         }
         finally
         {
@@ -228,8 +246,10 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
         {
             var tile = MediaPage.RemoteTile(ada, "bob");
             var video = tile.Locator("video");
-            await Expect(tile.GetByRole(AriaRole.Img, new() { NameRegex = new("^Connection (good|fair|poor): .*640×480") }))
-                .ToBeAttachedAsync(new() { Timeout = 15_000 });
+            var quality = tile.Locator(".tile-quality[role=img]");
+            await Expect(quality).ToHaveAttributeAsync("aria-label",
+                new System.Text.RegularExpressions.Regex(@"^Connection (good|fair|poor): [0-9.]+ Mbit/s, \d+×\d+, [0-9.]+ % lost$"), new() { Timeout = 15_000 });
+            await Expect(quality).ToBeVisibleAsync();
 
             var mute = ada.GetByRole(AriaRole.Button, new() { Name = "Listen muted to bob", Exact = true });
             await mute.ClickAsync();
@@ -301,7 +321,7 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
     }
 
     [Fact]
-    public async Task An_automated_accessibility_audit_finds_no_serious_violations_on_a_laptop_or_a_phone()
+    public async Task An_automated_accessibility_audit_finds_no_serious_violations_on_the_login_page()
     {
         var login = await fixture.Browser.NewPageAsync();
         try
@@ -313,28 +333,6 @@ public sealed class CallViewTests(CallViewFixture fixture) : IClassFixture<CallV
         finally
         {
             await login.Context.CloseAsync();
-        }
-
-        var (ada, bob) = await TwoCamerasAsync("audit", Phone);
-        try
-        {
-            await GroupPage.SayAsync(ada, "hello bob");
-            await MediaPage.Button(ada, "Settings").ClickAsync();
-            await MediaPage.Button(ada, "Microphone").ClickAsync();
-            await GroupPage.Users(ada).GetByRole(AriaRole.Button, new() { Name = "bob" }).ClickAsync(); // the user menu open
-            Assert.Empty(await Axe.SeriousViolationsAsync(ada));
-            await MediaPage.Button(ada, "Shortcuts").ClickAsync();
-            await Expect(ada.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" })).ToBeVisibleAsync();
-            Assert.Empty(await Axe.SeriousViolationsAsync(ada));
-
-            await bob.GetByRole(AriaRole.Button, new() { NameRegex = new("^Chat") }).ClickAsync(); // "Chat 1 unread message"
-            await MediaPage.Button(bob, "More").ClickAsync();
-            Assert.Empty(await Axe.SeriousViolationsAsync(bob));
-        }
-        finally
-        {
-            await ada.Context.CloseAsync();
-            await bob.Context.CloseAsync();
         }
     }
 
