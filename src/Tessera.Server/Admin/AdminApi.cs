@@ -22,6 +22,12 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
             await HttpErrors.Text(context, StatusCodes.Status404NotFound, "404 page not found");
             return;
         }
+        // A name the group-name rule refuses ("a//b", "/etc/x") names no file: it must never reach a path.
+        if (!path.IsServerWide && !Tessera.Auth.GroupNames.IsValid(path.Group))
+        {
+            await HttpErrors.Text(context, StatusCodes.Status404NotFound, "404 page not found");
+            return;
+        }
         var config = registry.Config.TryGet(out _);
         var origin = context.Request.Headers.Origin.ToString();
         if (origin != "")
@@ -86,7 +92,7 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
                 AdminResource.UserList => users.ListAsync(context, path),
                 AdminResource.User => users.HandleAsync(context, path, writable),
                 AdminResource.Password => users.PasswordAsync(context, path, writable),
-                AdminResource.TokenList => tokens.ListAsync(context, path, decision.Who),
+                AdminResource.TokenList => tokens.ListAsync(context, path),
                 AdminResource.Token => tokens.HandleAsync(context, path),
                 AdminResource.Keys => keys.HandleAsync(context, path, writable),
                 _ => throw GroupResource.NotFound(),

@@ -28,7 +28,11 @@ public sealed class GroupFiles(GroupDescriptionStore store)
     private const UnixFileMode PrivateFolder = PrivateFile | UnixFileMode.UserExecute;
     private readonly Lock _writeLock = new();
 
-    public string PathOf(string group) => Path.Combine(store.GroupsDirectory, group + ".json");
+    /// <exception cref="ArgumentException">The name breaks the group-name rule, so it could lead out of the groups folder.</exception>
+    public string PathOf(string group) =>
+        Tessera.Auth.GroupNames.IsValid(group)
+            ? Path.Combine(store.GroupsDirectory, group + ".json")
+            : throw new ArgumentException($"illegal group name '{group}'", nameof(group));
 
     /// <summary>The file of exactly this group (not an ancestor's), or null when there is none.</summary>
     /// <exception cref="GroupEditException">The file is not a JSON object (500: the server cannot use it either).</exception>

@@ -12,7 +12,7 @@ namespace Tessera.Server.Admin;
 /// </summary>
 public sealed class TokenResource(TokenStore store)
 {
-    public async Task ListAsync(HttpContext context, AdminPath path, string who)
+    public async Task ListAsync(HttpContext context, AdminPath path)
     {
         if (HttpMethods.IsPost(context.Request.Method))
         {

@@ -380,6 +380,22 @@ public class AdminApiTests
     }
 
     [Fact]
+    public async Task Group_names_that_could_leave_the_groups_folder_name_nothing()
+    {
+        await using var s = await Start();
+        var root = Basic(s.Http, "root", "rootpw");
+        var outside = Path.Combine(s.Root, "evil");
+        foreach (var path in new[] { $".groups/{outside}", ".groups/a//b", ".groups/lab/../../evil", ".groups/%2e%2e/evil" })
+        {
+            using var r = await root.PutAsync(path, "{}");
+            Assert.NotEqual(HttpStatusCode.Created, r.StatusCode);
+            Assert.NotEqual(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        Assert.False(File.Exists(outside + ".json"));
+        Assert.Equal(["lab"], Directory.GetFiles(s.GroupsDir, "*.json", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension));
+    }
+
+    [Fact]
     public async Task Paths_outside_the_api_and_unknown_parts_of_a_group()
     {
         await using var s = await Start();
