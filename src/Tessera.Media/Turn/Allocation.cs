@@ -25,8 +25,13 @@ internal sealed class Allocation : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private DateTimeOffset _expiry;
 
-    public Allocation(TurnClient client, Socket relay, IPEndPoint relayed, TimeSpan lifetime, TimeProvider time, ReadOnlySpan<byte> transactionId)
+    private readonly IReadOnlySet<int>? _allowedPorts;
+
+    /// <param name="allowedPorts">Peer ports data may go to and come from; null: any (see <see cref="TurnServerOptions.AllowedPeerPorts"/>).</param>
+    public Allocation(TurnClient client, Socket relay, IPEndPoint relayed, TimeSpan lifetime, TimeProvider time, ReadOnlySpan<byte> transactionId,
+        IReadOnlySet<int>? allowedPorts = null)
     {
+        _allowedPorts = allowedPorts;
         Client = client;
         _relay = relay;
         _time = time;
@@ -220,6 +225,8 @@ internal sealed class Allocation : IDisposable
         }
         var template = new IPEndPoint(source.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         var peer = (IPEndPoint)template.Create(source);
+        if (_allowedPorts is { } ports && !ports.Contains(peer.Port))
+            return;
         lock (_gate)
         {
             if (!_permissions.TryGetValue(peer.Address, out var permission) || permission.Expiry <= now)

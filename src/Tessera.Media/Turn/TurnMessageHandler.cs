@@ -49,7 +49,7 @@ internal sealed class TurnMessageHandler
         switch (stun.Type.Class)
         {
             case StunClass.Indication when stun.Type.Method == StunMethod.Send:
-                Send(client, stun);
+                Send(client, stun, _options.AllowedPeerPorts);
                 break;
             case StunClass.Request when stun.Type.Method == StunMethod.Binding:
                 client.Send(Finish(stun, Success(stun, authenticated: false).AddXorMappedAddress(client.Remote), authenticated: false));
@@ -66,13 +66,15 @@ internal sealed class TurnMessageHandler
         }
     }
 
-    private static void Send(TurnClient client, StunMessage indication)
+    private static void Send(TurnClient client, StunMessage indication, IReadOnlySet<int>? allowedPorts)
     {
         if (client.Allocation is not { } allocation
             || TurnMessages.PeerAddresses(indication) is not [var peer]
             || !indication.TryGetAttribute(TurnAttributeType.Data, out var data))
             return;
-        allocation.SendToPeer(TurnMessages.Normalize(peer), data);
+        var target = TurnMessages.Normalize(peer);
+        if (allowedPorts is null || allowedPorts.Contains(target.Port))
+            allocation.SendToPeer(target, data);
     }
 
     /// <summary>The refusal to send, or null when the request carries valid credentials.</summary>
@@ -149,7 +151,8 @@ internal sealed class TurnMessageHandler
         }
         var bound = (IPEndPoint)relay.LocalEndPoint!;
         var relayed = new IPEndPoint(_options.AdvertisedRelayAddress ?? bound.Address, bound.Port);
-        var allocation = new Allocation(client, relay, relayed, Lifetime(request), _options.TimeProvider, request.TransactionId);
+        var allocation = new Allocation(client, relay, relayed, Lifetime(request), _options.TimeProvider, request.TransactionId,
+            _options.AllowedPeerPorts);
         client.Allocation = allocation;
         _allocations.Add(allocation);
         _ = allocation.RelayFromPeersAsync();
@@ -208,6 +211,8 @@ internal sealed class TurnMessageHandler
         var peer = TurnMessages.Normalize(given);
         if (CheckPeer(request, peer) is { } refusal)
             return refusal;
+        if (_options.AllowedPeerPorts is { } ports && !ports.Contains(peer.Port))
+            return Error(request, StunErrorCode.Forbidden, authenticated: true);
         return allocation.BindChannel(BinaryPrimitives.ReadUInt16BigEndian(number), peer, _options.MaxPermissionsPerAllocation) switch
         {
             ChannelBindResult.Bound => Finish(request, Success(request, true), true),

@@ -38,6 +38,13 @@ public sealed class TurnServerOptions
     /// </summary>
     public required IReadOnlySet<IPAddress>? AllowedPeers { get; init; }
 
+    /// <summary>
+    /// Ports a peer may have, on top of <see cref="AllowedPeers"/>; null: any. Permissions are per
+    /// address (RFC 8656 §9), so without this a client allowed to reach the server's address could
+    /// reach every UDP service on it; the built-in server allows only the SFU's media port.
+    /// </summary>
+    public IReadOnlySet<int>? AllowedPeerPorts { get; init; }
+
     /// <summary>Allocations one client address may hold at once (486 Allocation Quota Reached beyond).</summary>
     public int MaxAllocationsPerClient { get; init; } = 1000;
 

@@ -97,6 +97,7 @@ public static class TesseraHost
                                                                                  Logger(sp, "Tessera.Media"), iceTcp));
         builder.Services.AddSingleton(sp => new TurnHolder(Tessera.Server.Turn.BuiltInTurn.Start(turnFlag, options.Data,
             sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.Candidates.Where(c => !c.Tcp).Select(c => c.EndPoint.Address).Distinct().ToList(),
+            sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.LocalEndPoint.Port,
             options.Insecure ? null : sp.GetRequiredService<Certificates>().Current,
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
         builder.Services.AddSingleton<Tessera.Server.Streams.SfuSignalling>();

@@ -8,7 +8,7 @@ namespace Tessera.Server.Turn;
 /// <summary>
 /// The built-in TURN server as <c>-turn</c> asks for it: where it listens, what browsers are told
 /// (an <see cref="IceServerEntry"/> with this run's random password), and whom it relays to: only
-/// this host's own addresses, since it exists to carry media to our SFU.
+/// the SFU's media port at this host's own addresses, since it exists to carry media to our SFU.
 /// </summary>
 public sealed class BuiltInTurn : IDisposable
 {
@@ -38,8 +38,9 @@ public sealed class BuiltInTurn : IDisposable
     /// log: a TURN server that cannot start must not keep the conference server from starting).
     /// </summary>
     /// <param name="mediaAddresses">The SFU's host candidate addresses.</param>
+    /// <param name="mediaPort">The SFU's UDP port: the only port the relay sends to.</param>
     /// <param name="certificate">The server's TLS certificate, when it has one: the TCP port then takes <c>turns:</c> too.</param>
-    public static BuiltInTurn? Start(TurnFlag flag, string dataDirectory, IReadOnlyList<IPAddress> mediaAddresses,
+    public static BuiltInTurn? Start(TurnFlag flag, string dataDirectory, IReadOnlyList<IPAddress> mediaAddresses, int mediaPort,
         Func<System.Security.Cryptography.X509Certificates.X509Certificate2>? certificate, TimeProvider time, ILogger logger)
     {
         if (flag.Mode == TurnMode.Off)
@@ -74,6 +75,7 @@ public sealed class BuiltInTurn : IDisposable
             AdvertisedRelayAddress = allLocal ? null : advertised[0],
             Credentials = LongTermCredentials.Random(Username, Realm),
             AllowedPeers = allowed,
+            AllowedPeerPorts = new HashSet<int> { mediaPort },
             Certificate = certificate,
             TimeProvider = time,
             Logger = logger,
@@ -90,7 +92,7 @@ public sealed class BuiltInTurn : IDisposable
             return null;
         }
         var turn = new BuiltInTurn(server, advertised, flag.Port);
-        logger.LogInformation("TURN: built-in server on UDP {Udp} and TCP {Tcp}{Tls}; browsers are told {Urls}; relaying from {Relay} to this host's own addresses only",
+        logger.LogInformation("TURN: built-in server on UDP {Udp} and TCP {Tcp}{Tls}; browsers are told {Urls}; relaying from {Relay} to this host's media port only",
             server.UdpEndPoint, server.TcpEndPoint, server.Tls ? " (TLS too)" : "", string.Join(" ", turn.IceServer.Urls),
             options.AdvertisedRelayAddress ?? relayBind);
         return turn;

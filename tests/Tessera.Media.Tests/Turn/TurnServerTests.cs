@@ -16,7 +16,7 @@ public sealed class TurnServerTests : IDisposable
     private readonly List<IDisposable> _disposables = new();
 
     private TurnServer Start(int maxPerClient = 1000, int max = 10_000, IReadOnlySet<IPAddress>? allowed = null, bool open = false,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, IReadOnlySet<int>? ports = null)
     {
         var server = TurnServer.Start(new TurnServerOptions
         {
@@ -29,6 +29,7 @@ public sealed class TurnServerTests : IDisposable
             MaxAllocations = max,
             TimeProvider = _time,
             Certificate = certificate is null ? null : () => certificate,
+            AllowedPeerPorts = ports,
         });
         _disposables.Add(server);
         return server;
@@ -202,6 +203,38 @@ public sealed class TurnServerTests : IDisposable
         var allowed = await client.RequestAsync(client.Authenticate(
             TurnTestClient.PeerRequest(StunMethod.CreatePermission, new IPEndPoint(IPAddress.Loopback, 5000)), Username, Password));
         Assert.Equal(StunClass.SuccessResponse, allowed.Type.Class);
+    }
+
+    [Fact]
+    public async Task With_allowed_ports_only_those_ports_of_an_allowed_address_are_reachable_either_way()
+    {
+        using var sfu = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sfu.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp); // say, a local DNS resolver
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var sfuEndPoint = (IPEndPoint)sfu.LocalEndPoint!;
+        var otherEndPoint = (IPEndPoint)other.LocalEndPoint!;
+        var server = Start(ports: new HashSet<int> { sfuEndPoint.Port });
+        using var client = TurnTestClient.Udp(server.UdpEndPoint!);
+        var relayed = Relayed(await client.AllocateAsync(Username, Password));
+
+        var refused = await client.RequestAsync(client.Authenticate(TurnTestClient.ChannelBindRequest(0x4000, otherEndPoint), Username, Password));
+        Assert.Equal(403, refused.ErrorCode?.Code);
+        var permitted = await client.RequestAsync(client.Authenticate(TurnTestClient.PeerRequest(StunMethod.CreatePermission, sfuEndPoint), Username, Password));
+        Assert.Equal(StunClass.SuccessResponse, permitted.Type.Class); // the address is allowed; permissions have no port
+
+        // To the other port: dropped. To the SFU: relayed, and it arrives after the dropped one would have.
+        await client.SendRawAsync(TurnTestClient.SendIndication(otherEndPoint, "to dns"u8.ToArray()));
+        await client.SendRawAsync(TurnTestClient.SendIndication(sfuEndPoint, "to sfu"u8.ToArray()));
+        Assert.Equal("to sfu", (await ReceiveAsync(sfu)).Text);
+        Assert.Equal(0, other.Available);
+
+        // From the other port: dropped; from the SFU: delivered, and it is the first thing the client gets.
+        await other.SendToAsync("from dns"u8.ToArray(), relayed);
+        await sfu.SendToAsync("from sfu"u8.ToArray(), relayed);
+        var data = await client.ReceiveStunAsync();
+        Assert.True(data.TryGetAttribute(TurnAttributeType.Data, out var payload));
+        Assert.Equal("from sfu", Encoding.UTF8.GetString(payload));
     }
 
     [Fact]
