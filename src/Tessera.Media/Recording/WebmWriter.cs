@@ -20,7 +20,8 @@ public sealed class WebmWriter : IDisposable
     public const int AudioClusterMilliseconds = 2_000;
 
     private const int SeekHeadRoom = 96; // the seek head plus a Void filler, rewritten at the end
-    private const long UnknownSize = 0x00FFFFFFFFFFFFFF;
+    private const long UnknownSize = 0x00FFFFFFFFFFFFFF; // all ones in an 8-byte size: "unknown"
+    private const int DefaultDurationLength = 12; // 3-byte ID, 1-byte size, 8-byte value
 
     private readonly Stream _stream;
     private readonly IReadOnlyList<WebmTrack> _tracks;
@@ -37,7 +38,6 @@ public sealed class WebmWriter : IDisposable
     private readonly List<(long Time, long Position, int Track)> _cues = [];
     private long _clusterTime = -1;
     // Where the video track's DefaultDuration goes (-1: no video), and the shortest interval between its pictures.
-    private const int DefaultDurationLength = 12; // 3-byte ID, 1-byte size, 8-byte value
     private readonly long _defaultDurationOffset;
     private long _lastVideoTime = -1;
     private long _shortestVideoInterval = long.MaxValue;

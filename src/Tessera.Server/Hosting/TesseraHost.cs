@@ -126,6 +126,9 @@ public static class TesseraHost
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipSessions>();
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipEndpoint>();
         builder.Services.AddSingleton<GroupRoutes>();
+        builder.Services.AddSingleton(sp => new Tessera.Server.Recordings.RecordingsCredentials(
+            sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(), sp.GetRequiredService<JoinAuthenticator>()));
+        builder.Services.AddSingleton<Tessera.Server.Recordings.RecordingsRoute>();
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddAdministration();
         builder.Services.AddMonitoring();
@@ -143,6 +146,8 @@ public static class TesseraHost
         app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));
         app.Map("/public-groups.json", (HttpContext c, PublicGroups p) => p.HandleAsync(c));
         app.Map("/group/{**rest}", (HttpContext c, GroupRoutes g) => g.HandleAsync(c));
+        app.Map("/recordings/{**rest}", (HttpContext c, Tessera.Server.Recordings.RecordingsRoute r) => r.HandleAsync(c));
+        app.Map("/recordings", (HttpContext c, Tessera.Server.Recordings.RecordingsRoute r) => r.HandleAsync(c));
         app.MapAdministration();
         app.MapMonitoring();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));

@@ -82,7 +82,29 @@ public sealed class RecordActionTests
 
         // A late joiner learns of the recorder with the other members.
         await using var carol = await s.JoinAsync("lab", "ada", "a");
-        await carol.ReceiveAsync("user", where: IsRecorder);
+        var recorder = await carol.ReceiveAsync("user", where: IsRecorder);
+
+        // An operator may kick the recorder: that stops the recording too.
+        await ada.SendAsync(new System.Text.Json.Nodes.JsonObject { ["type"] = "useraction", ["kind"] = "kick", ["dest"] = recorder.Str("id") });
+        await bob.ReceiveAsync("user", where: m => IsRecorder(m) && m.Str("kind") == "delete");
+        await ada.SendAsync(Json.Obj("""{"type": "groupaction", "kind": "record"}"""));
+        await bob.ReceiveAsync("user", where: m => IsRecorder(m) && m.Str("kind") == "add");
+    }
+
+    [Fact]
+    public async Task A_stream_in_a_codec_that_cannot_be_recorded_is_named_to_the_operators()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("lab", Group.Replace("\"allow-recording\": true,", "\"allow-recording\": true, \"codecs\": [\"h264\"],")));
+        await using var ada = await s.JoinAsync("lab", "ada", "a");
+        await using var bob = await s.JoinAsync("lab", "bob", "b");
+        var camera = await RecordingPublisher.PublishAsync(s, bob, codec: "H264");
+        camera.SendRaw([0x65, 0x88, 0x84]); // an IDR slice: the track is known
+
+        await ada.SendAsync(Json.Obj("""{"type": "groupaction", "kind": "record"}"""));
+        var warning = await ada.ReceiveAsync("usermessage", where: m => m.Str("kind") == "warning");
+        Assert.Equal("Stream camera of bob is not recorded: H264 cannot be recorded (VP8, VP9 and Opus can)", warning.Str("value"));
+        await s.Services.GetRequiredService<GroupRecordings>().DrainAsync();
+        Assert.Empty(Directory.GetFiles(Path.Combine(s.Options.Recordings, "lab")));
     }
 
     [Fact]

@@ -20,13 +20,15 @@ public sealed class RecordingPublisher
 
     private RecordingPublisher(IMediaReceiver connection) => _connection = connection;
 
-    public static string VideoOffer(string codec = "VP8") => string.Join("\r\n",
+    public static string VideoOffer(string codec = "VP8") => string.Join("\r\n", new[]
+    {
         "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
         "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
         "a=ice-ufrag:Ab1c", "a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E", "a=fingerprint:" + ReceiverSdp.Fingerprint,
         "a=setup:actpass", "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly",
-        "a=msid:s1 v1", "a=rtcp-mux", $"a=rtpmap:96 {codec}/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
-        $"a=ssrc:{Ssrc} cname:abc", "");
+        "a=msid:s1 v1", "a=rtcp-mux", $"a=rtpmap:96 {codec}/90000",
+        "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli", $"a=ssrc:{Ssrc} cname:abc",
+    }.Concat(codec == "H264" ? ["a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"] : []).Append(""));
 
     /// <summary>Offers the camera as <paramref name="client"/> and waits for the answer.</summary>
     public static async Task<RecordingPublisher> PublishAsync(TestServer server, WsClient client, string id = "cam", string codec = "VP8")
@@ -44,6 +46,14 @@ public sealed class RecordingPublisher
             foreach (var packet in _packetizer.Packets(picture.Data, picture.Milliseconds + offset, picture.Keyframe))
                 _connection.RtpReceived(packet);
     }
+
+    /// <summary>One packet with this payload, as is.</summary>
+    public void SendRaw(byte[] payload) =>
+        _connection.RtpReceived(new Tessera.Media.Rtp.RtpPacketBuilder
+        {
+            PayloadType = 96, SequenceNumber = 1, Timestamp = 90_000, Ssrc = Ssrc, Marker = true, Payload = payload,
+            Extensions = { (4, "0"u8.ToArray()) },
+        }.ToArray());
 
     /// <summary>Three seconds of a 160×120 test pattern, a keyframe each second.</summary>
     public static IReadOnlyList<EncodedFrame> Clip => EncodedVideo.Encode("vp8", seconds: 3, keyframeInterval: 30);
