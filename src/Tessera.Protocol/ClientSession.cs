@@ -130,6 +130,7 @@ public sealed class ClientSession : IGroupMember
                 });
             }
             group.Broadcast(Messages.User("delete", this));
+            Handlers.RecordingActions.AfterLeave(Services, group);
             Group = null;
             Username = "";
             Permissions = [];
