@@ -121,6 +121,8 @@ public sealed class WhipSession
     private WhipOutcome JoinRefusal(Message joined)
     {
         var text = joined.Value?.ToString() ?? Texts.InternalError;
+        if (joined.Kind == "redirect")
+            return WhipOutcome.Fail(StatusCodes.Status403Forbidden, $"group {GroupName} has moved to {text}; publish to that group's .whip");
         return (text, joined.Error) switch
         {
             (_, Texts.DuplicateUsernameError) => WhipOutcome.Fail(StatusCodes.Status401Unauthorized,

@@ -14,6 +14,9 @@ public sealed class WhipSessions(ProtocolServices services, IStreamSignalling si
 {
     public const int MaxPerAddress = 4;
     public const int MaxPerGroup = 16;
+
+    /// <summary>Across the server, whatever the addresses (an IPv6 client may have many).</summary>
+    public const int MaxTotal = 512;
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly object _gate = new();
@@ -38,10 +41,16 @@ public sealed class WhipSessions(ProtocolServices services, IStreamSignalling si
     public WhipSession? TryCreate(string group, string? token, IPAddress address, string remoteAddress, out string? refusal)
     {
         WhipSession? session = null;
+        // The transport reports the session's end; the session is set before it can (it needs a join first).
         var transport = new WhipTransport(address, remoteAddress, why => Ended(session!, why));
         session = new WhipSession(group, token, transport, services);
         lock (_gate)
         {
+            if (_byResource.Count >= MaxTotal)
+            {
+                refusal = $"too many WHIP sessions on this server (at most {MaxTotal}); try again later";
+                return null;
+            }
             if (_byResource.Values.Count(s => s.Member.RemoteIp.Equals(address)) >= MaxPerAddress)
             {
                 refusal = $"too many WHIP sessions from your address (at most {MaxPerAddress}); end one with DELETE first";

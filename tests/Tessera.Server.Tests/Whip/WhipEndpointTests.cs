@@ -61,6 +61,7 @@ public sealed class WhipEndpointTests
             f.Group("g", Open);
             f.Group("watch", Watch);
             f.Group("members", Members);
+            f.Group("old", """{"redirect": "https://meet.example/group/new/"}""");
         });
         await using var watcher = await s.JoinAsync("g", "op", "o");
 
@@ -98,6 +99,12 @@ public sealed class WhipEndpointTests
         {
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
             Assert.Contains("present", await r.Content.ReadAsStringAsync());
+        }
+
+        using (var r = await PostAsync(s, "/group/old/.whip", AudioOffer()))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Contains("moved to https://meet.example/group/new/", await r.Content.ReadAsStringAsync());
         }
 
         // A locked group refuses with its lock message.
