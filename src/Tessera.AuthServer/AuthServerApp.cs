@@ -76,6 +76,8 @@ public static class AuthServerApp
         }) { Timeout = TimeSpan.FromSeconds(10) };
         var loginLogger = app.Services.GetRequiredService<ILogger<LoginService>>();
         var oidcLogger = app.Services.GetRequiredService<ILogger<OidcEndpoints>>();
+        var auditLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tessera-auth.Audit");
+        var metrics = new Monitoring.AuthMetrics();
         AuthServerState BuildState(AuthServerConfig c)
         {
             var keys = SigningKeys.FromConfig(c.Keys);
@@ -84,7 +86,7 @@ public static class AuthServerApp
             var issuer = c.Issuer ?? (c.Insecure ? "http://" : "https://") + c.Listen + "/";
             var backends = CreateBackends(c, verifier, host.Time);
             var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
-                                         c.PasswordFallback, host.Time, loginLogger)
+                                         c.PasswordFallback, host.Time, loginLogger, metrics, auditLogger)
             {
                 RefusalDelay = TimeSpan.FromSeconds(c.RefusalDelay),
             };
@@ -127,8 +129,16 @@ public static class AuthServerApp
             live.Current.Oidc is { } oidc ? oidc.StartAsync(context, name) : NotFound(context));
         app.MapGet("/oidc/{name}/callback", (HttpContext context, string name) =>
             live.Current.Oidc is { } oidc ? oidc.CallbackAsync(context, name) : NotFound(context));
+        var scrape = new MetricsEndpoint(metrics.Registry, () => MetricsAccessOf(live.Config), _ => Task.FromResult(false));
+        app.Map("/metrics", scrape.HandleAsync);
         return app;
     }
+
+    /// <summary>The configuration's <c>metrics</c>: off unless enabled, then only from <c>allowFrom</c> (tessera-auth has no administrators).</summary>
+    private static MetricsAccess MetricsAccessOf(AuthServerConfig config) =>
+        config.Metrics is { Enabled: true } m
+            ? new MetricsAccess(true, [.. (m.AllowFrom ?? []).Select(MetricsAccess.ParseEntry).OfType<System.Net.IPNetwork>()])
+            : MetricsAccess.Off;
 
     /// <summary>Without the portal, "/" only takes the JSON login: GET is "method not allowed", as it always was.</summary>
     private static Task OnlyPost(HttpContext context)

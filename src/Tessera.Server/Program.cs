@@ -14,15 +14,26 @@ var iceAddress = new Option<string[]>("--ice-address")
     Description = "address offered to clients as an ICE host candidate (repeatable or comma-separated); default: all local non-loopback addresses",
     AllowMultipleArgumentsPerToken = false,
 };
+var iceTcp = new Option<string>("--ice-tcp")
+{
+    HelpName = "auto|off|PORT",
+    Description = "TCP port for browsers that cannot send UDP (ICE-TCP); auto: the media UDP port's number",
+    DefaultValueFactory = _ => Tessera.Server.Streams.IceTcpSetting.AutoValue,
+};
+var turn = new Option<string>("--turn")
+{
+    HelpName = "auto|\"\"|:PORT|ADDRESS:PORT",
+    Description = "built-in TURN server (UDP and TCP): auto runs it on port 1194 when data/ice-servers.json is absent; \"\" never; ADDRESS may be a public address in front of a 1:1 NAT",
+    DefaultValueFactory = _ => Tessera.Server.Turn.TurnFlag.AutoValue,
+};
 // Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
-var turn = new Option<string>("--turn") { HelpName = "ADDRESS", Description = "Galène's built-in TURN server address; Tessera has none (use data/ice-servers.json)", DefaultValueFactory = _ => UnsupportedGaleneFlags.AutoTurn };
 var mdns = new Option<bool>("--mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
-var recordings = new Option<string?>("--recordings") { HelpName = "DIR", Description = "accepted for Galène compatibility; recording is not available" };
+var recordings = new Option<string>("--recordings") { HelpName = "DIR", Description = "recordings directory (one folder per group)", DefaultValueFactory = _ => "./recordings" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
 {
-    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, turn, mdns, recordings, demo,
+    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, iceTcp, turn, mdns, recordings, demo,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -31,16 +42,25 @@ root.SetAction(async (result, cancellationToken) =>
         Http = result.GetValue(http)!,
         Data = result.GetValue(data)!,
         Groups = result.GetValue(groups)!,
+        Recordings = result.GetValue(recordings)!,
         Static = result.GetValue(statics),
         Insecure = result.GetValue(insecure),
         RelayOnly = result.GetValue(relayOnly),
         UdpRange = result.GetValue(udpRange),
         IceAddresses = result.GetValue(iceAddress) ?? [],
+        Turn = result.GetValue(turn) ?? "",
+        IceTcp = result.GetValue(iceTcp) ?? "",
     };
     if (result.GetValue(demo))
     {
         var listen = result.GetResult(http) is { Implicit: false } ? options.Http : "127.0.0.1:8443";
-        options = DemoData.Create() with { Http = listen, Insecure = true, Static = options.Static, UdpRange = options.UdpRange, IceAddresses = options.IceAddresses };
+        // The demo runs for browsers on this machine: no TURN server unless -turn was given.
+        var demoTurn = result.GetResult(turn) is { Implicit: false } ? options.Turn : "";
+        options = DemoData.Create() with
+        {
+            Http = listen, Insecure = true, Static = options.Static, UdpRange = options.UdpRange, IceAddresses = options.IceAddresses, Turn = demoTurn,
+            IceTcp = options.IceTcp,
+        };
     }
     WebApplication app;
     try
@@ -52,11 +72,8 @@ root.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    // The demo runs for browsers on this machine: no TURN notice unless -turn was given.
-    var turnGiven = result.GetResult(turn) is { Implicit: false };
-    var turnToReport = result.GetValue(demo) && !turnGiven ? "" : result.GetValue(turn);
-    new UnsupportedGaleneFlags(turnToReport, result.GetValue(mdns), result.GetValue(recordings))
-        .Report(app.Logger, options.Data);
+    new UnsupportedGaleneFlags(result.GetValue(mdns))
+        .Report(app.Logger);
     try
     {
         await app.StartAsync(cancellationToken);

@@ -53,27 +53,93 @@ public sealed class ExecutableTests : IDisposable
     {
         var (data, groups) = Dirs();
         await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
-            "-turn", "192.0.2.1:1194", "-mdns", "-recordings", Path.Combine(_root, "recordings"), "--ice-address", "127.0.0.1");
-        await WaitForOutputAsync(server, "-recordings");
-        Assert.Contains("-turn 192.0.2.1:1194 ignored: Tessera has no built-in TURN server", server.Output);
-        Assert.Contains("data/ice-servers.json", server.Output);
-        Assert.Contains("-mdns ignored", server.Output);
-        Assert.Contains("recording is not available", server.Output);
+            "-mdns", "-recordings", Path.Combine(_root, "recordings"), "--ice-address", "127.0.0.1");
+        await WaitForOutputAsync(server, "-mdns ignored");
+        Assert.DoesNotContain("-recordings", server.Output); // recording exists now: the flag is simply used
     }
 
     [Fact]
-    public async Task Without_ice_servers_the_log_says_there_is_no_turn_server_and_with_them_it_is_silent()
+    public async Task The_log_says_where_media_and_turn_listen_and_what_browsers_are_told()
     {
         var (data, groups) = Dirs();
-        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "--ice-address", "127.0.0.1"))
-        {
-            await WaitForOutputAsync(server, "no TURN server");
-        }
+        int turnPort = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "--udp-range", "0", "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{turnPort}");
+        await WaitForOutputAsync(server, "TURN: built-in server on");
+        Assert.Matches(@"media: UDP port \d+ \(bound on 127\.0\.0\.1\); host candidates offered to browsers: 127\.0\.0\.1:\d+", server.Output);
+        Assert.Contains($"TURN: built-in server on UDP 127.0.0.1:{turnPort} and TCP 127.0.0.1:{turnPort}; browsers are told "
+            + $"turn:127.0.0.1:{turnPort} turn:127.0.0.1:{turnPort}?transport=tcp", server.Output);
+
+        // Browsers get it with this run's credentials, which never appear in the log.
+        await using var c = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"));
+        await c.HandshakeAsync();
+        var joined = await c.JoinAsync("lobby", "ann", "x");
+        var turn = Assert.Single(joined.RtcConfiguration!["iceServers"]!.AsArray())!;
+        Assert.Equal([$"turn:127.0.0.1:{turnPort}", $"turn:127.0.0.1:{turnPort}?transport=tcp"], turn["urls"]!.AsArray().Select(u => (string)u!));
+        Assert.Equal("tessera", (string?)turn["username"]);
+        var credential = (string)turn["credential"]!;
+        Assert.True(credential.Length >= 20, credential);
+        Assert.DoesNotContain(credential, server.Output);
+    }
+
+    [Fact]
+    public async Task Over_https_the_turn_port_takes_tls_too_with_the_servers_certificate()
+    {
+        var (data, groups) = Dirs();
+        int turnPort = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync("-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{turnPort}");
+        await WaitForOutputAsync(server, "TURN: built-in server on");
+        Assert.Contains($"TCP 127.0.0.1:{turnPort} (TLS too); browsers are told turn:127.0.0.1:{turnPort} "
+            + $"turn:127.0.0.1:{turnPort}?transport=tcp turns:127.0.0.1:{turnPort}?transport=tcp", server.Output);
+
+        // The certificate the TLS handshake shows is the one HTTPS uses, from the data directory.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, turnPort);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        using var expected = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(data, "cert.pem")));
+        Assert.Equal(expected.Thumbprint, tls.RemoteCertificate!.GetCertHashString());
+    }
+
+    [Fact]
+    public async Task With_ice_servers_json_auto_starts_no_turn_server_and_turn_off_starts_none_either()
+    {
+        var (data, groups) = Dirs();
         File.WriteAllText(Path.Combine(data, "ice-servers.json"), """[{"urls": ["turn:192.0.2.1:3478"], "username": "u", "credential": "c"}]""");
-        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "--ice-address", "127.0.0.1"))
+        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+                         "--ice-address", "127.0.0.1", "-turn", "auto"))
         {
-            Assert.DoesNotContain("TURN", server.Output);
+            await WaitForOutputAsync(server, "TURN: no built-in server, since data/ice-servers.json lists the servers browsers use");
         }
+        File.Delete(Path.Combine(data, "ice-servers.json"));
+        await using (var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+                         "--ice-address", "127.0.0.1", "-turn", ""))
+        {
+            await WaitForOutputAsync(server, "TURN: no built-in server (--turn \"\")");
+        }
+    }
+
+    [Fact]
+    public async Task A_turn_flag_that_is_not_one_of_its_forms_is_refused_at_start()
+    {
+        var (data, groups) = Dirs();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(
+            "-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups, "-turn", "turn.example.org:1194"));
+        Assert.Contains("--turn: expected auto, \"\", :PORT or ADDRESS:PORT, got \"turn.example.org:1194\"", error.Message);
+    }
+
+    [Fact]
+    public async Task A_turn_port_that_is_taken_is_said_and_the_server_runs_without_turn()
+    {
+        var (data, groups) = Dirs();
+        using var taken = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int port = ((System.Net.IPEndPoint)taken.Client.LocalEndPoint!).Port;
+        await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
+            "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{port}");
+        await WaitForOutputAsync(server, $"TURN: the built-in server cannot listen on 127.0.0.1 port {port}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        Assert.Equal("lobby", (string?)JsonNode.Parse(await http.GetStringAsync("/group/lobby/.status"))!["name"]);
     }
 
     [Fact]
@@ -111,7 +177,7 @@ public sealed class ExecutableTests : IDisposable
         {
             Assert.Contains($"http://127.0.0.1:{server.Port}/group/demo/", server.Output);
             Assert.Contains($"http://127.0.0.1:{server.Port}/group/team/", server.Output);
-            Assert.DoesNotContain("TURN", server.Output); // a local demo needs no relay, so no notice
+            Assert.DoesNotContain("TURN: built-in server on", server.Output); // a local demo needs no relay
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
             Assert.Equal("team", (string?)JsonNode.Parse(await http.GetStringAsync("/group/team/.status"))!["name"]);
 

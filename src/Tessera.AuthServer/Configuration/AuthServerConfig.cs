@@ -31,6 +31,9 @@ public sealed record AuthServerConfig
     [JsonPropertyName("refusalDelay")] public double RefusalDelay { get; init; } = 0.25;
 
     [JsonPropertyName("throttle")] public Tessera.Auth.Throttling.LoginThrottleSettings? Throttle { get; init; }
+
+    /// <summary><c>/metrics</c>: off unless enabled, then readable from these addresses (single or CIDR) only.</summary>
+    [JsonPropertyName("metrics")] public MetricsConfig? Metrics { get; init; }
 }
 
 /// <summary>One entry of <c>backends</c>, told apart by its <c>type</c>.</summary>
@@ -141,4 +144,11 @@ public sealed record OidcBackendConfig : BackendConfig
 
     /// <summary>Seconds a browser has to come back from the provider before the sign-in must start again.</summary>
     [JsonPropertyName("loginTimeout")] public double LoginTimeout { get; init; } = 600;
+}
+
+/// <summary>The <c>metrics</c> key of tessera-auth's configuration.</summary>
+public sealed record MetricsConfig
+{
+    [JsonPropertyName("enabled")] public bool Enabled { get; init; }
+    [JsonPropertyName("allowFrom")] public IReadOnlyList<string>? AllowFrom { get; init; }
 }

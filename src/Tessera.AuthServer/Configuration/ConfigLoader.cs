@@ -69,6 +69,8 @@ public static class ConfigLoader
         if (c.TokenLifetime <= 0) throw new ConfigException("'tokenLifetime' must be a positive number of seconds");
         if (c.PortalTokenLifetime <= 0) throw new ConfigException("'portalTokenLifetime' must be a positive number of seconds");
         if (c.PortalTokenIn is not ("query" or "fragment")) throw new ConfigException("'portalTokenIn' must be \"query\" or \"fragment\"");
+        if (c.Metrics?.AllowFrom?.FirstOrDefault(e => Tessera.Web.MetricsAccess.ParseEntry(e) is null) is { } bad)
+            throw new ConfigException($"'metrics': allowFrom entry '{bad}' is neither an address nor an address/prefix range");
         foreach (var f in c.Backends.OfType<FileBackendConfig>())
             if (string.IsNullOrEmpty(f.Path)) throw new ConfigException("file back end: 'path' is missing");
         var providers = new HashSet<string>(StringComparer.Ordinal);

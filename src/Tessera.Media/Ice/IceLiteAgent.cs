@@ -19,6 +19,8 @@ public sealed class IceLiteAgent : IDisposable
     private DateTimeOffset _lastCheck;
     private bool _nominated;
     private volatile System.Net.SocketAddress? _remoteAddress;
+    // Set instead of _remoteAddress when the selected path is an ICE-TCP connection.
+    private volatile IceTcpConnection? _remoteConnection;
     private readonly List<System.Net.SocketAddress> _latched = new();
 
     /// <summary>
@@ -77,9 +79,14 @@ public sealed class IceLiteAgent : IDisposable
         }
     }
 
+    /// <summary>Whether the selected path is an ICE-TCP connection (RFC 6544) rather than UDP.</summary>
+    public bool SelectedTcp => _remoteConnection is not null;
+
     /// <summary>Sends a datagram to the selected remote address; false when none is selected yet.</summary>
     public bool Send(ReadOnlySpan<byte> datagram)
     {
+        if (_remoteConnection is { } connection)
+            return State != IceAgentState.Closed && connection.Send(datagram);
         var remote = _remoteAddress;
         if (remote is null || State == IceAgentState.Closed)
             return false;
@@ -88,7 +95,8 @@ public sealed class IceLiteAgent : IDisposable
     }
 
     /// <summary>Handles a Binding request addressed to our ufrag; returns the response to send (or null to stay silent).</summary>
-    internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source, out bool validated)
+    /// <param name="connection">The ICE-TCP connection it came over; null: UDP from <paramref name="source"/>.</param>
+    internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source, out bool validated, IceTcpConnection? connection = null)
     {
         validated = false;
         if (State == IceAgentState.Closed)
@@ -121,10 +129,13 @@ public sealed class IceLiteAgent : IDisposable
         lock (_gate)
         {
             _lastCheck = _multiplexer.TimeProvider.GetUtcNow();
-            if (RemoteEndPoint is null || (request.UseCandidate && (!_nominated || !RemoteEndPoint.Equals(source))))
+            bool samePath = RemoteEndPoint is not null && RemoteEndPoint.Equals(source) && ReferenceEquals(_remoteConnection, connection);
+            if (RemoteEndPoint is null || (request.UseCandidate && (!_nominated || !samePath)))
             {
                 RemoteEndPoint = source;
-                _remoteAddress = _multiplexer.ToSocketAddress(source);
+                // The UDP address first: a send racing with the switch goes on one of the two paths.
+                _remoteAddress = connection is null ? _multiplexer.ToSocketAddress(source) : null;
+                _remoteConnection = connection;
                 _nominated |= request.UseCandidate;
             }
             if (State == IceAgentState.New)
@@ -167,6 +178,19 @@ public sealed class IceLiteAgent : IDisposable
         if (withIntegrity)
             builder.AddMessageIntegrity(_passwordKey);
         return builder.AddFingerprint().ToArray();
+    }
+
+    /// <summary>An ICE-TCP connection closed: if media was going over it, nothing goes anywhere until a check selects another path.</summary>
+    internal void ConnectionClosed(IceTcpConnection connection)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_remoteConnection, connection))
+                return;
+            _remoteConnection = null;
+            RemoteEndPoint = null;
+            _nominated = false;
+        }
     }
 
     /// <summary>Closes the agent if no authenticated check arrived within the consent timeout.</summary>

@@ -37,7 +37,7 @@ public sealed class UdpMultiplexer : IAsyncDisposable
         _logger = options.Logger;
         _throttle = new LogThrottle(options.TimeProvider);
         _sender = new DatagramSender(socket, _logger, _throttle);
-        Candidates = candidates;
+        _candidates = candidates;
         _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "UDP multiplexer receive" };
         _receiveThread.Start();
         _timeoutTimer = options.TimeProvider.CreateTimer(_ => CheckTimeouts(), null, options.TimeoutCheckInterval, options.TimeoutCheckInterval);
@@ -47,9 +47,14 @@ public sealed class UdpMultiplexer : IAsyncDisposable
 
     /// <summary>Whether the receive thread is still running (it ends on dispose).</summary>
     internal bool IsReceiving => _receiveThread.IsAlive;
-    public IReadOnlyList<IceCandidate> Candidates { get; }
+    /// <summary>Our host candidates: the UDP ones, then any an <see cref="IceTcpListener"/> added.</summary>
+    public IReadOnlyList<IceCandidate> Candidates => _candidates;
+    private volatile IReadOnlyList<IceCandidate> _candidates;
     internal TimeProvider TimeProvider => _options.TimeProvider;
     internal ILogger Logger => _logger;
+
+    /// <summary>Totals of what the peers on this socket forwarded and suffered, for monitoring.</summary>
+    public MediaCounters Counters { get; } = new();
 
     /// <summary>Number of datagrams dropped because nothing claimed them (diagnostics).</summary>
     public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
@@ -135,6 +140,16 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             if (credentials is not null)
                 throw new InvalidOperationException("ufrag already in use");
         }
+    }
+
+    /// <summary>Adds candidates on another transport (ICE-TCP) after the UDP ones, for connections created from now on.</summary>
+    internal void Advertise(IEnumerable<IceCandidate> more) => _candidates = _candidates.Concat(more).ToList();
+
+    /// <summary>The agent a check's USERNAME ("ourUfrag:theirs") names, for checks arriving over another transport.</summary>
+    internal IceLiteAgent? AgentFor(string? username)
+    {
+        int colon = username?.IndexOf(':') ?? -1;
+        return colon > 0 && _byUfrag.TryGetValue(username![..colon], out var agent) ? agent : null;
     }
 
     /// <summary>Gives an agent fresh credentials under a new unique ufrag and retires the old one.</summary>

@@ -9,7 +9,8 @@ namespace Tessera.Protocol.Config;
 /// <summary>
 /// The <c>rtcConfiguration</c> sent with <c>joined</c>, built from <c>data/ice-servers.json</c>
 /// (files.md §9): re-read at most every 5 minutes, hmac-sha1 entries turned into time-limited
-/// TURN credentials, unparsable entries logged and skipped.
+/// TURN credentials, unparsable entries logged and skipped; then the server's own entries (the
+/// built-in TURN server). The one place that builds the ICE server list, for every client.
 /// </summary>
 public sealed class IceServers
 {
@@ -18,12 +19,15 @@ public sealed class IceServers
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _relayOnly;
+    private readonly IReadOnlyList<IceServerEntry> _own;
     private readonly object _gate = new();
     private JsonArray? _raw;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-    public IceServers(string dataDirectory, TimeProvider time, ILogger logger, bool relayOnly = false)
+    /// <param name="own">Entries of this server's own (the built-in TURN server), given after the file's.</param>
+    public IceServers(string dataDirectory, TimeProvider time, ILogger logger, bool relayOnly = false, IReadOnlyList<IceServerEntry>? own = null)
     {
+        _own = own ?? [];
         _path = Path.Combine(dataDirectory, "ice-servers.json");
         _time = time;
         _logger = logger;
@@ -36,6 +40,13 @@ public sealed class IceServers
         var servers = new JsonArray();
         foreach (var entry in Raw(now))
             if (Convert(entry, now) is { } server) servers.Add(server);
+        foreach (var entry in _own)
+            servers.Add(new JsonObject
+            {
+                ["urls"] = new JsonArray(entry.Urls.Select(u => (JsonNode?)JsonValue.Create(u)).ToArray()),
+                ["username"] = entry.Username,
+                ["credential"] = entry.Credential,
+            });
         var config = new JsonObject { ["iceServers"] = servers };
         if (_relayOnly) config["iceTransportPolicy"] = "relay";
         return config;

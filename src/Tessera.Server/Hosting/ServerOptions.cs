@@ -6,6 +6,8 @@ public sealed record ServerOptions
     public string Http { get; init; } = "0.0.0.0:8443";
     public string Data { get; init; } = "./data";
     public string Groups { get; init; } = "./groups";
+    /// <summary><c>--recordings</c>: where recordings are written, one folder per group.</summary>
+    public string Recordings { get; init; } = "./recordings";
     public string? Static { get; init; }
     public bool Insecure { get; init; }
     public bool RelayOnly { get; init; }
@@ -15,6 +17,12 @@ public sealed record ServerOptions
 
     /// <summary><c>--ice-address</c>: addresses offered as ICE host candidates; empty: all local non-loopback addresses.</summary>
     public IReadOnlyList<string> IceAddresses { get; init; } = [];
+
+    /// <summary><c>--ice-tcp</c>: <c>auto</c> (TCP on the media port's number), <c>off</c>, or a TCP port (see <see cref="Streams.IceTcpSetting"/>).</summary>
+    public string IceTcp { get; init; } = Tessera.Server.Streams.IceTcpSetting.AutoValue;
+
+    /// <summary><c>--turn</c>: the built-in TURN server (<c>auto</c>, <c>""</c>, <c>:PORT</c>, <c>ADDRESS:PORT</c>; see <see cref="Turn.TurnFlag"/>).</summary>
+    public string Turn { get; init; } = Tessera.Server.Turn.TurnFlag.AutoValue;
 
     /// <summary>Keep-alive timings; tests shrink them, production keeps Galène's (protocol.md §3.2).</summary>
     public KeepAliveTimings KeepAlive { get; init; } = KeepAliveTimings.Default;

@@ -9,6 +9,11 @@ public sealed record RtpStats(
     long PacketsReceived, long PacketsSent, double TotalAudioEnergy,
     long PliCount, long FirCount, long FramesDecoded);
 
+/// <summary>The candidate pair a peer connection selected, as its getStats() reports it.</summary>
+/// <param name="RelayUrl">For a relayed local candidate, the TURN server URL it came from.</param>
+public sealed record SelectedPair(
+    string LocalType, string LocalProtocol, string? RelayProtocol, string? RelayUrl, string RemoteType, string RemoteProtocol, long BytesReceived);
+
 /// <summary>
 /// Access to the peer connections a page creates, without test hooks in the product: an init
 /// script replaces RTCPeerConnection by a subclass that remembers every instance.
@@ -49,6 +54,55 @@ public static class PeerConnections
             return found;
         }
         """;
+
+    const string Selected = """
+        async () => {
+            const found = [];
+            for (const pc of window.__testPcs || []) {
+                if (pc.connectionState !== "connected") continue;
+                const report = await pc.getStats();
+                report.forEach((t) => {
+                    if (t.type !== "transport" || !t.selectedCandidatePairId) return;
+                    const pair = report.get(t.selectedCandidatePairId);
+                    const local = report.get(pair.localCandidateId);
+                    const remote = report.get(pair.remoteCandidateId);
+                    found.push({
+                        localType: local.candidateType, localProtocol: local.protocol, relayProtocol: local.relayProtocol ?? null,
+                        relayUrl: local.url ?? null,
+                        remoteType: remote.candidateType, remoteProtocol: remote.protocol, bytesReceived: pair.bytesReceived ?? 0,
+                    });
+                });
+            }
+            return found;
+        }
+        """;
+
+    // Runs before the client: every peer connection it makes is relay-only, as -relay-only would make it.
+    const string RelayOnly = """
+        (() => {
+            const Native = window.RTCPeerConnection;
+            window.RTCPeerConnection = class extends Native {
+                constructor(config, ...rest) {
+                    super({ ...(config || {}), iceTransportPolicy: "relay" }, ...rest);
+                }
+            };
+        })();
+        """;
+
+    /// <summary>Makes the page's peer connections relay-only; before <see cref="RecordAsync"/> and before the page loads.</summary>
+    public static Task ForceRelayAsync(IPage page) => page.AddInitScriptAsync(RelayOnly);
+
+    /// <summary>The selected candidate pair of each connected peer connection of the page.</summary>
+    public static async Task<IReadOnlyList<SelectedPair>> SelectedPairsAsync(IPage page)
+    {
+        var all = await page.EvaluateAsync<JsonElement>(Selected);
+        return all.EnumerateArray()
+            .Select(p => new SelectedPair(
+                p.GetProperty("localType").GetString() ?? "", p.GetProperty("localProtocol").GetString() ?? "",
+                p.GetProperty("relayProtocol").GetString(), p.GetProperty("relayUrl").GetString(), p.GetProperty("remoteType").GetString() ?? "",
+                p.GetProperty("remoteProtocol").GetString() ?? "", p.GetProperty("bytesReceived").GetInt64()))
+            .ToList();
+    }
 
     /// <summary>Must be called before the page loads the client.</summary>
     public static Task RecordAsync(IPage page) => page.AddInitScriptAsync(Recorder);

@@ -11,6 +11,9 @@ public sealed class TesseraProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>Where the server writes recordings (its default, ./recordings, in its working directory).</summary>
+    public string Recordings => Path.Combine(root, "recordings");
+
     TesseraProcess(DotnetProcess process, string root, string baseUrl)
     {
         this.process = process;
@@ -26,7 +29,15 @@ public sealed class TesseraProcess : IAsyncDisposable
     /// The port may be chosen beforehand when other services must know the server's URL.
     /// </summary>
     /// <param name="configJson">data/config.json, when the tests need one.</param>
-    public static async Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, int? port = null, string? configJson = null)
+    public static Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, int? port = null, string? configJson = null) =>
+        StartAsync(groups, new ServerPlacement(), port, configJson);
+
+    /// <summary>
+    /// As above, placed as <paramref name="placement"/> says: by default on loopback with media
+    /// on 127.0.0.1 and no TURN server; or inside a private network namespace with default settings.
+    /// </summary>
+    public static async Task<TesseraProcess> StartAsync(IReadOnlyDictionary<string, string> groups, ServerPlacement placement,
+                                                        int? port = null, string? configJson = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "tessera-browser-" + Guid.NewGuid().ToString("N"));
         var data = Path.Combine(root, "data");
@@ -36,6 +47,8 @@ public sealed class TesseraProcess : IAsyncDisposable
             Directory.CreateDirectory(data);
             Directory.CreateDirectory(groupsDir);
             if (configJson is not null) await File.WriteAllTextAsync(Path.Combine(data, "config.json"), configJson);
+            foreach (var (name, content) in placement.DataFiles)
+                await File.WriteAllTextAsync(Path.Combine(data, name), content);
             foreach (var (name, json) in groups)
             {
                 var file = Path.Combine(groupsDir, name.Replace('/', Path.DirectorySeparatorChar) + ".json");
@@ -43,12 +56,11 @@ public sealed class TesseraProcess : IAsyncDisposable
                 await File.WriteAllTextAsync(file, json);
             }
             var listen = port ?? FreePort.Find();
-            var baseUrl = $"http://127.0.0.1:{listen}";
+            var baseUrl = $"http://{placement.Host}:{listen}";
             // The server serves the client copied next to its binary, exactly as shipped.
             var process = await DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
-                // Media on loopback only (Chromium takes it with --allow-loopback-in-peer-connection).
-                ["--insecure", "--http", $"127.0.0.1:{listen}", "--data", data, "--groups", groupsDir, "--ice-address", "127.0.0.1"],
-                root, baseUrl + "/");
+                ["--insecure", "--http", $"{placement.Host}:{listen}", "--data", data, "--groups", groupsDir, .. placement.Arguments],
+                root, baseUrl + "/", placement.Launcher, placement.Launcher is null ? null : "Tessera listening on");
             return new TesseraProcess(process, root, baseUrl);
         }
         catch
@@ -57,6 +69,27 @@ public sealed class TesseraProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>What the tests then ask of it: how it is started, where, and what it is told.</summary>
+    public sealed record ServerPlacement
+    {
+        public string Host { get; init; } = "127.0.0.1";
+
+        /// <summary>
+        /// Media on loopback only (Chromium takes it with --allow-loopback-in-peer-connection), and
+        /// no TURN server: its default port is fixed, and a loopback relay is no use to a browser.
+        /// </summary>
+        public IReadOnlyList<string> Arguments { get; init; } = ["--ice-address", "127.0.0.1", "--turn", ""];
+
+        /// <summary>A command that runs the server elsewhere (a network namespace); null: here.</summary>
+        public IReadOnlyList<string>? Launcher { get; init; }
+
+        /// <summary>Files written into the data directory (ice-servers.json), name → content.</summary>
+        public IReadOnlyDictionary<string, string> DataFiles { get; init; } = new Dictionary<string, string>();
+    }
+
+    /// <summary>Stops the server as systemd would (SIGTERM) and returns its exit code.</summary>
+    public Task<int> TerminateAsync() => process.TerminateAsync();
 
     static void DeleteQuietly(string directory)
     {

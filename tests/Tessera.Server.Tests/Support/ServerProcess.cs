@@ -49,6 +49,13 @@ public sealed class ServerProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(ServerDll());
         foreach (var a in args) info.ArgumentList.Add(a.Replace("{port}", port.ToString()));
+        // TURN's default port is fixed (1194): servers of parallel tests would compete for it, so a
+        // test that wants the built-in TURN server says so.
+        if (!args.Any(a => a.TrimStart('-').StartsWith("turn", StringComparison.Ordinal)) && !args.Contains("--demo"))
+        {
+            info.ArgumentList.Add("--turn");
+            info.ArgumentList.Add("");
+        }
         var server = new ServerProcess(Process.Start(info)!, port);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!server.Output.Contains("listening on"))

@@ -43,9 +43,11 @@ public sealed class TestServer : IAsyncDisposable
             Http = "127.0.0.1:0",
             Data = Path.Combine(root, "data"),
             Groups = Path.Combine(root, "groups"),
+            Recordings = Path.Combine(root, "recordings"),
             Insecure = true,
             Static = Path.Combine(root, "static"),
             IceAddresses = ["127.0.0.1"], // media on loopback only
+            Turn = "", // TURN's default port is fixed: a test that wants the server asks for it on a port of its own
         };
         options = configure?.Invoke(options) ?? options;
         Directory.CreateDirectory(options.Data);

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tessera.Server.Browser.Tests.Infrastructure;
+
+using static Microsoft.Playwright.Assertions;
+
+namespace Tessera.Server.Browser.Tests;
+
+/// <summary>
+/// Browsers on networks that do not let UDP through to the server still see each other: through
+/// the built-in TURN server, by default. The browsers' getStats() says which path media took.
+/// </summary>
+[Collection(NetworkPathCollection.Name)]
+public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.Network.AllowEverythingAsync();
+
+    public Task DisposeAsync() => fixture.Network.AllowEverythingAsync();
+
+    [Fact]
+    public async Task Relay_only_browsers_exchange_video_through_the_built_in_turn_server_over_udp()
+    {
+        await using var server = await fixture.StartServerAsync();
+        var pairs = await ExchangeVideoAsync(server, relayOnly: true);
+        Assert.All(pairs, p => Assert.Equal(("relay", "udp"), (p.LocalType, p.RelayProtocol)));
+    }
+
+    [Fact]
+    public async Task When_udp_is_dropped_video_goes_over_tcp_straight_to_the_server()
+    {
+        // Without TURN, so that the direct TCP path is the only one.
+        await using var server = await fixture.StartServerAsync(["--turn", ""]);
+        await fixture.Network.DropUdpFromBrowsersAsync();
+        var pairs = await ExchangeVideoAsync(server, relayOnly: false);
+        // The browser's end is an active TCP candidate, which it reports as peer-reflexive once our
+        // check response tells it the real port of its connection.
+        Assert.All(pairs, p => Assert.Equal(("tcp", "host", "tcp"), (p.LocalProtocol, p.RemoteType, p.RemoteProtocol)));
+        Assert.All(pairs, p => Assert.Contains(p.LocalType, new[] { "host", "prflx" }));
+    }
+
+    [Fact]
+    public async Task When_udp_is_dropped_and_ice_tcp_is_off_video_goes_through_the_built_in_turn_server_over_tcp()
+    {
+        await using var server = await fixture.StartServerAsync(["--ice-tcp", "off"]);
+        await fixture.Network.DropUdpFromBrowsersAsync();
+        var pairs = await ExchangeVideoAsync(server, relayOnly: false);
+        Assert.All(pairs, p => Assert.Equal(("relay", "tcp"), (p.LocalType, p.RelayProtocol)));
+    }
+
+    [Fact]
+    public async Task Relay_only_browsers_exchange_video_through_coturn_with_short_lived_credentials_from_its_shared_secret()
+    {
+        const string secret = "the-shared-secret-of-coturn";
+        await using var coturn = await CoturnProcess.StartAsync(fixture.Network, secret, "tessera.test");
+        var url = $"turn:{PrivateNetwork.ServerAddress}:{CoturnProcess.Port}";
+        var iceServers = $$"""
+            [{"urls": ["{{url}}", "{{url}}?transport=tcp"], "username": "tessera", "credential": "{{secret}}", "credentialType": "hmac-sha1"}]
+            """;
+        // With ice-servers.json, -turn auto runs no TURN server of ours: coturn is the only relay.
+        await using var server = await fixture.StartServerAsync(dataFiles: new Dictionary<string, string> { ["ice-servers.json"] = iceServers });
+        await using var pages = await TwoPages.OpenAsync(fixture.Browser);
+        var pairs = await ExchangeVideoAsync(server, pages, relayOnly: true);
+        Assert.All(pairs, p => Assert.Equal("relay", p.LocalType));
+        Assert.All(pairs, p => Assert.StartsWith(url, p.RelayUrl));
+
+        // What the browser was given: a credential for a day, derived from the secret, which it never sees.
+        var joined = (await PageSocket.ReceivedAsync(pages.Ada)).First(m => (string?)m["type"] == "joined" && (string?)m["kind"] == "join");
+        Assert.DoesNotContain(secret, joined.ToJsonString());
+        var given = joined["rtcConfiguration"]!["iceServers"]![0]!;
+        var username = (string)given["username"]!;
+        long expiry = long.Parse(username.Split(':')[0]);
+        Assert.Equal("tessera", username.Split(':')[1]);
+        Assert.InRange(expiry - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 86400 - 120, 86400);
+        Assert.Equal(Credential(secret, username), (string)given["credential"]!);
+
+        // coturn holds it to that expiry: the same derivation with a time past is refused, one to come accepted.
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var valid = await GatherRelayAsync(pages.Ada, url, $"{now + 3600}:tessera", secret);
+        Assert.True(valid.Relays > 0, $"a current credential gathers a relay candidate: {valid}");
+        var expired = await GatherRelayAsync(pages.Ada, url, $"{now - 60}:tessera", secret);
+        Assert.Equal(0, expired.Relays);
+        Assert.Contains(401, expired.Errors);
+    }
+
+    static string Credential(string secret, string username) =>
+        Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(username)));
+
+    sealed record Gathering(int Relays, IReadOnlyList<int> Errors);
+
+    /// <summary>A relay-only peer connection of the page's own, with the given TURN credential: what it gathers.</summary>
+    static async Task<Gathering> GatherRelayAsync(IPage page, string url, string username, string secret)
+    {
+        var result = await page.EvaluateAsync<JsonElement>("""
+            async ({ url, username, credential }) => {
+                const pc = new RTCPeerConnection({ iceServers: [{ urls: [url], username, credential }], iceTransportPolicy: "relay" });
+                const errors = [];
+                let relays = 0;
+                pc.addEventListener("icecandidateerror", (e) => errors.push(e.errorCode));
+                pc.addEventListener("icecandidate", (e) => { if (e.candidate && e.candidate.type === "relay") relays++; });
+                const complete = new Promise((resolve) => pc.addEventListener("icegatheringstatechange",
+                    () => { if (pc.iceGatheringState === "complete") resolve(); }));
+                pc.createDataChannel("probe");
+                await pc.setLocalDescription(await pc.createOffer());
+                await complete;
+                pc.close();
+                return { relays, errors };
+            }
+            """, new { url, username, credential = Credential(secret, username) });
+        return new Gathering(result.GetProperty("relays").GetInt32(),
+            result.GetProperty("errors").EnumerateArray().Select(e => e.GetInt32()).ToList());
+    }
+
+    /// <summary>
+    /// ada and bob join, both switch their camera on, each plays the other's video; returns the
+    /// selected candidate pairs of both pages, each of which carried media.
+    /// </summary>
+    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TesseraProcess server, bool relayOnly)
+    {
+        await using var pages = await TwoPages.OpenAsync(fixture.Browser);
+        return await ExchangeVideoAsync(server, pages, relayOnly);
+    }
+
+    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TesseraProcess server, TwoPages pages, bool relayOnly)
+    {
+        try
+        {
+            return await ExchangeVideoAsync(pages, relayOnly);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nServer output:\n{server.Output}");
+        }
+    }
+
+    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TwoPages pages, bool relayOnly)
+    {
+        foreach (var page in new[] { pages.Ada, pages.Bob })
+        {
+            if (relayOnly) await PeerConnections.ForceRelayAsync(page);
+            await PeerConnections.RecordAsync(page);
+        }
+        await pages.JoinAsync(NetworkPathFixture.GroupUrl("path"));
+        foreach (var page in new[] { pages.Ada, pages.Bob })
+            await MediaPage.Button(page, "Camera").ClickAsync();
+
+        await Expect(MediaPage.RemoteTile(pages.Ada, "bob")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Expect(MediaPage.RemoteTile(pages.Bob, "ada")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await MediaPage.ExpectPlayingVideoAsync(pages.Ada, "bob");
+        await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada");
+
+        var pairs = new List<SelectedPair>();
+        foreach (var page in new[] { pages.Ada, pages.Bob })
+        {
+            var selected = await PeerConnections.SelectedPairsAsync(page);
+            Assert.Equal(2, selected.Count); // the camera going up, the other's coming down
+            Assert.All(selected, p => Assert.True(p.BytesReceived > 0, $"no bytes on {p}"));
+            pairs.AddRange(selected);
+        }
+        return pairs;
+    }
+}
