@@ -33,8 +33,8 @@ ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
 [ -e /usr/lib/python3/dist-packages/prometheus_client/parser.py ] || need+=(python3-prometheus-client)
 # NIST CAVP signature vectors (ECDSA, RSA PKCS#1 v1.5 and PSS) for the JWT signature tests.
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
-# Node.js and npm for the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).
-command -v node >/dev/null || need+=(nodejs)
+# Node.js itself runs the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).
+command -v node >/dev/null || [[ " ${need[*]} " == *" nodejs "* ]] || need+=(nodejs)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -57,14 +57,14 @@ if [ ${#need[@]} -gt 0 ]; then
   done
 fi
 
-# The OpenID provider for the single sign-on tests, exactly as package-lock.json pins it. npm ci
-# runs only when node_modules is missing or older than the lock file.
-provider_dir="$(cd "$(dirname "$0")/.." && pwd)/testing/oidc-provider"
-if [ ! -e "$provider_dir/node_modules/.package-lock.json" ] || [ "$provider_dir/package-lock.json" -nt "$provider_dir/node_modules/.package-lock.json" ]; then
+# The OpenID provider for the single sign-on tests (testing/oidc-provider), exactly as its lock
+# file pins it; reinstalled only when the lock file changed.
+provider_dir="$(dirname "$0")/../testing/oidc-provider"
+if ! cmp -s "$provider_dir/package-lock.json" "$provider_dir/node_modules/.installed-lock" 2>/dev/null; then
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
   [ "$node_major" -ge 20 ] || echo "install-test-deps: Node $(node --version) is older than oidc-provider supports (20); the single sign-on tests may fail" >&2
   (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  touch "$provider_dir/node_modules/.package-lock.json"
+  cp "$provider_dir/package-lock.json" "$provider_dir/node_modules/.installed-lock"
 fi
 
 # Test-only npm packages, exactly as locked; reinstalled only when the lock file changed.

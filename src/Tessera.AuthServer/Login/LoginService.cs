@@ -135,11 +135,12 @@ public sealed class LoginService(
     /// bucket, as a password login does, so one address cannot make us flood a provider. Null when
     /// allowed; otherwise how long to wait. <see cref="Admit"/> gives the attempt back.
     /// </summary>
-    public TimeSpan? BeginSignIn(IPAddress client)
+    public TimeSpan? BeginSignIn(string provider, IPAddress client)
     {
         if (throttle.BeginAttempt(client) is { Allowed: false } flooding)
         {
             logger.LogDebug("sign-ins from {Address} over the rate; refused for {Seconds:F0} s", client, flooding.RetryAfter.TotalSeconds);
+            SignInRefused(provider, "throttled");
             return flooding.RetryAfter;
         }
         return null;
@@ -157,13 +158,21 @@ public sealed class LoginService(
         if (rules.Decide(target.Group, account, groups, loosely: false, provider) is not RuleDecision.Grant grant)
         {
             logger.LogInformation("sign-in through {Provider} denied by rules: user {User} for group {Group}", provider, account, target.Group);
+            SignInRefused(provider, "denied");
             return new LoginOutcome.Denied();
         }
         var token = issuer.Issue(account, target.Url, grant.Permissions, lifetime);
-        logger.LogInformation("sign-in through {Provider}: user {User} for group {Group} [{Permissions}]",
-                              provider, account, target.Group, string.Join(",", grant.Permissions));
+        metrics.Issued(ProviderLabel(provider));
+        audit.LogInformation("token issued: user {User} group {Group} from {Address} backend {Backend} lifetime {Lifetime}s permissions [{Permissions}]",
+                             account, target.Group, client, ProviderLabel(provider), (int)lifetime.TotalSeconds, string.Join(",", grant.Permissions));
         return new LoginOutcome.Issued(token);
     }
+
+    /// <summary>Counts a single sign-on that ended without a token (reasons as in <see cref="AuthMetrics.Refused"/>).</summary>
+    public void SignInRefused(string provider, string reason) => metrics.Refused(ProviderLabel(provider), reason);
+
+    /// <summary>How an OpenID Connect back end is named in metrics and the audit trail, beside <c>file:users.json</c>.</summary>
+    private static string ProviderLabel(string provider) => "oidc:" + provider;
 
     private async Task<LoginOutcome> RefuseAsync(long started, CancellationToken cancellationToken)
     {

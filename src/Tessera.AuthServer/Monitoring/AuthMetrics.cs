@@ -31,7 +31,8 @@ public sealed class AuthMetrics
 
     public void Issued(string backend) => _issued.WithLabels(backend).Inc();
 
-    /// <param name="reason">One of: throttled, invalid-name, wrong-password, unknown-user, denied, backend-failed.</param>
+    /// <param name="reason">One of: throttled, invalid-name, wrong-password, unknown-user, denied, backend-failed; for single
+    /// sign-on also rejected (a state, code, ID token or userinfo answer refused, or the person declined at the provider).</param>
     public void Refused(string backend, string reason) => _refused.WithLabels(backend, reason).Inc();
 
     public void BackendAnswered(string backend, TimeSpan elapsed) => _backendSeconds.WithLabels(backend).Observe(elapsed.TotalSeconds);

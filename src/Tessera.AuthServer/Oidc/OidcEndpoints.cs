@@ -82,6 +82,7 @@ public sealed class OidcEndpoints(
         {
             logger.LogWarning("sign-in through {Provider} refused: state unknown to this browser, spent or expired ({Address})",
                               provider.Name, context.Connection.RemoteIpAddress);
+            login.SignInRefused(provider.Name, "rejected");
             await Message(context, StatusCodes.Status403Forbidden, "Sign-in expired",
                           "This sign-in was not started in this browser, has already been used, or took too long. Please start again.", "../../");
             return;
@@ -97,6 +98,7 @@ public sealed class OidcEndpoints(
         if (q.TryGetValue("iss", out var iss) && iss.ToString() != provider.Issuer)
         {
             logger.LogWarning("sign-in through {Provider} refused: the answer names another issuer", provider.Name);
+            login.SignInRefused(provider.Name, "rejected");
             await Message(context, StatusCodes.Status403Forbidden, "Sign-in refused", "The answer did not come from the expected sign-in service.", retry);
             return;
         }
@@ -104,6 +106,7 @@ public sealed class OidcEndpoints(
         {
             var error = Printable(q["error"].ToString());
             logger.LogInformation("sign-in through {Provider} ended by the provider: {Error}", provider.Name, error);
+            login.SignInRefused(provider.Name, "rejected");
             var text = error == "access_denied" ? "You did not sign in (the sign-in service says access was denied)."
                                                 : $"The sign-in service did not sign you in ({error}).";
             await Message(context, StatusCodes.Status403Forbidden, "Not signed in", text, retry);
@@ -117,7 +120,7 @@ public sealed class OidcEndpoints(
         }
 
         var client = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
-        if (login.BeginSignIn(client) is { } wait)
+        if (login.BeginSignIn(provider.Name, client) is { } wait)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -134,6 +137,7 @@ public sealed class OidcEndpoints(
         catch (ProviderUnavailableException e)
         {
             logger.LogError("sign-in through {Provider} failed: {Error}", provider.Name, e.Message);
+            login.SignInRefused(provider.Name, "backend-failed");
             await Message(context, StatusCodes.Status502BadGateway, "Sign-in unavailable",
                           $"{provider.Label}: the sign-in service is not answering properly. Please try again later.", retry);
             return;
@@ -141,6 +145,7 @@ public sealed class OidcEndpoints(
         catch (SignInRejectedException e)
         {
             logger.LogWarning("sign-in through {Provider} refused: {Error}", provider.Name, e.Message);
+            login.SignInRefused(provider.Name, "rejected");
             await Message(context, StatusCodes.Status403Forbidden, "Sign-in refused",
                           "The sign-in service's answer could not be accepted. Please start again.", retry);
             return;
@@ -150,6 +155,7 @@ public sealed class OidcEndpoints(
         if (string.IsNullOrEmpty(username) || !GroupNames.IsValidLoginName(username))
         {
             logger.LogWarning("sign-in through {Provider} refused: claim {Claim} is missing or not a valid username", provider.Name, provider.UsernameClaim);
+            login.SignInRefused(provider.Name, "invalid-name");
             await Message(context, StatusCodes.Status403Forbidden, "Sign-in refused",
                           "The sign-in service did not give a username this server can use.", retry);
             return;

@@ -10,7 +10,9 @@ namespace Tessera.AuthServer.Tests.Oidc;
 /// One real OpenID provider (oidc-provider under Node) for a class of tests, and the loopback port
 /// the tests' tessera-auth will listen on, reserved first because the provider only sends browsers
 /// back to redirect URIs registered in advance. Tests in a class run one after another, so each
-/// starts its own tessera-auth on that port.
+/// starts its own tessera-auth on that port. The port lies below the kernel's ephemeral range:
+/// between two tests it is free, and an ephemeral one could be taken meanwhile by any outgoing
+/// connection or port-0 listener on the machine.
 /// </summary>
 public sealed class OidcProviderFixture : IAsyncLifetime
 {
@@ -20,7 +22,7 @@ public sealed class OidcProviderFixture : IAsyncLifetime
     private static readonly string[] CallbackNames = ["idp", "staff", "keyed", "info", "down"];
 
     public OidcTestProvider Provider { get; private set; } = null!;
-    public int AuthPort { get; } = FreePort();
+    public int AuthPort { get; } = PortBelowEphemeralRange();
     public string AuthBase => $"http://127.0.0.1:{AuthPort}/";
 
     /// <summary>tessera-auth's private key for <c>private_key_jwt</c>; the provider knows its public half.</summary>
@@ -109,6 +111,30 @@ public sealed class OidcProviderFixture : IAsyncLifetime
                 new JsonObject { ["members"] = "students", ["permissions"] = "present" });
             configure?.Invoke(c);
         }, log: log);
+
+    private static int PortBelowEphemeralRange()
+    {
+        var range = File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+            ? File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            : ["32768"];
+        var lowest = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1024, lowest - 20_000), lowest);
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+        throw new InvalidOperationException("no free loopback port below the ephemeral range");
+    }
 
     internal static int FreePort()
     {

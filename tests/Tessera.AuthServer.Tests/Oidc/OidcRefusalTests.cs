@@ -123,6 +123,26 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
     }
 
     [Fact]
+    public async Task Sign_ins_are_counted_in_the_metrics_by_provider_and_reason()
+    {
+        await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()),
+            configure: c => c["metrics"] = new JsonObject { ["enabled"] = true, ["allowFrom"] = new JsonArray("127.0.0.0/8") });
+        using var ada = new SignInClient(idp.AuthBase);
+        using var eve = new SignInClient(idp.AuthBase);
+        Assert.Equal(HttpStatusCode.SeeOther, (await ada.SignInAsync("idp", Group, "ada", "ada-at-idp")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await eve.SignInAsync("idp", Group, "eve", "eve-at-idp")).StatusCode);
+        var callback = await ada.UntilCallbackAsync("idp", Group, "ada", "ada-at-idp");
+        await idp.Provider.TamperNextAsync("expired");
+        Assert.Equal(HttpStatusCode.Forbidden, (await ada.GetAsync(callback)).StatusCode);
+
+        var metrics = await server.Client.GetStringAsync("metrics");
+
+        Assert.Contains("tessera_auth_tokens_issued_total{backend=\"oidc:idp\"} 1", metrics);
+        Assert.Contains("tessera_auth_logins_refused_total{backend=\"oidc:idp\",reason=\"denied\"} 1", metrics);
+        Assert.Contains("tessera_auth_logins_refused_total{backend=\"oidc:idp\",reason=\"rejected\"} 1", metrics);
+    }
+
+    [Fact]
     public async Task A_username_claim_that_is_not_a_valid_username_is_refused()
     {
         await using var server = await idp.StartAuthServerAsync(new JsonArray(idp.Backend()),
@@ -216,7 +236,7 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
 
         lock (log)
         {
-            Assert.Contains(log, l => l.Contains("sign-in through idp: user ada for group lab"));
+            Assert.Contains(log, l => l.Contains("token issued: user ada group lab from 127.0.0.1 backend oidc:idp"));
             Assert.Contains(log, l => l.Contains("refused"));
             Assert.All(log, l =>
             {
