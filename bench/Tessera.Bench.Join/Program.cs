@@ -94,7 +94,7 @@ try
                 results.Add((r, load));
                 Console.WriteLine($"{label,-42} run {run}: {r.JoinsPerSecond,7:N0} joins/s ({r.Joins} ok, {r.Failures} failed, {r.Errors} errors)" +
                                   $"  latency p50 {r.LatencyP50Ms:0.0} ms p99 {r.LatencyP99Ms:0.0} ms" +
-                                  $"  server {PerOp(r.Cpu.Server, r.Joins)}/join ({r.Cpu.ServerCores:0.00} cores)" +
+                                  $"  server {PerOp(r.Cpu.Server, r.Joins)}/join ({r.Cpu.ServerCores:0.00} cores; of it JIT {PerOp(r.Cpu.ServerJit, r.Joins)})" +
                                   $"  client {PerOp(r.Cpu.Client, r.Joins)}/join ({r.Cpu.ClientCores:0.00} cores)  load {load}");
                 foreach (var (what, count) in r.Problems.OrderByDescending(p => p.Value).Take(5))
                     Console.WriteLine($"      {count} x {what}");
@@ -103,6 +103,7 @@ try
             var line = $"{label,-42} {Stats.Median(results.Select(x => x.R.JoinsPerSecond)),7:N0} joins/s" +
                        $"  p50 {Stats.Median(results.Select(x => x.R.LatencyP50Ms)):0.0} ms p99 {Stats.Median(results.Select(x => x.R.LatencyP99Ms)):0.0} ms" +
                        $"  server {Stats.Median(results.Select(x => x.R.Cpu.Server / x.R.Joins * 1e6)):0} µs/join" +
+                       $" ({Stats.Median(results.Select(x => (x.R.Cpu.Server - x.R.Cpu.ServerJit) / x.R.Joins * 1e6)):0} without JIT)" +
                        $"  client {Stats.Median(results.Select(x => x.R.Cpu.Client / x.R.Joins * 1e6)):0} µs/join" +
                        $"  failures {results.Sum(x => x.R.Failures + x.R.Errors)}  load {string.Join(" | ", results.Select(x => x.Load))}";
             summary.Add(line);

@@ -151,8 +151,11 @@ public sealed class WebSocketTransport : IClientTransport
             {
                 using var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, closeTimeout.Token);
-                // Give the client a moment to answer the close, then stop waiting for it.
-                _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
+                // Give the client a moment to answer the close, then stop waiting for it. When the
+                // client closed first, this was the answer: nothing is awaited, and no timer is
+                // armed for every ordinary goodbye.
+                if (_socket.State == WebSocketState.CloseSent)
+                    _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
