@@ -14,7 +14,7 @@ public sealed class MediaAddressTests
     {
         await using var s = await TestServer.StartAsync(configure: o => o with { IceAddresses = ["127.0.0.2"] });
         var multiplexer = s.Services.GetRequiredService<MediaPlane>().Multiplexer;
-        var candidate = Assert.Single(multiplexer.Candidates).EndPoint;
+        var candidate = Assert.Single(multiplexer.Candidates, c => !c.Tcp).EndPoint;
         Assert.Equal(IPAddress.Parse("127.0.0.2"), candidate.Address);
 
         // A datagram to the advertised candidate reaches the multiplexer (it counts what nobody claims).
