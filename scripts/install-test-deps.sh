@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: headless Chromium (browser
-# tests), OpenLDAP's slapd and tools (LDAP back end), iproute2, util-linux and nftables (media
-# tests in private network namespaces, with UDP dropped), coturn (the external TURN server
-# test), PAM headers for the Unix back end, NIST signature test vectors
-# (JWT tests). Idempotent and quiet when everything is already there.
+# Installs what the test suite needs on a fresh Debian machine; each package below says which
+# tests need it. Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 need=()
+# Headless Chromium (browser tests); slapd and the LDAP tools (tessera-auth's LDAP back end);
+# iproute2, util-linux and nftables (media tests in private network namespaces, with UDP dropped).
 command -v chromium >/dev/null || need+=(chromium)
 command -v slapd >/dev/null || [ -x /usr/sbin/slapd ] || need+=(slapd)
 command -v ldapadd >/dev/null || need+=(ldap-utils)
@@ -15,8 +14,13 @@ command -v unshare >/dev/null || need+=(util-linux)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 # The external TURN server test runs coturn itself, inside a private network namespace.
 command -v turnserver >/dev/null || need+=(coturn)
+# ffprobe and ffmpeg judge the recordings the server writes (recording tests); ffmpeg also turns
+# the blur test's camera picture into the y4m video Chromium plays as a fake camera.
+command -v ffprobe >/dev/null || need+=(ffmpeg)
 # The documentation reference checker (scripts/check-doc-references.sh).
 command -v python3 >/dev/null || need+=(python3)
+# npm installs the browser tests' npm packages below (axe-core).
+command -v npm >/dev/null || need+=(nodejs npm)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
 command -v curl >/dev/null || need+=(curl)
 # OpenLDAP client library, loaded at run time by System.DirectoryServices.Protocols (tessera-auth's LDAP back end).
@@ -25,8 +29,12 @@ ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0 /usr/lib/x86_64-linux-gnu/libldap.
 [ -e /usr/lib/x86_64-linux-gnu/security/pam_unix.so ] || [ -e /lib/x86_64-linux-gnu/security/pam_unix.so ] || need+=(libpam-modules)
 # ICU: tessera-auth compares usernames after Unicode NFKC, which .NET does through libicu.
 ls /usr/lib/x86_64-linux-gnu/libicuuc.so.* >/dev/null 2>&1 || need+=(libicu72)
+# A real Prometheus text-format parser for the /metrics tests.
+[ -e /usr/lib/python3/dist-packages/prometheus_client/parser.py ] || need+=(python3-prometheus-client)
 # NIST CAVP signature vectors (ECDSA, RSA PKCS#1 v1.5 and PSS) for the JWT signature tests.
 [ -e /usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/ECDSA/FIPS_186-3/SigVer.rsp ] || need+=(python3-cryptography-vectors)
+# Node.js itself runs the OpenID provider of the single sign-on tests (oidc-provider wants Node 20 or later).
+command -v node >/dev/null || [[ " ${need[*]} " == *" nodejs "* ]] || need+=(nodejs)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -47,4 +55,28 @@ if [ ${#need[@]} -gt 0 ]; then
   for pid in $(pgrep -x 'slapd|turnserver' || true); do
     case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
   done
+fi
+
+# The OpenID provider for the single sign-on tests (testing/oidc-provider), exactly as its lock
+# file pins it; reinstalled only when the lock file changed.
+provider_dir="$(dirname "$0")/../testing/oidc-provider"
+if ! cmp -s "$provider_dir/package-lock.json" "$provider_dir/node_modules/.installed-lock" 2>/dev/null; then
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || echo "install-test-deps: Node $(node --version) is older than oidc-provider supports (20); the single sign-on tests may fail" >&2
+  (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$provider_dir/package-lock.json" "$provider_dir/node_modules/.installed-lock"
+fi
+
+# Test-only npm packages, exactly as locked; reinstalled only when the lock file changed.
+npm_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/npm"
+if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock" 2>/dev/null; then
+  echo "install-test-deps: npm ci in tests/Tessera.Server.Browser.Tests/npm"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
+fi
+
+# The background-blur test's fake camera: a still picture of a person as a short y4m video.
+media_dir="$(dirname "$0")/../tests/Tessera.Server.Browser.Tests/media"
+if [ ! -s "$media_dir/person.y4m" ] || [ "$media_dir/person.jpg" -nt "$media_dir/person.y4m" ]; then
+  ffmpeg -loglevel error -y -loop 1 -i "$media_dir/person.jpg" -frames:v 5 -r 10 -pix_fmt yuv420p "$media_dir/person.y4m"
 fi

@@ -8,6 +8,7 @@ using Tessera.Bench.AuthServer;
 // Tokens per second from the tessera-auth executable over loopback HTTP.
 //   dotnet run -c Release --project bench/Tessera.Bench.AuthServer -- [sign|file|ldap|ldap-template|ldap-nocache|all] [--seconds N] [--concurrency N]
 //   ... -- refusals [--attempts N]: how long refusals take per kind of account, with and without refusalDelay
+//   ... -- oidc [--seconds N] [--concurrency N]: single sign-on round trips against the tests' OpenID provider
 // The machine may be shared: besides the measured rate, CPU time per token (server, load
 // generator, slapd) is read from /proc and turned into what the idle cores would sustain.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
@@ -25,6 +26,7 @@ if (mode is "ldap" or "all") Ldap(searchMode: true, cache: true);
 if (mode is "ldap-template" or "all") Ldap(searchMode: false, cache: true);
 if (mode is "ldap-nocache" or "all") Ldap(searchMode: true, cache: false);
 if (mode is "refusals") Refusals(Option("--attempts", 200));
+if (mode is "oidc") OidcBench.Run(seconds, Option("--concurrency", 8), LoadAverage);
 return 0;
 
 // Refusal latency per kind of account, one request at a time: whether timing tells which names exist.

@@ -90,6 +90,9 @@ public sealed class BenchConnection : IAsyncDisposable
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
     }
 
+    /// <summary>Drops the connection without a close handshake, as a browser tab that is killed.</summary>
+    public void Abort() => _socket.Abort();
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

@@ -16,6 +16,7 @@ public sealed record BenchOptions
     public int TokenPool { get; init; } = 4096;
     public IReadOnlyList<string> Phases { get; init; } = AllPhases;
     public IReadOnlyList<string> Modes { get; init; } = ["connect", "open"];
+    public double IdleSeconds { get; init; } = 45;
     public string? ServerUrl { get; init; }
     public int? ServerPid { get; init; }
     public string? SetupDir { get; init; }
@@ -24,8 +25,8 @@ public sealed record BenchOptions
 
     public static readonly string[] AllPhases = ["password", "hs256", "es256", "invitation", "chat"];
 
-    /// <summary>Phases run only when named: "flood" (memory under a chat-history flood).</summary>
-    public static readonly string[] ExtraPhases = ["flood"];
+    /// <summary>Phases run only when named: "flood" (memory under a chat-history flood), "idle" (memory per idle member).</summary>
+    public static readonly string[] ExtraPhases = ["flood", "idle"];
 
     public int FloodChats { get; init; } = 20;
     public int FloodChatBytes { get; init; } = 900_000;
@@ -54,6 +55,7 @@ public sealed record BenchOptions
                 "--flood-chats" => o with { FloodChats = Int() },
                 "--flood-chat-bytes" => o with { FloodChatBytes = Int() },
                 "--modes" => o with { Modes = List() },
+                "--idle-seconds" => o with { IdleSeconds = Dbl() },
                 "--server-url" => o with { ServerUrl = Next() },
                 "--server-pid" => o with { ServerPid = Int() },
                 "--setup-dir" => o with { SetupDir = Next() },
@@ -64,7 +66,7 @@ public sealed record BenchOptions
             };
         }
         if (o.Phases.Except(AllPhases).Except(ExtraPhases).FirstOrDefault() is { } badPhase) throw new ArgumentException($"unknown phase {badPhase}");
-        if (o.Modes.Except(["connect", "open"]).FirstOrDefault() is { } badMode) throw new ArgumentException($"unknown mode {badMode}");
+        if (o.Modes.Except(["connect", "abrupt", "open"]).FirstOrDefault() is { } badMode) throw new ArgumentException($"unknown mode {badMode}");
         if (o.ServerUrl is not null && o.SetupDir is null)
             throw new ArgumentException("--server-url needs --setup-dir (the folder written by --write-setup that the server runs on)");
         return o;
@@ -78,8 +80,10 @@ public sealed record BenchOptions
           --duration S       seconds per measured run (10); --warmup S before a phase's first run (2)
           --runs N           runs per phase; the median is reported (3)
           --phases LIST      password,hs256,es256,invitation,chat (all); or flood: memory under a
-                             chat-history flood (--flood-chats 20 --flood-chat-bytes 900000, --members joiners)
-          --modes LIST       connect,open (both): connect+join+close, or join/leave on an open connection
+                             chat-history flood (--flood-chats 20 --flood-chat-bytes 900000, --members joiners);
+                             or idle: RSS per idle member (--members, --idle-seconds 45)
+          --modes LIST       connect,open (default both), abrupt: connect+join+close handshake, join/leave
+                             on an open connection, connect+join then drop the TCP connection
           --members N        chat phase: receiving members (1000)
           --messages N       chat phase: messages sent (200), --interval MS apart (50)
           --member-join-concurrency N   chat phase: joins in flight while filling the group (16)

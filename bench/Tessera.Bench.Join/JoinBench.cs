@@ -7,6 +7,8 @@ public enum JoinMode
 {
     /// <summary>Each operation: open a WebSocket, handshake, join, wait for <c>joined</c>, close.</summary>
     ConnectJoin,
+    /// <summary>As <see cref="ConnectJoin"/>, but the connection is dropped without a close handshake.</summary>
+    ConnectJoinAbort,
     /// <summary>Each operation on one long-lived connection: join, <c>joined</c>, leave, <c>joined</c>/leave.</summary>
     OpenConnection,
 }
@@ -55,14 +57,14 @@ public sealed class JoinBench
                 try
                 {
                     var joinMessage = method.Message(j, joiners, attempt++);
-                    if (mode == JoinMode.ConnectJoin)
+                    if (mode is JoinMode.ConnectJoin or JoinMode.ConnectJoinAbort)
                     {
                         await using var connection = await BenchConnection.OpenAsync(_wsUrl, ct);
                         await connection.SendAsync(joinMessage, ct);
                         var (kind, value) = await connection.WaitJoinedAsync(ct);
                         var joined = Stopwatch.GetTimestamp();
-                        var closeStatus = await connection.CloseAsync(ct);
-                        if (closeStatus != System.Net.WebSockets.WebSocketCloseStatus.NormalClosure)
+                        if (mode == JoinMode.ConnectJoinAbort) connection.Abort();
+                        else if (await connection.CloseAsync(ct) is var closeStatus && closeStatus != System.Net.WebSockets.WebSocketCloseStatus.NormalClosure)
                             Problem($"note (not a failure): server answered our close (1000) with {(int?)closeStatus}");
                         if (kind == "join") { Interlocked.Increment(ref joins); mine.Add(Ms(start, joined)); }
                         else { Interlocked.Increment(ref failures); Problem($"joined {kind}: {value}"); }

@@ -66,7 +66,7 @@ try
 
     var summary = new List<string>();
     var joinBench = new JoinBench(wsUrl, Fixture.JoinGroup, serverPid);
-    foreach (var phase in options.Phases.Where(p => p is not ("chat" or "flood")))
+    foreach (var phase in options.Phases.Where(p => p is not ("chat" or "flood" or "idle")))
     {
         var minting = System.Diagnostics.Stopwatch.StartNew();
         var method = phase switch
@@ -80,8 +80,8 @@ try
             Console.WriteLine($"{method.Name}: {method.PoolSize} distinct tokens pre-minted in {minting.Elapsed.TotalSeconds:0.00} s, cycled by the joiners");
         foreach (var modeName in options.Modes)
         {
-            var mode = modeName == "connect" ? JoinMode.ConnectJoin : JoinMode.OpenConnection;
-            var label = $"{method.Name} {(mode == JoinMode.ConnectJoin ? "connect+join" : "join on open connection")}";
+            var mode = modeName switch { "connect" => JoinMode.ConnectJoin, "abrupt" => JoinMode.ConnectJoinAbort, _ => JoinMode.OpenConnection };
+            var label = $"{method.Name} {mode switch { JoinMode.ConnectJoin => "connect+join", JoinMode.ConnectJoinAbort => "connect+join+drop", _ => "join on open connection" }}";
             // The first phase also pays for JIT tiering of the server's whole join path: warm it longer.
             var warmup = summary.Count == 0 ? 3 * options.Warmup : options.Warmup;
             if (warmup > 0) await joinBench.RunAsync(mode, method, options.Joiners, TimeSpan.FromSeconds(warmup));
@@ -94,7 +94,7 @@ try
                 results.Add((r, load));
                 Console.WriteLine($"{label,-42} run {run}: {r.JoinsPerSecond,7:N0} joins/s ({r.Joins} ok, {r.Failures} failed, {r.Errors} errors)" +
                                   $"  latency p50 {r.LatencyP50Ms:0.0} ms p99 {r.LatencyP99Ms:0.0} ms" +
-                                  $"  server {PerOp(r.Cpu.Server, r.Joins)}/join ({r.Cpu.ServerCores:0.00} cores)" +
+                                  $"  server {PerOp(r.Cpu.Server, r.Joins)}/join ({r.Cpu.ServerCores:0.00} cores; of it JIT {PerOp(r.Cpu.ServerJit, r.Joins)})" +
                                   $"  client {PerOp(r.Cpu.Client, r.Joins)}/join ({r.Cpu.ClientCores:0.00} cores)  load {load}");
                 foreach (var (what, count) in r.Problems.OrderByDescending(p => p.Value).Take(5))
                     Console.WriteLine($"      {count} x {what}");
@@ -103,6 +103,7 @@ try
             var line = $"{label,-42} {Stats.Median(results.Select(x => x.R.JoinsPerSecond)),7:N0} joins/s" +
                        $"  p50 {Stats.Median(results.Select(x => x.R.LatencyP50Ms)):0.0} ms p99 {Stats.Median(results.Select(x => x.R.LatencyP99Ms)):0.0} ms" +
                        $"  server {Stats.Median(results.Select(x => x.R.Cpu.Server / x.R.Joins * 1e6)):0} µs/join" +
+                       $" ({Stats.Median(results.Select(x => (x.R.Cpu.Server - x.R.Cpu.ServerJit) / x.R.Joins * 1e6)):0} without JIT)" +
                        $"  client {Stats.Median(results.Select(x => x.R.Cpu.Client / x.R.Joins * 1e6)):0} µs/join" +
                        $"  failures {results.Sum(x => x.R.Failures + x.R.Errors)}  load {string.Join(" | ", results.Select(x => x.Load))}";
             summary.Add(line);
@@ -141,6 +142,14 @@ try
                        $"  load {string.Join(" | ", results.Select(x => x.Load))}";
         summary.Add(chatLine);
         Console.WriteLine($"  median: {chatLine}");
+        Console.WriteLine();
+    }
+
+    if (options.Phases.Contains("idle"))
+    {
+        if (serverPid is not { } pid) throw new ArgumentException("the idle phase reads the server's memory: pass --server-pid or let the bench start it");
+        summary.Add(await new IdleMembers(wsUrl, pid).RunAsync(Fixture.ChatGroupFor(options.Runs), options.Members,
+                                                               options.MemberJoinConcurrency, TimeSpan.FromSeconds(options.IdleSeconds)));
         Console.WriteLine();
     }
 

@@ -1,7 +1,8 @@
 namespace Tessera.Bench.Sfu;
 
-/// <summary>Command-line flags: --publishers N --subscribers M --seconds S --bitrate BITS --warmup S --drain S --server PATH.</summary>
-internal sealed record Options(int Publishers, int Subscribers, int Seconds, int VideoBitrate, int Warmup, string ServerDll, int Drain)
+/// <summary>Command-line flags: --publishers N --subscribers M --seconds S --bitrate BITS --warmup S --drain S --server PATH --record yes|no.</summary>
+internal sealed record Options(int Publishers, int Subscribers, int Seconds, int VideoBitrate, int Warmup, string ServerDll, int Drain,
+                               bool Record = false)
 {
     public static Options Parse(string[] args)
     {
@@ -18,6 +19,7 @@ internal sealed record Options(int Publishers, int Subscribers, int Seconds, int
                 "--warmup" => o with { Warmup = int.Parse(v) },
                 "--drain" => o with { Drain = int.Parse(v) },
                 "--server" => o with { ServerDll = v },
+                "--record" => o with { Record = v is "yes" or "1" or "true" },
                 _ => throw new ArgumentException($"unknown flag {args[i]}"),
             };
         }

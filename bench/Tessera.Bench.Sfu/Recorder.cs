@@ -54,6 +54,17 @@ internal sealed class Recorder
         track.See(counter);
     }
 
+    /// <summary>Forgets what was measured, for a second window on the same streams.</summary>
+    public void Reset()
+    {
+        _measuring = false;
+        Array.Clear(_histogram);
+        Interlocked.Exchange(ref _received, 0);
+        lock (Tracks)
+            foreach (var t in Tracks)
+                (t.Count, t.Min, t.Max) = (0, uint.MaxValue, 0);
+    }
+
     /// <summary>Latency percentile in microseconds (bucket upper bound).</summary>
     public double Percentile(double p)
     {

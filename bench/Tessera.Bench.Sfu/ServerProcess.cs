@@ -12,6 +12,12 @@ internal sealed class ServerProcess : IDisposable
     private readonly string _dir;
 
     public int Port { get; }
+
+    /// <summary>The server's --recordings folder.</summary>
+    public string Recordings { get; }
+
+    /// <summary>A member of the bench group with <c>op</c>, and so <c>record</c> (allow-recording).</summary>
+    public const string Operator = "op";
     public int Pid => _process.Id;
 
     public ServerProcess(string dll)
@@ -21,15 +27,17 @@ internal sealed class ServerProcess : IDisposable
         _dir = Directory.CreateTempSubdirectory("tessera-sfubench-").FullName;
         string data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
         string groups = Directory.CreateDirectory(Path.Combine(_dir, "groups")).FullName;
+        Recordings = Path.Combine(_dir, "recordings");
         File.WriteAllText(Path.Combine(groups, Group + ".json"),
-            """{"wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""");
+            """{"allow-recording": true, "users": {"op": {"password": {"type": "wildcard"}, "permissions": "op"}},""" +
+            """ "wildcard-user": {"password": {"type": "wildcard"}, "permissions": "present"}}""");
         Port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { dll, "--insecure", "--http", $"127.0.0.1:{Port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1" })
+        foreach (var a in new[] { dll, "--insecure", "--http", $"127.0.0.1:{Port}", "--data", data, "--groups", groups, "--recordings", Recordings, "--ice-address", "127.0.0.1" })
             start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };

@@ -15,6 +15,7 @@ using Tessera.AuthServer.Configuration;
 using Tessera.AuthServer.Http;
 using Tessera.AuthServer.Issuing;
 using Tessera.AuthServer.Login;
+using Tessera.AuthServer.Oidc;
 using Tessera.AuthServer.Portal;
 using Tessera.AuthServer.Rules;
 using Tessera.Web;
@@ -64,7 +65,19 @@ public static class AuthServerApp
         LiveConfiguration? live = null;
         var throttle = new LoginThrottle(() => live?.Config.Throttle?.ApplyTo(LoginThrottleOptions.Default) ?? LoginThrottleOptions.Default, host.Time);
         var portalState = new PortalState(secureCookie: !config.Insecure);
+        var pendingLogins = new PendingLoginCookies(secureCookie: !config.Insecure, host.Time);
+        // Talks to OpenID Connect providers: never follows redirects (a token endpoint that moves
+        // is a misconfiguration, not something to follow with a code in hand).
+        var providerHttp = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        }) { Timeout = TimeSpan.FromSeconds(10) };
         var loginLogger = app.Services.GetRequiredService<ILogger<LoginService>>();
+        var oidcLogger = app.Services.GetRequiredService<ILogger<OidcEndpoints>>();
+        var auditLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tessera-auth.Audit");
+        var metrics = new Monitoring.AuthMetrics();
         AuthServerState BuildState(AuthServerConfig c)
         {
             var keys = SigningKeys.FromConfig(c.Keys);
@@ -73,14 +86,23 @@ public static class AuthServerApp
             var issuer = c.Issuer ?? (c.Insecure ? "http://" : "https://") + c.Listen + "/";
             var backends = CreateBackends(c, verifier, host.Time);
             var login = new LoginService(backends, rules, new TokenIssuer(keys, issuer, host.Time), throttle,
-                                         c.PasswordFallback, host.Time, loginLogger)
+                                         c.PasswordFallback, host.Time, loginLogger, metrics, auditLogger)
             {
                 RefusalDelay = TimeSpan.FromSeconds(c.RefusalDelay),
             };
-            var portal = c.Portal
-                ? new PortalEndpoints(login, conferences, portalState, TimeSpan.FromSeconds(c.PortalTokenLifetime), c.PortalTokenIn == "fragment")
+            var providers = c.Backends.OfType<OidcBackendConfig>().ToDictionary(
+                o => o.Name,
+                o => new OidcProvider(o, o.RedirectUri ?? issuer.TrimEnd('/') + "/oidc/" + o.Name + "/callback", providerHttp, host.Time),
+                StringComparer.Ordinal);
+            var portalLifetime = TimeSpan.FromSeconds(c.PortalTokenLifetime);
+            var oidc = providers.Count > 0
+                ? new OidcEndpoints(providers, login, conferences, pendingLogins, portalLifetime, c.PortalTokenIn == "fragment", host.Time, oidcLogger)
                 : null;
-            return new AuthServerState(keys, new AuthorisationEndpoint(login, conferences, TimeSpan.FromSeconds(c.TokenLifetime)), portal, backends);
+            var portal = c.Portal
+                ? new PortalEndpoints(login, conferences, portalState, portalLifetime, c.PortalTokenIn == "fragment",
+                                      oidc?.Buttons.ToList() ?? [], passwordForm: backends.Count > 0)
+                : null;
+            return new AuthServerState(keys, new AuthorisationEndpoint(login, conferences, TimeSpan.FromSeconds(c.TokenLifetime)), portal, oidc, backends);
         }
         live = new LiveConfiguration(host.ConfigPath ?? "", config, BuildState, host.Time,
                                      app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tessera-auth"));
@@ -88,6 +110,7 @@ public static class AuthServerApp
         {
             live.Dispose();
             verifier.Dispose();
+            providerHttp.Dispose();
         });
 
         app.MapPost("/", context => live.Current.Authorisation.PostAsync(context));
@@ -102,8 +125,20 @@ public static class AuthServerApp
         // Mapped always, so that turning the portal on in the file needs no restart.
         app.MapGet("/", context => live.Current.Portal is { } portal ? portal.GetAsync(context) : OnlyPost(context));
         app.MapPost("/login", context => live.Current.Portal is { } portal ? portal.PostAsync(context) : NotFound(context));
+        app.MapGet("/oidc/{name}/start", (HttpContext context, string name) =>
+            live.Current.Oidc is { } oidc ? oidc.StartAsync(context, name) : NotFound(context));
+        app.MapGet("/oidc/{name}/callback", (HttpContext context, string name) =>
+            live.Current.Oidc is { } oidc ? oidc.CallbackAsync(context, name) : NotFound(context));
+        var scrape = new MetricsEndpoint(metrics.Registry, () => MetricsAccessOf(live.Config), _ => Task.FromResult(false));
+        app.Map("/metrics", scrape.HandleAsync);
         return app;
     }
+
+    /// <summary>The configuration's <c>metrics</c>: off unless enabled, then only from <c>allowFrom</c> (tessera-auth has no administrators).</summary>
+    private static MetricsAccess MetricsAccessOf(AuthServerConfig config) =>
+        config.Metrics is { Enabled: true } m
+            ? new MetricsAccess(true, [.. (m.AllowFrom ?? []).Select(MetricsAccess.ParseEntry).OfType<System.Net.IPNetwork>()])
+            : MetricsAccess.Off;
 
     /// <summary>Without the portal, "/" only takes the JSON login: GET is "method not allowed", as it always was.</summary>
     private static Task OnlyPost(HttpContext context)
@@ -136,7 +171,7 @@ public static class AuthServerApp
         var list = new List<IUserBackend>();
         try
         {
-            foreach (var b in config.Backends)
+            foreach (var b in config.Backends.Where(b => b is not OidcBackendConfig)) // OpenID providers take no passwords
             {
                 list.Add(b switch
                 {

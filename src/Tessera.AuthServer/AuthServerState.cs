@@ -1,6 +1,7 @@
 using Tessera.AuthServer.Backends;
 using Tessera.AuthServer.Http;
 using Tessera.AuthServer.Issuing;
+using Tessera.AuthServer.Oidc;
 using Tessera.AuthServer.Portal;
 
 namespace Tessera.AuthServer;
@@ -11,13 +12,17 @@ namespace Tessera.AuthServer;
 /// when the file changes, so a request sees one configuration from start to end.
 /// </summary>
 public sealed class AuthServerState(
-    SigningKeys keys, AuthorisationEndpoint authorisation, PortalEndpoints? portal, IReadOnlyList<IUserBackend> backends) : IDisposable
+    SigningKeys keys, AuthorisationEndpoint authorisation, PortalEndpoints? portal, OidcEndpoints? oidc,
+    IReadOnlyList<IUserBackend> backends) : IDisposable
 {
     public SigningKeys Keys { get; } = keys;
     public AuthorisationEndpoint Authorisation { get; } = authorisation;
 
     /// <summary>Null when the portal is off.</summary>
     public PortalEndpoints? Portal { get; } = portal;
+
+    /// <summary>Null when no OpenID Connect back end is configured.</summary>
+    public OidcEndpoints? Oidc { get; } = oidc;
 
     public void Dispose()
     {

@@ -16,10 +16,12 @@ public sealed class ClientSession : IGroupMember
     private Tessera.Auth.Throttling.TokenBucket? _chatBucket;
     private bool _toldToSlowDown;
 
-    public ClientSession(IClientTransport transport, ProtocolServices services)
+    /// <param name="isPseudo">A member that only publishes (a WHIP encoder): it neither chats nor is acted on.</param>
+    public ClientSession(IClientTransport transport, ProtocolServices services, bool isPseudo = false)
     {
         _transport = transport;
         Services = services;
+        IsPseudo = isPseudo;
     }
 
     public ProtocolServices Services { get; }
@@ -28,7 +30,7 @@ public sealed class ClientSession : IGroupMember
     public string Username { get; internal set; } = "";
     public IReadOnlyList<string> Permissions { get; set; } = [];
     public JsonObject Data { get; set; } = new();
-    public bool IsPseudo => false;
+    public bool IsPseudo { get; }
     public string RemoteAddress => _transport.RemoteAddress;
     public System.Net.IPAddress RemoteIp => _transport.RemoteIp;
 
@@ -128,6 +130,7 @@ public sealed class ClientSession : IGroupMember
                 });
             }
             group.Broadcast(Messages.User("delete", this));
+            Handlers.RecordingActions.AfterLeave(Services, group);
             Group = null;
             Username = "";
             Permissions = [];

@@ -17,7 +17,8 @@ public static class Messages
         Permissions = member.Permissions.Count > 0 ? member.Permissions.ToArray() : null,
         Status = GroupStatus.ForJoined(group, config),
         Data = includeData && group.Data.Count > 0 ? (JsonObject)group.Data.DeepClone() : null,
-        RtcConfiguration = (JsonObject)rtcConfiguration.DeepClone(),
+        // Shared, not copied: nothing changes it once built, and a change notice sends one to every member.
+        RtcConfiguration = rtcConfiguration,
     };
 
     public static Message JoinFailed(string group, string username, string text, string? error = null) => new()

@@ -13,6 +13,11 @@ public sealed class ProtocolServices
     public required Tessera.Auth.Tokens.TokenCommands Tokens { get; init; }
     public required Tessera.Auth.Throttling.LoginThrottle Throttle { get; init; }
     public required ILogger Logger { get; init; }
+    /// <summary>What writes recordings; a server without it answers <c>record</c> with a refusal.</summary>
+    public IGroupRecording Recording { get; init; } = new NoRecording();
+
+    /// <summary>Told of every join's outcome (the audit trail, metrics).</summary>
+    public IJoinObserver Joins { get; init; } = NoJoinObserver.Instance;
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;
 

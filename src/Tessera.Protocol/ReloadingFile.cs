@@ -21,6 +21,7 @@ public sealed class ReloadingFile<T> where T : class
     private readonly object _gate = new();
     private (long Size, long MtimeNs)? _seen;
     private FileState<T> _state;
+    private readonly FileInfo _info;
 
     public ReloadingFile(string path, Func<byte[], T> parse, ILogger logger)
     {
@@ -28,25 +29,26 @@ public sealed class ReloadingFile<T> where T : class
         _parse = parse;
         _logger = logger;
         _state = new FileState<T>(null, null, false, null);
+        _info = new FileInfo(path);
     }
 
     public string Path => _path;
 
     public FileState<T> Current()
     {
-        var info = new FileInfo(_path);
-        if (!info.Exists)
+        lock (_gate)
         {
-            lock (_gate)
+            // One FileInfo refreshed per call: the same one stat, without normalising the path
+            // and allocating again (a join looks at config.json and its group file ten times).
+            _info.Refresh();
+            if (!_info.Exists)
             {
                 // A removed file is a deliberate act: forget the value rather than keep serving it.
+                if (_seen is null && _state is { Exists: false, Value: null, Error: null }) return _state;
                 _seen = null;
                 return _state = new FileState<T>(null, null, false, null);
             }
-        }
-        var stamp = (info.Length, MtimeNs(info));
-        lock (_gate)
-        {
+            var stamp = (_info.Length, MtimeNs(_info));
             if (_seen == stamp) return _state;
             _seen = stamp;
             var tag = $"\"{stamp.Length}-{stamp.Item2}\"";

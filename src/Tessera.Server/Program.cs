@@ -28,7 +28,7 @@ var turn = new Option<string>("--turn")
 };
 // Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
 var mdns = new Option<bool>("--mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
-var recordings = new Option<string?>("--recordings") { HelpName = "DIR", Description = "accepted for Galène compatibility; recording is not available" };
+var recordings = new Option<string>("--recordings") { HelpName = "DIR", Description = "recordings directory (one folder per group)", DefaultValueFactory = _ => "./recordings" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
@@ -42,6 +42,7 @@ root.SetAction(async (result, cancellationToken) =>
         Http = result.GetValue(http)!,
         Data = result.GetValue(data)!,
         Groups = result.GetValue(groups)!,
+        Recordings = result.GetValue(recordings)!,
         Static = result.GetValue(statics),
         Insecure = result.GetValue(insecure),
         RelayOnly = result.GetValue(relayOnly),
@@ -71,7 +72,7 @@ root.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    new UnsupportedGaleneFlags(result.GetValue(mdns), result.GetValue(recordings))
+    new UnsupportedGaleneFlags(result.GetValue(mdns))
         .Report(app.Logger);
     try
     {

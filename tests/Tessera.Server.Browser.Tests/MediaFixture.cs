@@ -15,6 +15,7 @@ public sealed class MediaFixture : ConferenceFixture
         ["latejoiner"] = GroupFiles.Ordinary,
         ["screenshare"] = GroupFiles.Ordinary,
         ["abrupt"] = GroupFiles.Ordinary,
+        ["files"] = GroupFiles.Ordinary,
     };
 }
 

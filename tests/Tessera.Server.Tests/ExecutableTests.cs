@@ -54,9 +54,8 @@ public sealed class ExecutableTests : IDisposable
         var (data, groups) = Dirs();
         await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
             "-mdns", "-recordings", Path.Combine(_root, "recordings"), "--ice-address", "127.0.0.1");
-        await WaitForOutputAsync(server, "-recordings");
-        Assert.Contains("-mdns ignored", server.Output);
-        Assert.Contains("recording is not available", server.Output);
+        await WaitForOutputAsync(server, "-mdns ignored");
+        Assert.DoesNotContain("-recordings", server.Output); // recording exists now: the flag is simply used
     }
 
     [Fact]

@@ -160,18 +160,6 @@ public class ModerationTests
         Assert.Equal("g/a (1 client)\ng/b (2 clients)\n", reply.Str("value"));
     }
 
-    [Fact]
-    public async Task Recording_is_refused_clearly()
-    {
-        await using var s = await TestServer.StartAsync(f => f.Group("g", Group.Replace("{\"users\"", "{\"allow-recording\": true, \"users\"")));
-        await using var op = await s.JoinAsync("g", "op", "op");
-        await op.SendAsync(Action("groupaction", "record"));
-        Assert.Equal("recording is not available on this server", (await op.ReceiveAsync("usermessage")).Str("value"));
-        await using var bob = await s.JoinAsync("g", "bob", "w");
-        await bob.SendAsync(Action("groupaction", "record"));
-        Assert.Equal("not authorised", (await bob.ReceiveAsync("usermessage")).Str("value"));
-    }
-
     [Theory]
     [InlineData("groupaction", "explode", "unknown group action")]
     [InlineData("useraction", "explode", "unknown user action")]

@@ -28,6 +28,15 @@ public sealed record JwtVerificationResult
 
     public string? FailureReason { get; private init; }
 
+    /// <summary>The header's <c>alg</c>, when the token was JWT-shaped and its header readable.</summary>
+    public string? Algorithm { get; internal init; }
+
+    /// <summary>The header's <c>kid</c>, if any.</summary>
+    public string? KeyId { get; internal init; }
+
+    /// <summary>The <c>iss</c> claim of a verified token, if any (informational: Tessera trusts keys, not names).</summary>
+    public string? Issuer { get; internal init; }
+
     internal static JwtVerificationResult Malformed(string reason) =>
         new() { IsMalformed = true, FailureReason = reason };
 

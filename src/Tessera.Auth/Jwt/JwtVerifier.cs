@@ -44,6 +44,17 @@ public static class JwtVerifier
     {
         using var jws = CompactJws.Parse(token);
         if (jws.MalformedReason is not null) return JwtVerificationResult.Malformed(jws.MalformedReason);
+        // What the header says, for audit lines and metrics (never the token itself).
+        return VerifyParsed(jws, keys, groupName, canonicalHost, now) with
+        {
+            Algorithm = jws.FailedReason is null ? jws.Algorithm : null,
+            KeyId = jws.FailedReason is null ? jws.KeyId : null,
+        };
+    }
+
+    private static JwtVerificationResult VerifyParsed(CompactJws jws, IReadOnlyList<JsonWebKey> keys, string groupName,
+                                                      string? canonicalHost, DateTimeOffset now)
+    {
         if (jws.FailedReason is not null) return JwtVerificationResult.Failed(jws.FailedReason);
         if (jws.Algorithm == "none") return JwtVerificationResult.Failed("alg none");
         if (jws.Header.TryGetProperty("crit", out _))
@@ -127,7 +138,8 @@ public static class JwtVerifier
         }
 
         var expires = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(exp * 1000));
-        return JwtVerificationResult.Granted(subject, permissions, includeSubgroups, expires);
+        var issuer = claims.TryGetProperty("iss", out var iss) && iss.ValueKind == JsonValueKind.String ? iss.GetString() : null;
+        return JwtVerificationResult.Granted(subject, permissions, includeSubgroups, expires) with { Issuer = issuer };
     }
 
     // A time claim is a count of seconds since 1970 that must name an instant a DateTimeOffset can

@@ -16,8 +16,23 @@ public sealed record CredentialCheckResult
 
     public string? Reason { get; private init; }
 
-    /// <summary>How the credentials were recognised when granted: "password", "wildcard", "jwt" or "token".</summary>
-    public string? Method { get; private init; }
+    /// <summary>How the credentials were recognised when granted: "password", "wildcard", "jwt" or "token"; "jwt" also on a refused JWT.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>For a JWT: the header's <c>alg</c> and <c>kid</c>, and the <c>iss</c> claim once verified.</summary>
+    public string? Algorithm { get; init; }
+
+    /// <inheritdoc cref="Algorithm"/>
+    public string? KeyId { get; init; }
+
+    /// <inheritdoc cref="Algorithm"/>
+    public string? Issuer { get; init; }
+
+    /// <summary>
+    /// For a stateful token: the first 8 hex digits of its SHA-256, so an audit line can name the
+    /// invitation used without holding anything that would let a reader use it.
+    /// </summary>
+    public string? TokenFingerprint { get; init; }
 
     public bool IsGranted => Outcome == CredentialOutcome.Granted;
 

@@ -61,6 +61,9 @@ public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? to
         return CredentialCheckResult.NotAuthorised(group.Users.Count == 0 && group.WildcardUser is null ? "no users" : "unknown user or wrong password");
     }
 
+    private static string Fingerprint(string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..8];
+
     private static IReadOnlyList<string> Expand(UserEntry user, GroupAuthContext group) =>
         user.Permissions?.Expand(group.AllowRecording, group.UnrestrictedTokens) ?? [];
 
@@ -80,7 +83,11 @@ public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? to
         }
         var verified = JwtVerifier.Verify(token, keys, group.GroupName, group.CanonicalHost, time.GetUtcNow());
         if (verified.IsMalformed) return null;
-        if (!verified.Success) return CredentialCheckResult.NotAuthorised("JWT refused: " + verified.FailureReason);
+        if (!verified.Success)
+            return CredentialCheckResult.NotAuthorised("JWT refused: " + verified.FailureReason) with
+            {
+                Method = "jwt", Algorithm = verified.Algorithm, KeyId = verified.KeyId,
+            };
 
         string username;
         if (!string.IsNullOrEmpty(verified.Subject)) username = verified.Subject;
@@ -90,14 +97,18 @@ public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? to
             username = credentials.Username;
         }
         else username = "";
-        return CredentialCheckResult.Granted(username, verified.Permissions, "jwt");
+        return CredentialCheckResult.Granted(username, verified.Permissions, "jwt") with
+        {
+            Algorithm = verified.Algorithm, KeyId = verified.KeyId, Issuer = verified.Issuer,
+        };
     }
 
     private CredentialCheckResult CheckStatefulToken(JoinCredentials credentials, GroupAuthContext group)
     {
-        if (tokens is null) return CredentialCheckResult.NotAuthorised("no token store");
+        if (tokens is null) return CredentialCheckResult.NotAuthorised("no token store") with { Method = "token" };
         var stored = tokens.Get(credentials.Token!);
-        return StatefulTokenValidator.Check(stored, group.GroupName, credentials.Username,
-                                            group.Users.ContainsKey, time.GetUtcNow());
+        var result = StatefulTokenValidator.Check(stored, group.GroupName, credentials.Username,
+                                                  group.Users.ContainsKey, time.GetUtcNow());
+        return result.IsGranted ? result with { TokenFingerprint = Fingerprint(credentials.Token!) } : result with { Method = "token" };
     }
 }

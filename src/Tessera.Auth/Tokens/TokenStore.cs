@@ -23,6 +23,7 @@ public sealed class TokenStore
     private readonly TimeProvider _time;
     private TokenFileContent _content = TokenFileContent.Empty;
     private (long Size, DateTime WriteTime)? _loadedState;
+    private string? _loadedTag;
     private string? _readError;
 
     public TokenStore(string path, TimeProvider time)
@@ -49,7 +50,12 @@ public sealed class TokenStore
         }
     }
 
-    /// <summary>Entity tag of the whole store, <c>"size-mtimeNs"</c>; null when the file does not exist.</summary>
+    /// <summary>
+    /// Entity tag of the whole store, derived from its contents; null when the file does not exist.
+    /// Galène uses size and modification time, but two rewrites within one tick of the file system's
+    /// clock (a few milliseconds on ext4) can leave both equal, and a stale <c>If-Match</c> would then
+    /// pass; clients treat the tag as opaque, so a content hash costs nothing in compatibility.
+    /// </summary>
     public string? ETag
     {
         get
@@ -177,11 +183,13 @@ public sealed class TokenStore
 
     private string? CurrentETag()
     {
-        var info = new FileInfo(_path);
-        if (!info.Exists) return null;
-        var ns = (info.LastWriteTimeUtc.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-        return $"\"{info.Length}-{ns}\"";
+        Refresh();
+        return _readError is null && _loadedState is not null ? _loadedTag : null;
     }
+
+    /// <summary>A strong tag over the bytes: size and the first 128 bits of their SHA-256.</summary>
+    public static string ContentTag(ReadOnlySpan<byte> data) =>
+        $"\"{data.Length}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)[..16])}\"";
 
     /// <summary>Reloads when the file's size or modification time differs from what was loaded.</summary>
     private void Refresh()
@@ -207,6 +215,7 @@ public sealed class TokenStore
         {
             var data = File.ReadAllBytes(_path);
             _content = TokenFileContent.Parse(data);
+            _loadedTag = ContentTag(data);
             _readError = null;
             _loadedState = state;
         }

@@ -31,6 +31,9 @@ public sealed record AuthServerConfig
     [JsonPropertyName("refusalDelay")] public double RefusalDelay { get; init; } = 0.25;
 
     [JsonPropertyName("throttle")] public Tessera.Auth.Throttling.LoginThrottleSettings? Throttle { get; init; }
+
+    /// <summary><c>/metrics</c>: off unless enabled, then readable from these addresses (single or CIDR) only.</summary>
+    [JsonPropertyName("metrics")] public MetricsConfig? Metrics { get; init; }
 }
 
 /// <summary>One entry of <c>backends</c>, told apart by its <c>type</c>.</summary>
@@ -38,6 +41,7 @@ public sealed record AuthServerConfig
 [JsonDerivedType(typeof(FileBackendConfig), "file")]
 [JsonDerivedType(typeof(LdapBackendConfig), "ldap")]
 [JsonDerivedType(typeof(PamBackendConfig), "pam")]
+[JsonDerivedType(typeof(OidcBackendConfig), "oidc")]
 public abstract record BackendConfig;
 
 public sealed record FileBackendConfig : BackendConfig
@@ -92,4 +96,59 @@ public sealed record LdapBackendConfig : BackendConfig
     /// </summary>
     [JsonPropertyName("cacheSeconds")] public double CacheSeconds { get; init; } = 60;
     [JsonPropertyName("timeout")] public double Timeout { get; init; } = 5;
+}
+
+/// <summary>
+/// An OpenID Connect provider people sign in through on the portal (README.md, "Single sign-on").
+/// It takes no passwords: the JSON route never asks it.
+/// </summary>
+public sealed record OidcBackendConfig : BackendConfig
+{
+    /// <summary>Names the provider in URLs (<c>/oidc/NAME/…</c>), logs and rules' <c>providers</c>.</summary>
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+
+    /// <summary>The button's text on the portal; default "Sign in with NAME".</summary>
+    [JsonPropertyName("label")] public string? Label { get; init; }
+
+    /// <summary>The provider's issuer identifier; discovery is read from ISSUER/.well-known/openid-configuration.</summary>
+    [JsonPropertyName("issuer")] public string Issuer { get; init; } = "";
+
+    [JsonPropertyName("clientId")] public string ClientId { get; init; } = "";
+
+    /// <summary>Confidential client with a shared secret (sent with HTTP Basic).</summary>
+    [JsonPropertyName("clientSecret")] public string? ClientSecret { get; init; }
+
+    /// <summary>Confidential client with <c>private_key_jwt</c>: a private JWK whose public part the provider knows.</summary>
+    [JsonPropertyName("clientKey")] public JsonElement? ClientKey { get; init; }
+
+    /// <summary>Where the provider sends the browser back; default: <c>issuer</c> of this server + <c>oidc/NAME/callback</c>.</summary>
+    [JsonPropertyName("redirectUri")] public string? RedirectUri { get; init; }
+
+    [JsonPropertyName("scopes")]
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public IReadOnlyList<string> Scopes { get; init; } = ["openid", "profile"];
+
+    /// <summary>The claim whose value becomes the username (the token's <c>sub</c>).</summary>
+    [JsonPropertyName("usernameClaim")] public string UsernameClaim { get; init; } = "preferred_username";
+
+    /// <summary>Claim paths (dots descend into objects) whose values are the person's groups for the rules' <c>members</c>.</summary>
+    [JsonPropertyName("groupsClaim")]
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public IReadOnlyList<string> GroupsClaim { get; init; } = ["groups"];
+
+    /// <summary>Also ask the userinfo endpoint, for providers that keep claims out of the ID token.</summary>
+    [JsonPropertyName("userinfo")] public bool Userinfo { get; init; }
+
+    /// <summary>Seconds of clock difference tolerated on the ID token's <c>exp</c>, <c>iat</c> and <c>nbf</c>.</summary>
+    [JsonPropertyName("leeway")] public double Leeway { get; init; } = 60;
+
+    /// <summary>Seconds a browser has to come back from the provider before the sign-in must start again.</summary>
+    [JsonPropertyName("loginTimeout")] public double LoginTimeout { get; init; } = 600;
+}
+
+/// <summary>The <c>metrics</c> key of tessera-auth's configuration.</summary>
+public sealed record MetricsConfig
+{
+    [JsonPropertyName("enabled")] public bool Enabled { get; init; }
+    [JsonPropertyName("allowFrom")] public IReadOnlyList<string>? AllowFrom { get; init; }
 }

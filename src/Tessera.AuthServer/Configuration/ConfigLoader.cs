@@ -69,9 +69,46 @@ public static class ConfigLoader
         if (c.TokenLifetime <= 0) throw new ConfigException("'tokenLifetime' must be a positive number of seconds");
         if (c.PortalTokenLifetime <= 0) throw new ConfigException("'portalTokenLifetime' must be a positive number of seconds");
         if (c.PortalTokenIn is not ("query" or "fragment")) throw new ConfigException("'portalTokenIn' must be \"query\" or \"fragment\"");
+        if (c.Metrics?.AllowFrom?.FirstOrDefault(e => Tessera.Web.MetricsAccess.ParseEntry(e) is null) is { } bad)
+            throw new ConfigException($"'metrics': allowFrom entry '{bad}' is neither an address nor an address/prefix range");
         foreach (var f in c.Backends.OfType<FileBackendConfig>())
             if (string.IsNullOrEmpty(f.Path)) throw new ConfigException("file back end: 'path' is missing");
+        var providers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var o in c.Backends.OfType<OidcBackendConfig>())
+        {
+            ValidateOidc(o);
+            if (!providers.Add(o.Name)) throw new ConfigException($"oidc back end '{o.Name}': two back ends have this name");
+        }
+        if (providers.Count > 0 && !c.Portal)
+            throw new ConfigException("oidc back ends sign people in on the portal: set \"portal\": true");
+        for (var i = 0; i < c.Rules.Count; i++)
+            foreach (var p in c.Rules[i]?.Providers ?? [])
+                if (!providers.Contains(p)) throw new ConfigException($"rules[{i}]: 'providers' names '{p}', which is no oidc back end's name");
     }
+
+    private static void ValidateOidc(OidcBackendConfig o)
+    {
+        if (o.Name.Length is 0 or > 64 || !o.Name.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+            throw new ConfigException($"oidc back end: 'name' must be 1 to 64 of a-z, 0-9, '-' and '_' (it goes into URLs), not '{o.Name}'");
+        var where = $"oidc back end '{o.Name}'";
+        if (!IsProviderUrl(o.Issuer))
+            throw new ConfigException($"{where}: 'issuer' must be an https URL (http only on a loopback address), not '{o.Issuer}'");
+        if (string.IsNullOrEmpty(o.ClientId)) throw new ConfigException($"{where}: 'clientId' is missing");
+        if (string.IsNullOrEmpty(o.ClientSecret) == o.ClientKey is null)
+            throw new ConfigException($"{where}: give either 'clientSecret' or 'clientKey' (a private JWK, for private_key_jwt)");
+        if (o.RedirectUri is not null && !(Uri.TryCreate(o.RedirectUri, UriKind.Absolute, out var r) && r.Scheme is "https" or "http" && r.Query.Length == 0 && r.Fragment.Length == 0))
+            throw new ConfigException($"{where}: 'redirectUri' must be an absolute http(s) URL without query or fragment");
+        if (!o.Scopes.Contains("openid")) throw new ConfigException($"{where}: 'scopes' must include \"openid\"");
+        if (string.IsNullOrEmpty(o.UsernameClaim)) throw new ConfigException($"{where}: 'usernameClaim' is empty");
+        if (o.GroupsClaim.Any(string.IsNullOrEmpty)) throw new ConfigException($"{where}: 'groupsClaim' holds an empty path");
+        if (!(o.Leeway is >= 0 and <= 600)) throw new ConfigException($"{where}: 'leeway' must be between 0 and 600 seconds");
+        if (!(o.LoginTimeout is >= 30 and <= 3600)) throw new ConfigException($"{where}: 'loginTimeout' must be between 30 and 3600 seconds");
+    }
+
+    /// <summary>https, or plain http to a provider on this machine (tests, a provider next door): a token endpoint's answer must not cross a network in clear.</summary>
+    private static bool IsProviderUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
+        && (uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback));
 
     private static AuthServerConfig Resolve(AuthServerConfig c, string baseDirectory)
     {

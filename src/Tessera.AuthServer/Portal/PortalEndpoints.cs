@@ -11,8 +11,11 @@ namespace Tessera.AuthServer.Portal;
 /// <c>#token=</c>). The return target is either a <c>return</c> URL or <c>group</c> (+ <c>conference</c>),
 /// always checked against the configured conferences and the group-name rule.
 /// </summary>
+/// <param name="providers">The single sign-on buttons, one per OpenID Connect back end.</param>
+/// <param name="passwordForm">Whether some back end takes passwords.</param>
 public sealed class PortalEndpoints(LoginService login, ConferenceSet conferences, PortalState state,
-                                    TimeSpan tokenLifetime, bool tokenInFragment)
+                                    TimeSpan tokenLifetime, bool tokenInFragment,
+                                    IReadOnlyList<ProviderButton> providers, bool passwordForm)
 {
     private readonly string _formAction = "'self' " + string.Join(' ', conferences.All.Select(c => c.Origin).Distinct());
 
@@ -97,17 +100,6 @@ public sealed class PortalEndpoints(LoginService login, ConferenceSet conference
         return conferences.TryFromParts(conference, group, out target);
     }
 
-    private async Task Page(HttpContext context, int status, PortalPage.Model model)
-    {
-        var headers = context.Response.Headers;
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        headers.CacheControl = "no-store";
-        headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'unsafe-inline'; form-action {_formAction}; frame-ancestors 'none'; base-uri 'none'";
-        headers.XFrameOptions = "DENY";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        await context.Response.WriteAsync(PortalPage.Render(model), context.RequestAborted);
-    }
+    private Task Page(HttpContext context, int status, PortalPage.Model model) =>
+        HtmlResponse.WriteAsync(context, status, PortalPage.Render(model with { Providers = providers, PasswordForm = passwordForm }), _formAction);
 }

@@ -22,6 +22,14 @@ public sealed record RuleConfig
     [JsonConverter(typeof(StringOrArrayConverter))]
     public IReadOnlyList<string>? Users { get; init; }
 
+    /// <summary>
+    /// OpenID Connect back ends (their <c>name</c>); the rule applies only to people who signed in
+    /// through one of them. Absent: however the person signed in.
+    /// </summary>
+    [JsonPropertyName("providers")]
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public IReadOnlyList<string>? Providers { get; init; }
+
     /// <summary>A named set (expanded) or an explicit list (verbatim), as in a group file.</summary>
     [JsonPropertyName("permissions")] public PermissionSpec? Permissions { get; init; }
 

@@ -13,11 +13,13 @@ public sealed class RuleSet
     public int Count => _rules.Count;
 
     /// <param name="loosely">Compare rule usernames as the back end compares names (see <see cref="Backends.IUserBackend.MatchesNamesLoosely"/>).</param>
-    public RuleDecision Decide(string group, string username, IReadOnlyCollection<string> userGroups, bool loosely = false)
+    /// <param name="provider">The OpenID Connect back end the person signed in through; null for a password.</param>
+    public RuleDecision Decide(string group, string username, IReadOnlyCollection<string> userGroups, bool loosely = false,
+                               string? provider = null)
     {
         foreach (var rule in _rules)
         {
-            if (!rule.Applies(group, username, userGroups, loosely)) continue;
+            if (!rule.Applies(group, username, userGroups, loosely, provider)) continue;
             return rule.Deny ? new RuleDecision.Deny() : new RuleDecision.Grant(rule.Permissions);
         }
         return new RuleDecision.NoMatch();

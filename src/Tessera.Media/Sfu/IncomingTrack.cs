@@ -43,7 +43,7 @@ public sealed class IncomingTrack
         _processors = chain;
     }
 
-    private readonly IReceiveProcessor[] _processors;
+    private IReceiveProcessor[] _processors; // replaced whole under _gate; Deliver reads a snapshot
     private readonly TimeProvider _time;
 
     public string Id { get; }
@@ -69,6 +69,19 @@ public sealed class IncomingTrack
                 _forwarders = [.. _forwarders, forwarder];
     }
 
+    /// <summary>Adds a processor at the end of the chain (a recording sink); it sees the packets that arrive from now on.</summary>
+    public void AddProcessor(IReceiveProcessor processor)
+    {
+        lock (_gate)
+            _processors = [.. _processors, processor];
+    }
+
+    public void RemoveProcessor(IReceiveProcessor processor)
+    {
+        lock (_gate)
+            _processors = _processors.Where(p => p != processor).ToArray();
+    }
+
     internal void Detach(TrackForwarder forwarder)
     {
         lock (_gate)
@@ -82,7 +95,7 @@ public sealed class IncomingTrack
             return;
         var packet = new ReceivedPacket(data, rtp, PacketLayers.Of(Codec.Id, data.Slice(rtp.PayloadOffset, rtp.PayloadLength)),
                                         _time.GetUtcNow());
-        foreach (var processor in _processors)
+        foreach (var processor in Volatile.Read(ref _processors))
             processor.OnReceived(packet);
         foreach (var forwarder in Volatile.Read(ref _forwarders))
             forwarder.Forward(this, packet);

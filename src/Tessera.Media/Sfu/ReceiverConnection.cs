@@ -25,6 +25,7 @@ public sealed class ReceiverConnection : IMediaReceiver, IDisposable
     private readonly ITimer _reports;
     private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private int _version;
+    private readonly MediaCounters _counters;
 
     public ReceiverConnection(UdpMultiplexer multiplexer, DtlsCertificate certificate, string streamId, TimeProvider? time = null)
     {
@@ -32,6 +33,7 @@ public sealed class ReceiverConnection : IMediaReceiver, IDisposable
         _streamId = streamId;
         _cname = "tessera-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         Transport = new PeerTransport(multiplexer, certificate, this);
+        _counters = multiplexer.Counters;
         Transport.Connected += _ => OnConnected();
         _reports = _time.CreateTimer(_ => SendReports(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
@@ -150,12 +152,15 @@ public sealed class ReceiverConnection : IMediaReceiver, IDisposable
             switch (packet)
             {
                 case GenericNack nack:
+                    _counters.Nack();
                     Find(nack.MediaSsrc)?.HandleFeedback(nack);
                     break;
                 case PictureLossIndication pli:
+                    _counters.KeyframeRequest();
                     Find(pli.MediaSsrc)?.HandleFeedback(pli);
                     break;
                 case FullIntraRequest fir:
+                    _counters.KeyframeRequest();
                     foreach (var (ssrc, _) in fir.Entries)
                         Find(ssrc)?.HandleFeedback(fir);
                     break;

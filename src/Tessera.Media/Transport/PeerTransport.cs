@@ -49,8 +49,11 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
     {
         agent.Closed += a =>
         {
-            if (ReferenceEquals(a, _ice))
+            if (ReferenceEquals(a, _ice) && State != PeerTransportState.Closed)
+            {
+                _multiplexer.Counters.IceFailed();
                 Fail("ICE consent expired");
+            }
         };
         agent.Connected += a =>
         {
@@ -117,6 +120,7 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
                 // FailureReason surfaces the message; the exception behind it only shows here.
                 if (State != PeerTransportState.Closed)
                     _logger.LogDebug(t.Exception?.InnerException, "DTLS handshake of peer transport {Ufrag} failed: {Reason}", Ice.Local.Ufrag, Reason(t));
+                if (State != PeerTransportState.Closed) _multiplexer.Counters.DtlsFailed();
                 Fail(Reason(t));
             }
         }, TaskScheduler.Default);
@@ -246,7 +250,9 @@ public sealed class PeerTransport : IRtpSink, IPeerDatagramReceiver, IDisposable
             if (_outgoing is null || State != PeerTransportState.Connected || length + _outgoing.Profile.RtpOverhead() > buffer.Length)
                 return false;
             int protectedLength = _outgoing.ProtectRtp(buffer, length);
-            return Ice.Send(buffer[..protectedLength]);
+            if (!Ice.Send(buffer[..protectedLength])) return false;
+            _multiplexer.Counters.Forwarded(length);
+            return true;
         }
     }
 

@@ -53,6 +53,9 @@ public sealed class UdpMultiplexer : IAsyncDisposable
     internal TimeProvider TimeProvider => _options.TimeProvider;
     internal ILogger Logger => _logger;
 
+    /// <summary>Totals of what the peers on this socket forwarded and suffered, for monitoring.</summary>
+    public MediaCounters Counters { get; } = new();
+
     /// <summary>Number of datagrams dropped because nothing claimed them (diagnostics).</summary>
     public long UnroutedDatagrams => Interlocked.Read(ref _unrouted);
     private long _unrouted;

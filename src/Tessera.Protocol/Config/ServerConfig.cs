@@ -32,6 +32,9 @@ public sealed record ServerConfig
     /// <summary>Tessera's own: bounds on what a client can make the server hold (README, "Limits").</summary>
     [JsonPropertyName("limits")] public LimitsSettings? Limits { get; init; }
 
+    /// <summary>Tessera's own: who may read <c>/metrics</c> (README, "Monitoring").</summary>
+    [JsonPropertyName("metrics")] public MetricsSettings? Metrics { get; init; }
+
     /// <summary><see cref="Limits"/> over the defaults, computed once per read of the file.</summary>
     [JsonIgnore] public ServerLimits EffectiveLimits { get; private init; } = ServerLimits.Default;
 
@@ -44,6 +47,7 @@ public sealed record ServerConfig
                          ?? throw new InvalidDataException("the file holds null, not an object");
             if (config.LoginThrottle?.Problem() is { } problem) throw new InvalidDataException("loginThrottle: " + problem);
             if (config.Limits?.Problem() is { } limits) throw new InvalidDataException("limits: " + limits);
+            if (config.Metrics?.Problem() is { } metrics) throw new InvalidDataException("metrics: " + metrics);
             return config.Limits is null ? config : config with { EffectiveLimits = config.Limits.ApplyTo(ServerLimits.Default) };
         }
         catch (JsonException e)

@@ -48,25 +48,32 @@ public sealed class GroupDescriptionStore
         for (var candidate = name; ; )
         {
             var path = Path.Combine(GroupsDirectory, candidate + ".json");
-            if (File.Exists(path))
+            // A file seen before is checked by its own stat; only unknown names need File.Exists
+            // first, so that guessed names leave nothing behind.
+            if (_files.TryGetValue(path, out var known) || File.Exists(path))
             {
-                var state = FileFor(path).Current();
-                if (!state.Exists) break; // vanished between the two checks
-                var isAuto = candidate.Length != name.Length;
-                if (state.Value is null)
-                    return new GroupLookup(LookupStatus.Unreadable, null, path, isAuto, state.Error, state.Tag);
-                if (!isAuto)
-                    return new GroupLookup(LookupStatus.Found, state.Value, path, false, state.Error, state.Tag);
-                // Only the nearest existing ancestor counts, whether or not it allows subgroups.
-                return state.Value.AutoSubgroups
-                    ? new GroupLookup(LookupStatus.Found, state.Value.ForAutoSubgroup(), path, true, state.Error, state.Tag)
-                    : new GroupLookup(LookupStatus.NotFound, null, null, false, null, null);
+                var state = (known ?? FileFor(path)).Current();
+                if (state.Exists) return Describe(state, path, isAuto: candidate.Length != name.Length);
+                if (known is null) break; // vanished between the two checks
+                // removed since it was last seen: look further up, as if it had never been there
             }
             var slash = candidate.LastIndexOf('/');
             if (slash <= 0) break;
             candidate = candidate[..slash];
         }
         return new GroupLookup(LookupStatus.NotFound, null, null, false, null, null);
+    }
+
+    private static GroupLookup Describe(FileState<GroupDescription> state, string path, bool isAuto)
+    {
+        if (state.Value is null)
+            return new GroupLookup(LookupStatus.Unreadable, null, path, isAuto, state.Error, state.Tag);
+        if (!isAuto)
+            return new GroupLookup(LookupStatus.Found, state.Value, path, false, state.Error, state.Tag);
+        // Only the nearest existing ancestor counts, whether or not it allows subgroups.
+        return state.Value.AutoSubgroups
+            ? new GroupLookup(LookupStatus.Found, state.Value.ForAutoSubgroup(), path, true, state.Error, state.Tag)
+            : new GroupLookup(LookupStatus.NotFound, null, null, false, null, null);
     }
 
     /// <summary>Names of every description file, recursively; entries starting with '.' are skipped.</summary>

@@ -21,11 +21,8 @@ public sealed class GroupActionHandler : IMessageHandler
             case "unlock": WithOp(session, () => Unlock(session, group)); break;
             case "subgroups": WithOp(session, () => Subgroups(session, group)); break;
             case "setdata": WithOp(session, () => SetData(session, group, message.Value)); break;
-            case "record":
-            case "unrecord":
-                if (!session.Has(PermissionNames.Record)) session.SendError(Texts.NotAuthorised);
-                else session.SendError("recording is not available on this server");
-                break;
+            case "record": RecordingActions.Record(session, group); break;
+            case "unrecord": RecordingActions.Unrecord(session, group); break;
             case "maketoken":
             case "edittoken":
             case "listtokens":

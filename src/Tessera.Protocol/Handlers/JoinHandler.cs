@@ -41,8 +41,12 @@ public sealed class JoinHandler : IMessageHandler
     {
         var services = session.Services;
         var name = message.Group ?? "";
-        void Fail(string text, string? error = null, string username = "") =>
+        CredentialCheckResult? credentials = null;
+        void Fail(string text, string? error = null, string username = "")
+        {
+            services.Joins.Refused(name, error ?? text, credentials);
             session.Send(Messages.JoinFailed(name, username, text, error));
+        }
 
         if (message.Username?.Length > Config.ServerLimits.MaxNameLength)
         {
@@ -90,9 +94,9 @@ public sealed class JoinHandler : IMessageHandler
             return;
         }
 
-        var credentials = new JoinCredentials(message.Username, message.Password, message.Token);
+        var joinCredentials = new JoinCredentials(message.Username, message.Password, message.Token);
         var config = services.Registry.Config.TryGet(out _);
-        var outcome = await services.Authenticator.AuthenticateAsync(name, description, config, credentials, ct);
+        var outcome = credentials = await services.Authenticator.AuthenticateAsync(name, description, config, joinCredentials, ct);
         switch (outcome.Outcome)
         {
             case CredentialOutcome.NotAuthorised:
@@ -125,12 +129,17 @@ public sealed class JoinHandler : IMessageHandler
     {
         var services = session.Services;
         var isOp = outcome.Permissions.Contains(PermissionNames.Op);
+        void Refuse(string text)
+        {
+            services.Joins.Refused(name, text, outcome);
+            session.Send(Messages.JoinFailed(name, outcome.Username!, text));
+        }
         while (true)
         {
             var access = services.Registry.Open(name);
             if (access.Group is not { } group)
             {
-                session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.NoSuchGroup));
+                Refuse(Texts.NoSuchGroup);
                 return;
             }
             lock (group.Gate)
@@ -138,12 +147,12 @@ public sealed class JoinHandler : IMessageHandler
                 if (group.Evicted) continue;
                 if (Refusal(group, isOp, services.Time.GetUtcNow()) is { } refusal)
                 {
-                    session.Send(Messages.JoinFailed(name, outcome.Username!, refusal));
+                    Refuse(refusal);
                     return;
                 }
                 if (session.Id == "" || group.Contains(session.Id))
                 {
-                    session.Send(Messages.JoinFailed(name, outcome.Username!, Texts.InternalError));
+                    Refuse(Texts.InternalError);
                     return;
                 }
                 session.Username = outcome.Username!;
@@ -152,6 +161,7 @@ public sealed class JoinHandler : IMessageHandler
                 session.Group = group;
                 group.TryAdd(session, services.Time.GetUtcNow());
                 services.Media.MemberJoined(session, group);
+                services.Joins.Admitted(session, name, outcome); // recorded before the client hears of it
                 SendWelcome(session, group);
                 return;
             }
@@ -188,10 +198,8 @@ public sealed class JoinHandler : IMessageHandler
         var self = Messages.User("add", session);
         session.Send(self);
         foreach (var other in group.Members())
-        {
-            if (ReferenceEquals(other, session)) continue;
-            session.Send(Messages.User("add", other));
-            other.Send(self);
-        }
+            if (!ReferenceEquals(other, session)) session.Send(Messages.User("add", other));
+        // One message object sent in a row to everyone else: the transport encodes it once.
+        group.Broadcast(self, except: session);
     }
 }

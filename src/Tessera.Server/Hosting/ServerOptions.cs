@@ -6,6 +6,8 @@ public sealed record ServerOptions
     public string Http { get; init; } = "0.0.0.0:8443";
     public string Data { get; init; } = "./data";
     public string Groups { get; init; } = "./groups";
+    /// <summary><c>--recordings</c>: where recordings are written, one folder per group.</summary>
+    public string Recordings { get; init; } = "./recordings";
     public string? Static { get; init; }
     public bool Insecure { get; init; }
     public bool RelayOnly { get; init; }

@@ -7,7 +7,10 @@ using Tessera.Protocol.Config;
 using Tessera.Protocol.Descriptions;
 using Tessera.Protocol.Groups;
 using Tessera.Protocol.Login;
+using Tessera.Server.Admin;
 using Tessera.Server.Http;
+using Tessera.Server.Recording;
+using Tessera.Server.Monitoring;
 using Tessera.Server.WebSockets;
 using Tessera.Web;
 
@@ -19,6 +22,15 @@ namespace Tessera.Server.Hosting;
 /// </summary>
 public static class TesseraHost
 {
+    /// <summary>Bytes Kestrel buffers towards one connection before a write waits (its default: 64 KB).</summary>
+    public const int KestrelWriteBufferBytes = 16 * 1024;
+
+    /// <summary>
+    /// Free 4 KB blocks Kestrel's pool keeps (4 MB): enough for a broadcast to 1,000 members to
+    /// reuse blocks; past it a burst's blocks are left to the collector.
+    /// </summary>
+    public const int KestrelFreeBlocks = 1024;
+
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -30,6 +42,12 @@ public static class TesseraHost
         logging?.Invoke(builder.Logging);
         Directory.CreateDirectory(options.Data);
 
+        // Outgoing WebSocket messages wait in each connection's own queue, which is bounded and
+        // shares a broadcast's bytes between members; Kestrel's default 64 KB of output buffering
+        // per connection copied them again, and after a 1,000-member join flood its pool kept the
+        // peak (10,600 blocks of 4 KB, 44 KB per member) for good.
+        builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = KestrelWriteBufferBytes);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new BoundedBlockPoolFactory(KestrelFreeBlocks));
         var endpoint = ListenAddress.Parse(options.Http);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -82,16 +100,22 @@ public static class TesseraHost
             sp.GetRequiredService<Tessera.Server.Streams.MediaPlane>().Multiplexer.LocalEndPoint.Port,
             options.Insecure ? null : sp.GetRequiredService<Certificates>().Current,
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Turn"))));
-        builder.Services.AddSingleton<IStreamSignalling, Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<Tessera.Server.Streams.SfuSignalling>();
+        builder.Services.AddSingleton<IStreamSignalling>(sp => sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>());
+        builder.Services.AddSingleton(sp => new RecordingsDirectory(options.Recordings, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new GroupRecordings(sp.GetRequiredService<Tessera.Server.Streams.SfuSignalling>(),
+            sp.GetRequiredService<RecordingsDirectory>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Recording")));
         builder.Services.AddSingleton(sp => new ProtocolServices
         {
             Registry = sp.GetRequiredService<GroupRegistry>(),
             Authenticator = sp.GetRequiredService<JoinAuthenticator>(),
             Media = sp.GetRequiredService<IStreamSignalling>(),
+            Recording = sp.GetRequiredService<GroupRecordings>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
                 () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
             Logger = Logger(sp, "Tessera.Protocol"),
+            Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<OutgoingBudget>();
@@ -99,10 +123,18 @@ public static class TesseraHost
                                                                   sp.GetRequiredService<ConnectionTracker>(),
                                                                   sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket")));
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
+        builder.Services.AddSingleton<Tessera.Server.Whip.WhipSessions>();
+        builder.Services.AddSingleton<Tessera.Server.Whip.WhipEndpoint>();
         builder.Services.AddSingleton<GroupRoutes>();
+        builder.Services.AddSingleton(sp => new Tessera.Server.Recordings.RecordingsCredentials(
+            sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(), sp.GetRequiredService<JoinAuthenticator>()));
+        builder.Services.AddSingleton<Tessera.Server.Recordings.RecordingsRoute>();
         builder.Services.AddSingleton<PublicGroups>();
+        builder.Services.AddAdministration();
+        builder.Services.AddMonitoring();
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
+        builder.Services.AddHostedService<RecordingDrain>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
@@ -114,6 +146,10 @@ public static class TesseraHost
         app.Map("/ws", (HttpContext c, WebSocketEndpoint ws) => ws.HandleAsync(c));
         app.Map("/public-groups.json", (HttpContext c, PublicGroups p) => p.HandleAsync(c));
         app.Map("/group/{**rest}", (HttpContext c, GroupRoutes g) => g.HandleAsync(c));
+        app.Map("/recordings/{**rest}", (HttpContext c, Tessera.Server.Recordings.RecordingsRoute r) => r.HandleAsync(c));
+        app.Map("/recordings", (HttpContext c, Tessera.Server.Recordings.RecordingsRoute r) => r.HandleAsync(c));
+        app.MapAdministration();
+        app.MapMonitoring();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

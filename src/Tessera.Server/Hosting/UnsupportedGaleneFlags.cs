@@ -6,13 +6,11 @@ namespace Tessera.Server.Hosting;
 /// Galène flags that Tessera accepts so that an existing command line or service unit starts
 /// unchanged, but whose feature it does not have. Each one given says so in the log at start.
 /// </summary>
-public sealed record UnsupportedGaleneFlags(bool Mdns, string? Recordings)
+public sealed record UnsupportedGaleneFlags(bool Mdns)
 {
     public void Report(ILogger logger)
     {
         if (Mdns)
             logger.LogInformation("-mdns ignored: as an ICE-lite server Tessera learns each browser's address from its checks, so .local candidates need no resolving");
-        if (Recordings is not null)
-            logger.LogInformation("-recordings {Directory} ignored: recording is not available in Tessera", Recordings);
     }
 }

@@ -7,8 +7,8 @@ using Tessera.Protocol.Groups;
 
 namespace Tessera.Server.Http;
 
-/// <summary>The group page, <c>.status</c> and <c>.status.json</c> (http.md §6.2, §7.1).</summary>
-public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics)
+/// <summary>The group page, <c>.status</c> and <c>.status.json</c> (http.md §6.2, §7.1); <c>.whip</c> goes to <see cref="Whip.WhipEndpoint"/>.</summary>
+public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whip.WhipEndpoint whip)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -18,13 +18,15 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics)
             await HttpErrors.NotFound(context, statics.Root);
             return;
         }
-        // The page and the status are read-only; a future route under another suffix (.whip)
-        // decides its own methods.
+        // The page and the status are read-only; .whip decides its own methods.
         if (path.Suffix is null or ".status" or ".status.json" && await HttpErrors.RefusedUnlessRead(context)) return;
         switch (path.Suffix)
         {
             case null: break;
             case ".status" when path.Rest is "" or null: await StatusAsync(context, path.Name); return;
+            case ".whip" when !(path.Rest ?? "").Contains('/'):
+                await whip.HandleAsync(context, path.Name, path.Rest ?? "");
+                return;
             case ".status.json" when path.Rest is "" or null:
                 HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, $"/group/{path.Name}/.status");
                 return;

@@ -27,6 +27,7 @@ public sealed class GroupMedia
     private readonly object _gate = new();
     // Every member of the group (joined through Join), with the streams it publishes and receives.
     private readonly Dictionary<ClientSession, ClientStreams> _clients = new();
+    private IPublishedStreamSink? _sink; // the group's recorder, while it records
 
     public GroupMedia(Group group, MediaPlane plane, TimeProvider time, TimeSpan pushDelay, ILogger logger)
     {
@@ -47,6 +48,24 @@ public sealed class GroupMedia
     public IReadOnlyList<DeliveredStream> DeliveredStreams
     {
         get { lock (_gate) return _clients.Values.SelectMany(c => c.Down.Values).ToList(); }
+    }
+
+    /// <summary>Hands every stream, present and future, to <paramref name="sink"/> as well (called under the group's lock).</summary>
+    public void AttachSink(IPublishedStreamSink sink)
+    {
+        lock (_gate)
+        {
+            _sink = sink;
+            foreach (var up in _clients.Values.SelectMany(c => c.Up.Values))
+                if (up.Tracks.Count > 0)
+                    sink.Published(up);
+        }
+    }
+
+    public void DetachSink()
+    {
+        lock (_gate)
+            _sink = null;
     }
 
     /// <summary>A new member (called under the group's lock): it may receive from now on.</summary>
@@ -180,6 +199,7 @@ public sealed class GroupMedia
             down.Dispose();
         }
         _clients[old.Publisher].Up.Remove(old.Id);
+        _sink?.Closed(old);
         old.Dispose();
     }
 
@@ -204,6 +224,7 @@ public sealed class GroupMedia
         }
         if (_clients.TryGetValue(up.Publisher, out var own))
             own.Up.Remove(up.Id);
+        _sink?.Closed(up);
         up.Dispose();
     }
 
@@ -226,6 +247,7 @@ public sealed class GroupMedia
         foreach (var member in _clients.Keys.ToList())
             if (member != up.Publisher)
                 Deliver(member, up);
+        _sink?.Published(up);
     });
 
     /// <summary>Brings one receiver's copy of <paramref name="up"/> in line with what it asked for.</summary>

@@ -15,6 +15,9 @@ public sealed class WebSocketEndpoint
 {
     public const int MaxMessageBytes = 1 << 20;
 
+    /// <summary>What a message's reading starts with; it doubles up to <see cref="MaxMessageBytes"/>.</summary>
+    private const int InitialReceiveBytes = 16 * 1024;
+
     private readonly ProtocolServices _protocol;
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
@@ -61,13 +64,15 @@ public sealed class WebSocketEndpoint
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);
         var writer = transport.RunWriterAsync();
+        string? readFailure = null;
         try
         {
             await ReceiveLoopAsync(socket, session, transport, context.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            transport.Abort("read failed: " + e.Message);
+            readFailure = "read failed: " + e.Message;
+            transport.Abort(readFailure);
         }
         catch (Exception e)
         {
@@ -80,7 +85,12 @@ public sealed class WebSocketEndpoint
         }
         finally
         {
-            if (transport.AbortReason is { } why) _logger.LogInformation("connection {Remote} dropped: {Reason}", remote, why);
+            // A client that simply went away (a closed tab: the read fails) is routine, and at one
+            // line per connection it cost more than the join itself; a client the server dropped
+            // (not reading, write timed out) is worth an operator's attention.
+            if (transport.AbortReason is { } why && (ReferenceEquals(why, readFailure) ? LogLevel.Debug : LogLevel.Information) is var level
+                && _logger.IsEnabled(level))
+                _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
             await writer;
@@ -110,15 +120,24 @@ public sealed class WebSocketEndpoint
             }
         }, null, _options.KeepAlive.Tick, _options.KeepAlive.Tick);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        while (true)
         {
-            while (true)
+            // An idle connection holds no receive buffer: wait for a frame's header with a
+            // zero-byte read, and rent one only while that frame is being read (16 KB per idle
+            // member was the largest part of its memory).
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop.Token);
+            if (first.MessageType == WebSocketMessageType.Close)
             {
-                (buffer, var length, var type, var tooBig) = await ReadMessageAsync(socket, buffer, stop.Token);
+                // The client said goodbye: echo a normal closure (RFC 6455 §5.5.1), not an error.
+                transport.Close(new CloseReason(CloseReason.Normal, null));
+                return;
+            }
+            Message message;
+            var (buffer, length, type, tooBig) = await ReadMessageAsync(socket, first, stop.Token);
+            try
+            {
                 if (type == WebSocketMessageType.Close)
                 {
-                    // The client said goodbye: echo a normal closure (RFC 6455 §5.5.1), not an error.
                     transport.Close(new CloseReason(CloseReason.Normal, null));
                     return;
                 }
@@ -130,7 +149,6 @@ public sealed class WebSocketEndpoint
                     transport.Close(new CloseReason(CloseReason.TooBig, "message too big"));
                     return;
                 }
-                Message message;
                 try
                 {
                     message = MessageJson.Decode(buffer.AsSpan(0, length));
@@ -141,34 +159,50 @@ public sealed class WebSocketEndpoint
                     transport.Close(CloseReason.Internal);
                     return;
                 }
-                await session.HandleAsync(message, stop.Token);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                // The decoded message no longer refers to the buffer: give it back before handling.
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            await session.HandleAsync(message, stop.Token);
         }
     }
 
-    /// <summary>Reads one whole message; past <see cref="MaxMessageBytes"/> it stops and reports it.</summary>
+    /// <summary>
+    /// Reads the rest of the message whose first frame header <paramref name="first"/> announced,
+    /// into a rented buffer that the caller returns; past <see cref="MaxMessageBytes"/> it stops and
+    /// reports it. On failure the buffer is returned here (it may have been replaced by a bigger one).
+    /// </summary>
     private static async Task<(byte[] Buffer, int Length, WebSocketMessageType Type, bool TooBig)> ReadMessageAsync(
-        WebSocket socket, byte[] buffer, CancellationToken ct)
+        WebSocket socket, ValueWebSocketReceiveResult first, CancellationToken ct)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBytes);
         var length = 0;
-        while (true)
+        var end = first.EndOfMessage;
+        try
         {
-            if (length == buffer.Length)
+            while (!end)
             {
-                if (buffer.Length >= MaxMessageBytes) return (buffer, length, WebSocketMessageType.Text, true);
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxMessageBytes));
-                buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxMessageBytes) return (buffer, length, first.MessageType, true);
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxMessageBytes));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
+                if (result.MessageType == WebSocketMessageType.Close) return (buffer, 0, WebSocketMessageType.Close, false);
+                length += result.Count;
+                end = result.EndOfMessage;
             }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
-            if (result.MessageType == WebSocketMessageType.Close) return (buffer, 0, WebSocketMessageType.Close, false);
-            length += result.Count;
-            if (result.EndOfMessage) return (buffer, length, result.MessageType, false);
+            return (buffer, length, first.MessageType, false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 }

@@ -123,8 +123,10 @@ public sealed class WebSocketTransport : IClientTransport
         Release();
         AbortReason ??= reason;
         _closeReason ??= CloseReason.Internal;
-        _queue.Writer.TryComplete();
+        // Cancelled before the queue completes, so that the writer, woken by the completion,
+        // already knows not to send anything more.
         try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
+        _queue.Writer.TryComplete();
     }
 
     /// <summary>Runs until the queue is closed, then sends the close frame.</summary>
@@ -134,19 +136,26 @@ public sealed class WebSocketTransport : IClientTransport
         {
             // One timer source for the connection's life, re-armed per write, rather than one per message.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
-            await foreach (var bytes in _queue.Reader.ReadAllAsync(_aborted.Token))
+            // Not cancelled through a token: Abort completes the queue, and the loop ends without
+            // the exception a cancelled read throws (one per dropped connection, which showed in
+            // the join profile).
+            await foreach (var bytes in _queue.Reader.ReadAllAsync())
             {
+                if (_aborted.IsCancellationRequested) break;
                 Forget(bytes.Length);
                 timeout.CancelAfter(WriteTimeout);
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
-            if (_closeReason is { } reason && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (!_aborted.IsCancellationRequested && _closeReason is { } reason && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Text, closeTimeout.Token);
-                // Give the client a moment to answer the close, then stop waiting for it.
-                _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
+                // Give the client a moment to answer the close, then stop waiting for it. When the
+                // client closed first, this was the answer: nothing is awaited, and no timer is
+                // armed for every ordinary goodbye.
+                if (_socket.State == WebSocketState.CloseSent)
+                    _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)

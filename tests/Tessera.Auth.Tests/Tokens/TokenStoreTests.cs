@@ -192,15 +192,20 @@ public sealed class TokenStoreTests : IDisposable
     }
 
     [Fact]
-    public void Etag_is_quoted_size_and_mtime_in_nanoseconds_and_changes_with_the_file()
+    public void Etag_is_quoted_size_and_content_hash_and_changes_with_a_rewrite_of_the_same_size_and_mtime()
     {
-        _store.Create(Token("a"));
+        _store.Create(Token("a", expires: Now));
         var tag = _store.ETag!;
-        var info = new FileInfo(_path);
-        var ns = (info.LastWriteTimeUtc.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-        Assert.Equal($"\"{info.Length}-{ns}\"", tag);
-        _store.Create(Token("b"));
+        var bytes = File.ReadAllBytes(_path);
+        Assert.Equal($"\"{bytes.Length}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32]}\"", tag);
+
+        // A rewrite within one tick of the file system's clock: same size, same mtime.
+        var mtime = File.GetLastWriteTimeUtc(_path);
+        _store.Update(Token("a", expires: Now.AddHours(1)), tag);
+        File.SetLastWriteTimeUtc(_path, mtime);
+        Assert.Equal(bytes.Length, new FileInfo(_path).Length);
         Assert.NotEqual(tag, _store.ETag);
+        Assert.Throws<TokenTagMismatchException>(() => _store.Update(Token("a", expires: Now), tag));
     }
 
     [Fact]

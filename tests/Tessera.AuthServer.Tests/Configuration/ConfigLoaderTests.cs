@@ -119,6 +119,14 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void A_metrics_address_that_is_neither_an_address_nor_a_range_is_refused()
+    {
+        var json = Valid();
+        json["metrics"] = JsonNode.Parse("""{"enabled": true, "allowFrom": ["10.0.0.0/8", "everyone"]}""");
+        Assert.Contains("'everyone'", Assert.Throws<ConfigException>(() => Parse(json)).Message);
+    }
+
+    [Fact]
     public void Https_without_certificate_is_refused()
     {
         var json = Valid();

@@ -16,11 +16,13 @@ public sealed class BrowserHost : IAsyncDisposable
     }
 
     /// <param name="executable">What Playwright starts as Chromium: a launcher into a network namespace, or the browser itself.</param>
+    /// <param name="extraArguments">More Chromium flags, e.g. a video file as the fake camera.</param>
     /// <param name="secureOrigin">
     /// A plain-HTTP origin other than loopback to treat as secure, since camera and microphone are
     /// only offered to secure contexts.
     /// </param>
-    public static async Task<BrowserHost> StartAsync(string executable = "/usr/bin/chromium", string? secureOrigin = null)
+    public static async Task<BrowserHost> StartAsync(string executable = "/usr/bin/chromium", string? secureOrigin = null,
+                                                      IEnumerable<string>? extraArguments = null)
     {
         // Generous for a loaded CI machine; a passing assertion returns as soon as it holds.
         Assertions.SetDefaultExpectTimeout(10_000);
@@ -41,6 +43,7 @@ public sealed class BrowserHost : IAsyncDisposable
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                     "--allow-loopback-in-peer-connection", // the test server's media candidates are 127.0.0.1
                     .. secureOrigin is null ? Array.Empty<string>() : [$"--unsafely-treat-insecure-origin-as-secure={secureOrigin}"],
+                    .. extraArguments ?? [],
                 ],
             });
             return new BrowserHost(playwright, browser);
@@ -53,12 +56,14 @@ public sealed class BrowserHost : IAsyncDisposable
     }
 
     /// <summary>A fresh, isolated browser profile (no shared storage) with one page.</summary>
-    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    /// <param name="reducedMotion">Asks the page for reduced motion, which also stops the tiles' sliding, so a layout can be measured as soon as it is applied.</param>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null, bool reducedMotion = false)
     {
         var context = await Browser.NewContextAsync(new()
         {
             Permissions = ["camera", "microphone"],
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
+            ReducedMotion = reducedMotion ? ReducedMotion.Reduce : ReducedMotion.NoPreference,
         });
         return await context.NewPageAsync();
     }

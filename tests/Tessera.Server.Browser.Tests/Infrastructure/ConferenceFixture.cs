@@ -23,6 +23,9 @@ public abstract class ConferenceFixture : IAsyncLifetime
     /// <summary>A port chosen before start-up, for helpers that must know the server's URL; null: any.</summary>
     protected virtual int? ServerPort => null;
 
+    /// <summary>Chromium flags besides the usual ones (see <see cref="BrowserHost"/>).</summary>
+    protected virtual IEnumerable<string> BrowserArguments => [];
+
     /// <summary>data/config.json for the server; null: none.</summary>
     protected virtual string? ConfigJson => null;
 
@@ -34,7 +37,7 @@ public abstract class ConferenceFixture : IAsyncLifetime
         {
             await StartHelpersAsync();
             server = await TesseraProcess.StartAsync(Groups(), ServerPort, ConfigJson);
-            browser = await BrowserHost.StartAsync();
+            browser = await BrowserHost.StartAsync(extraArguments: BrowserArguments);
         }
         catch
         {

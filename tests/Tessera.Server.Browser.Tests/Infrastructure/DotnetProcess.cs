@@ -110,6 +110,20 @@ public sealed class DotnetProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (what systemd sends on stop) and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (kill(process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed");
+        await Eventually.Completes(process.WaitForExitAsync(), "the process to exit after SIGTERM");
+        return process.ExitCode;
+    }
+
+    const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -32,7 +32,7 @@ public static class MediaPage
     {
         var select = page.GetByLabel("Receive", new() { Exact = true });
         if (!await select.IsVisibleAsync())
-            await page.GetByText("Media settings").ClickAsync();
+            await Button(page, "Settings").ClickAsync();
         await select.SelectOptionAsync(preset);
     }
 

@@ -11,6 +11,9 @@ public sealed class TesseraProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>Where the server writes recordings (its default, ./recordings, in its working directory).</summary>
+    public string Recordings => Path.Combine(root, "recordings");
+
     TesseraProcess(DotnetProcess process, string root, string baseUrl)
     {
         this.process = process;
@@ -84,6 +87,9 @@ public sealed class TesseraProcess : IAsyncDisposable
         /// <summary>Files written into the data directory (ice-servers.json), name → content.</summary>
         public IReadOnlyDictionary<string, string> DataFiles { get; init; } = new Dictionary<string, string>();
     }
+
+    /// <summary>Stops the server as systemd would (SIGTERM) and returns its exit code.</summary>
+    public Task<int> TerminateAsync() => process.TerminateAsync();
 
     static void DeleteQuietly(string directory)
     {

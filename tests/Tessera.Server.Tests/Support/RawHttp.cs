@@ -11,23 +11,24 @@ public static class RawHttp
 {
     public sealed record Reply(int Status, IReadOnlyDictionary<string, string> Headers, string Body);
 
-    public static async Task<Reply> SendAsync(Uri server, string method, string path)
+    public static async Task<Reply> SendAsync(Uri server, string method, string path, params (string Name, string Value)[] headers)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
         var stream = tcp.GetStream();
-        var request = $"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        var extra = string.Concat(headers.Select(h => $"{h.Name}: {h.Value}\r\n"));
+        var request = $"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\nContent-Length: 0\r\n{extra}\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         var head = (split < 0 ? text : text[..split]).Split("\r\n");
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var received = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in head.Skip(1))
-            if (line.IndexOf(':') is var colon and > 0) headers[line[..colon]] = line[(colon + 1)..].Trim();
+            if (line.IndexOf(':') is var colon and > 0) received[line[..colon]] = line[(colon + 1)..].Trim();
         var body = split < 0 ? "" : text[(split + 4)..];
-        if (headers.TryGetValue("Transfer-Encoding", out var coding) && coding == "chunked") body = Unchunk(body);
-        return new Reply(int.Parse(head[0].Split(' ')[1]), headers, body);
+        if (received.TryGetValue("Transfer-Encoding", out var coding) && coding == "chunked") body = Unchunk(body);
+        return new Reply(int.Parse(head[0].Split(' ')[1]), received, body);
     }
 
     private static string Unchunk(string chunked)

@@ -43,6 +43,7 @@ public sealed class TestServer : IAsyncDisposable
             Http = "127.0.0.1:0",
             Data = Path.Combine(root, "data"),
             Groups = Path.Combine(root, "groups"),
+            Recordings = Path.Combine(root, "recordings"),
             Insecure = true,
             Static = Path.Combine(root, "static"),
             IceAddresses = ["127.0.0.1"], // media on loopback only

@@ -21,4 +21,16 @@ public sealed class SharedMessageEncoderTests
         Assert.NotSame(first, second);
         Assert.Equal("bye", (string?)JsonNode.Parse(second)!["value"]);
     }
+
+    [Fact]
+    public void Messages_sent_in_turn_are_each_encoded_right()
+    {
+        var encoder = new SharedMessageEncoder();
+        var a = new Message { Type = MessageTypes.Chat, Source = "a", Value = JsonValue.Create("one") };
+        var b = new Message { Type = MessageTypes.Chat, Source = "b", Value = JsonValue.Create("two") };
+
+        Assert.Equal(MessageJson.Encode(a), encoder.Encode(a));
+        Assert.Equal(MessageJson.Encode(b), encoder.Encode(b));
+        Assert.Equal(MessageJson.Encode(a), encoder.Encode(a));
+    }
 }

@@ -28,7 +28,8 @@ const help = [
     "/raise, /unraise — raise or lower your hand",
     "/leave — leave the group",
     "Operators: /kick USER [MESSAGE], /op USER, /unop USER, /present USER, /unpresent USER,",
-    "/mute USER, /shutup USER, /unshutup USER, /lock [MESSAGE], /unlock, /clear, /subgroups",
+    "/mute USER, /shutup USER, /unshutup USER, /lock [MESSAGE], /unlock, /clear, /subgroups,",
+    "/record, /unrecord — start or stop recording the group (needs the record permission)",
 ];
 
 const userActions = ["op", "unop", "present", "unpresent", "shutup", "unshutup", "mute"];
@@ -107,6 +108,10 @@ export function runLine(line, target, app) {
             return;
         case "subgroups":
             app.groupAction("subgroups");
+            return;
+        case "record":
+        case "unrecord":
+            app.groupAction(name);
             return;
         case "raise":
             app.setRaisedHand(true);

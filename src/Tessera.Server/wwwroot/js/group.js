@@ -12,6 +12,13 @@ import { ChatView, invitationElement } from "./chat.js";
 import { runLine } from "./commands.js";
 import { MediaManager } from "./media.js";
 import { MediaControls } from "./mediacontrols.js";
+import { FileTransfers } from "./filetransfer.js";
+import { decorateControl, setPressed, enableArrowKeys } from "./toolbar.js";
+import { StageLayout } from "./stagelayout.js";
+import { Panels } from "./panels.js";
+import { AudioLevels, ActiveSpeaker } from "./audiolevels.js";
+import { QualityMonitor } from "./quality.js";
+import { Shortcuts } from "./shortcuts.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,18 +46,62 @@ class GroupPage {
         this.users = new UserList($("users"), {
             privateMessage: (user) => this.chat.setTarget(user),
             act: (kind, user) => this.userAction(kind, user),
+            sendFile: (user) => this.files.choose(user),
         }, () => ({ id: this.conn?.id, permissions: this.permissions }));
+        this.files = new FileTransfers($("transfers"), {
+            send: (dest, value) => this.conn?.send({ type: "usermessage", kind: "filetransfer", dest, value }),
+            rtcConfiguration: () => this.media.rtcConfiguration,
+            nameOf: (id) => this.nameOf(id),
+        });
         this.chat = new ChatView({
             messages: $("messages"), form: $("chat-form"), input: $("message"),
             target: $("chat-target"), targetName: $("chat-target-name"), clearTarget: $("chat-target-clear"),
         }, (text, target) => runLine(text, target, this));
         this.media = new MediaManager(null, $("tiles"), notify, () => this.mediaControls.render());
+        this.levels = new AudioLevels();
         this.mediaControls = new MediaControls(this.media, {
             camera: $("camera"), microphone: $("microphone"), mute: $("mute"), screenshare: $("screenshare"),
             cameraDevice: $("camera-device"), microphoneDevice: $("microphone-device"), receive: $("receive"),
-            presentNote: $("present-note"),
-        }, () => this.sendRequest());
+            presentNote: $("present-note"), settings: $("media-settings"), level: $("microphone-level"),
+            levelNote: $("microphone-level-note"), background: $("background"), backgroundField: $("background-field"),
+        }, () => this.sendRequest(), this.levels);
+        new ActiveSpeaker(this.levels, () => this.speakingCandidates());
+        new QualityMonitor(() => this.media.downStreams());
+        this.stage = new StageLayout($("tiles"));
+        this.media.onPin = (tile) => this.pin(tile);
+        for (const button of $("call-controls").querySelectorAll("button.control")) decorateControl(button);
+        enableArrowKeys($("call-controls"));
+        this.panels = new Panels({
+            users: $("people-panel"), chat: $("chat-panel"), usersToggle: $("toggle-users"),
+            chatToggle: $("toggle-chat"), unread: $("chat-unread"), unreadStatus: $("chat-unread-status"),
+            messageInput: $("message"),
+        });
+        this.shortcuts = new Shortcuts({
+            camera: () => $("camera").click(),
+            microphone: () => $("microphone").click(),
+            mute: () => $("mute").click(),
+            hand: () => $("raise-hand").click(),
+            chat: () => this.panels.show("chat", true),
+        }, {
+            dialog: $("shortcuts-dialog"), list: $("shortcuts-list"), enabled: $("shortcuts-enabled"),
+            reset: $("shortcuts-reset"), close: $("shortcuts-close"), status: $("shortcuts-status"),
+            open: $("shortcuts"),
+        }, () => this.joined);
         this.bindControls();
+    }
+
+    /** Tiles whose sound may make them the active speaker: everyone received, and oneself. */
+    speakingCandidates() {
+        const tiles = this.media.downStreams().map((s) => ({ key: `tile:${s.id}`, stream: s.media, figure: s.tile.figure }));
+        const self = this.media.localTile;
+        if (self) tiles.push({ key: "tile:self", stream: self.video.srcObject, figure: self.figure });
+        return tiles;
+    }
+
+    /** Focuses one tile on the stage (null: back to the grid); its Pin button follows. */
+    pin(tile) {
+        this.stage.pin(tile?.figure ?? null);
+        for (const stream of this.media.downStreams()) stream.tile.setPinned(stream.tile === tile);
     }
 
     bindControls() {
@@ -66,6 +117,64 @@ class GroupPage {
         });
         $("unlock").addEventListener("click", () => this.groupAction("unlock"));
         $("clear-chat").addEventListener("click", () => this.groupAction("clearchat"));
+        $("record").addEventListener("click", () => this.groupAction("record"));
+        $("unrecord").addEventListener("click", () => this.groupAction("unrecord"));
+        this.bindSettings();
+        this.bindFullscreen();
+        this.bindMore();
+    }
+
+    /** On phones the less used controls wait behind "More" (on wider screens it is not shown). */
+    bindMore() {
+        const more = $("more");
+        const bar = $("call-controls");
+        const show = (shown) => {
+            bar.classList.toggle("show-more", shown);
+            more.setAttribute("aria-expanded", String(shown));
+        };
+        more.addEventListener("click", () => show(!bar.classList.contains("show-more")));
+        $("more-controls").addEventListener("keydown", (event) => {
+            if (event.key !== "Escape" || !bar.classList.contains("show-more")) return;
+            show(false);
+            more.focus();
+        });
+    }
+
+    /** The Settings button shows and hides the media settings; Escape closes them. */
+    bindSettings() {
+        const button = $("settings");
+        const settings = $("media-settings");
+        const show = (shown) => {
+            settings.hidden = !shown;
+            button.setAttribute("aria-expanded", String(shown));
+        };
+        button.addEventListener("click", () => show(settings.hidden));
+        settings.addEventListener("keydown", (event) => {
+            if (event.key !== "Escape") return;
+            show(false);
+            button.focus();
+        });
+    }
+
+    /** Full screen for the whole call view (stage, panels and controls). */
+    bindFullscreen() {
+        const button = $("fullscreen");
+        const conference = $("conference");
+        if (!document.fullscreenEnabled) {
+            button.hidden = true;
+            return;
+        }
+        button.addEventListener("click", async () => {
+            try {
+                if (document.fullscreenElement) await document.exitFullscreen();
+                else await conference.requestFullscreen();
+            } catch (e) {
+                notify(`Full screen is not available: ${e.message}`, { kind: "warning" });
+            }
+        });
+        document.addEventListener("fullscreenchange", () => {
+            setPressed(button, document.fullscreenElement === conference);
+        });
     }
 
     // ---- Start-up: which login applies ----
@@ -303,6 +412,7 @@ class GroupPage {
         }
         if (message.rtcConfiguration) this.media.setRtcConfiguration(message.rtcConfiguration);
         $("moderation").hidden = !this.permissions.includes("op");
+        this.showRecording();
         this.media.setCanPresent(this.permissions.includes("present"));
         this.users.render();
     }
@@ -312,6 +422,7 @@ class GroupPage {
         conn.group = message.group;
         conn.username = message.username ?? "";
         this.chat.reset();
+        this.panels.setUnread(0);
         this.users.clear();
         this.applyJoinedState(message);
         this.login.hide();
@@ -321,7 +432,8 @@ class GroupPage {
         $("raise-hand").hidden = false;
         this.sendRequest();
         this.mediaControls.listDevices();
-        $("message").focus();
+        if (this.panels.isShown("chat")) $("message").focus();
+        else $("camera").focus();
     }
 
     exitConference() {
@@ -332,7 +444,9 @@ class GroupPage {
             this.conn.username = null;
         }
         this.media.closeAll();
+        this.files.closeAll();
         this.users.clear();
+        if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
         $("conference").hidden = true;
         $("leave").hidden = true;
         $("raise-hand").hidden = true;
@@ -369,16 +483,40 @@ class GroupPage {
     // ---- Messages ----
 
     onUser(message) {
+        const wasRecording = this.recording();
         this.users.handle(message);
-        if (message.kind === "delete") this.chat.userGone(message.id);
+        if (this.recording() !== wasRecording) {
+            this.chat.addSystem(wasRecording ? "Recording stopped" : "This group is being recorded");
+            this.showRecording();
+        }
+        if (message.kind === "delete") {
+            this.chat.userGone(message.id);
+            this.files.userGone(message.id);
+        }
         if (message.id === this.conn?.id) {
             const raised = !!this.users.get(message.id)?.data.raisehand;
-            $("raise-hand").setAttribute("aria-pressed", String(raised));
+            setPressed($("raise-hand"), raised);
         }
     }
 
     onChat(message) {
         this.chat.add(message, { ownId: this.conn?.id, nameOf: (id) => this.nameOf(id) });
+        if (message.type === "chat" && message.source !== this.conn?.id) this.panels.messageArrived();
+    }
+
+    /** A recorder pseudo-member (username RECORDING, permission system) is present while the group is recorded. */
+    recording() {
+        for (const user of this.users.users.values())
+            if (user.username === "RECORDING" && user.permissions.includes("system")) return true;
+        return false;
+    }
+
+    showRecording() {
+        const on = this.recording();
+        $("recording-state").hidden = !on;
+        const canRecord = (this.permissions || []).includes("record");
+        $("record").hidden = !canRecord || on;
+        $("unrecord").hidden = !canRecord || !on;
     }
 
     nameOf(id) {
@@ -431,8 +569,11 @@ class GroupPage {
                     this.chat.addSystem(`${info.username || info.id}: ${info.address || "address unknown"}`);
                 }
                 break;
+            case "filetransfer":
+                this.files.handle(message);
+                break;
             default:
-                // Relayed user messages of kinds this client does not support (e.g. file transfer).
+                // Relayed user messages of kinds this client does not support.
                 break;
         }
     }

@@ -3,6 +3,8 @@
 // are offered here and answered by the server. Video tiles show what is sent and received.
 
 import { newClientId } from "./protocol.js";
+import { Tile } from "./tile.js";
+import { BackgroundEffect } from "./background.js";
 
 /** What to receive, as `request` maps (protocol.md §12.4). */
 export const receivePresets = {
@@ -12,61 +14,6 @@ export const receivePresets = {
     "audio-only": { "": ["audio"] },
     nothing: { "": [] },
 };
-
-/** One video tile: a <figure> with a <video> and a caption naming who it shows. */
-class Tile {
-    constructor(container, caption, { local = false } = {}) {
-        this.figure = document.createElement("figure");
-        this.figure.className = local ? "tile tile-local" : "tile";
-        this.figure.setAttribute("role", "listitem");
-        this.video = document.createElement("video");
-        this.video.autoplay = true;
-        this.video.playsInline = true;
-        if (local) this.video.muted = true;
-        this.placeholder = document.createElement("div");
-        this.placeholder.className = "tile-audio-only";
-        this.placeholder.setAttribute("aria-hidden", "true");
-        this.caption = document.createElement("figcaption");
-        this.figure.append(this.video, this.placeholder, this.caption);
-        this.setCaption(caption);
-        container.append(this.figure);
-    }
-
-    setCaption(text) {
-        this.caption.textContent = text;
-        this.placeholder.textContent = text.slice(0, 1).toUpperCase() || "?";
-        this.figure.setAttribute("aria-label", text);
-    }
-
-    show(stream) {
-        if (this.video.srcObject !== stream) this.video.srcObject = stream;
-        this.refresh();
-        this.video.play().catch(() => {
-            // Autoplay with sound needs a gesture; a click on the tile starts it.
-            this.figure.classList.add("tile-needs-click");
-            this.figure.addEventListener("click", () => {
-                this.figure.classList.remove("tile-needs-click");
-                this.video.play().catch(() => {});
-            }, { once: true });
-        });
-    }
-
-    /** Marks the tile audio-only when its stream has no live video track. */
-    refresh() {
-        const stream = this.video.srcObject;
-        // A received track stays muted until media flows, and is muted again when the server
-        // stops forwarding it (e.g. after a request for audio only).
-        const hasVideo = !!stream && stream.getVideoTracks().some((t) => t.readyState === "live" && !t.muted);
-        this.figure.classList.toggle("audio-only", !hasVideo);
-        const suffix = hasVideo ? "" : " (audio only)";
-        this.figure.setAttribute("aria-label", this.caption.textContent + suffix);
-    }
-
-    remove() {
-        this.video.srcObject = null;
-        this.figure.remove();
-    }
-}
 
 /** Serialises asynchronous work on one stream so SDP steps never interleave. */
 function chain(stream, work) {
@@ -108,6 +55,21 @@ export class MediaManager {
         this.localTile = null;
         this.screenTile = null;
         this.canPresent = false;
+        // The background effect on the camera ("none", "blur", "color") and what runs it.
+        this.background = "none";
+        this.effect = null;
+        this.effectTrack = null;
+        // Set by the page: asks the stage to focus a tile (or none).
+        this.onPin = null;
+    }
+
+    newTile(caption, options = {}) {
+        return new Tile(this.tiles, caption, { ...options, onPin: (tile) => this.onPin?.(tile) });
+    }
+
+    /** The remote tile, peer connection and label of every down stream (for quality and levels). */
+    downStreams() {
+        return [...this.down.values()];
     }
 
     bind(conn) {
@@ -139,6 +101,7 @@ export class MediaManager {
         }
         stream.username = message.username || "";
         stream.label = message.label || "";
+        stream.tile.figure.classList.toggle("tile-screen", stream.label === "screenshare");
         stream.tile.setCaption(this.captionFor(stream));
         return chain(stream, async () => {
             if (stream.closed) return;
@@ -169,7 +132,7 @@ export class MediaManager {
             pc,
             pendingCandidates: [],
             media: new MediaStream(),
-            tile: new Tile(this.tiles, message.username || "(anonymous)"),
+            tile: this.newTile(message.username || "(anonymous)", { screen: message.label === "screenshare" }),
             closed: false,
         };
         pc.onicecandidate = (event) => {
@@ -317,7 +280,7 @@ export class MediaManager {
     // ---- Local media ----
 
     cameraMedia() {
-        const tracks = [this.audioTrack, this.videoTrack].filter(Boolean);
+        const tracks = [this.audioTrack, this.effectTrack || this.videoTrack].filter(Boolean);
         return tracks.length ? new MediaStream(tracks) : null;
     }
 
@@ -329,17 +292,50 @@ export class MediaManager {
             this.localTile?.remove();
             this.localTile = null;
         } else {
-            if (!this.localTile) this.localTile = new Tile(this.tiles, "You", { local: true });
+            if (!this.localTile) this.localTile = this.newTile("You", { local: true });
             this.localTile.show(media);
             if (this.canPresent) await this.publish("camera", media);
         }
         this.onLocalChange();
     }
 
+    /** Chooses the camera's background; applied at once if the camera is on. */
+    async setBackground(mode) {
+        this.background = mode;
+        if (!this.videoTrack) return;
+        await this.applyEffect();
+        await this.updateCamera();
+    }
+
+    /** (Re)starts the background effect on the current camera track, or stops it. */
+    async applyEffect() {
+        this.effect?.stop();
+        this.effect = null;
+        this.effectTrack = null;
+        if (this.background === "none" || !this.videoTrack) return;
+        const effect = new BackgroundEffect(this.background, {
+            onSlow: () => this.notify("The background effect is slow on this computer and makes your video jerky; "
+                + "choose “As it is” in Media settings for smooth video.", { kind: "warning" }),
+        });
+        try {
+            this.effectTrack = await effect.start(this.videoTrack);
+            this.effect = effect;
+        } catch (e) {
+            effect.stop();
+            this.notify(`The background effect is not available: ${e.message}`, { kind: "warning" });
+        }
+    }
+
     async acquire(kind) {
         const device = kind === "video" ? this.cameraDevice : this.microphoneDevice;
-        const constraint = device ? { deviceId: { exact: device } } : true;
-        const media = await navigator.mediaDevices.getUserMedia({ [kind]: constraint });
+        let media;
+        try {
+            media = await navigator.mediaDevices.getUserMedia({ [kind]: device ? { deviceId: { exact: device } } : true });
+        } catch (e) {
+            // A chosen (or remembered) device that is gone: the default one will do.
+            if (!device || !["OverconstrainedError", "NotFoundError"].includes(e.name)) throw e;
+            media = await navigator.mediaDevices.getUserMedia({ [kind]: true });
+        }
         return kind === "video" ? media.getVideoTracks()[0] : media.getAudioTracks()[0];
     }
 
@@ -357,6 +353,7 @@ export class MediaManager {
             this.videoTrack.stop();
             this.videoTrack = null;
         }
+        await this.applyEffect();
         await this.updateCamera();
     }
 
@@ -394,8 +391,10 @@ export class MediaManager {
         try {
             const track = await this.acquire(kind);
             current.stop();
-            if (kind === "video") this.videoTrack = track;
-            else {
+            if (kind === "video") {
+                this.videoTrack = track;
+                await this.applyEffect();
+            } else {
                 track.enabled = !this.muted;
                 this.audioTrack = track;
             }
@@ -421,7 +420,7 @@ export class MediaManager {
         for (const track of this.screenStream.getTracks()) {
             track.addEventListener("ended", () => this.stopLocal("screenshare"));
         }
-        this.screenTile = new Tile(this.tiles, "Your screen", { local: true });
+        this.screenTile = this.newTile("Your screen", { local: true, screen: true });
         this.screenTile.show(this.screenStream);
         if (this.canPresent) await this.publish("screenshare", this.screenStream);
         this.onLocalChange();
@@ -438,8 +437,11 @@ export class MediaManager {
         } else {
             this.audioTrack?.stop();
             this.videoTrack?.stop();
+            this.effect?.stop();
             this.audioTrack = null;
             this.videoTrack = null;
+            this.effect = null;
+            this.effectTrack = null;
             this.localTile?.remove();
             this.localTile = null;
         }

@@ -11,7 +11,7 @@ export function roleOf(permissions) {
 
 export class UserList {
     /**
-     * list: the <ul> element; actions: {privateMessage(user), act(kind, user)}; me(): our own
+     * list: the <ul> element; actions: {privateMessage(user), act(kind, user), sendFile(user)}; me(): our own
      * {id, permissions}.
      */
     constructor(list, actions, me) {
@@ -116,6 +116,7 @@ export class UserList {
         const entries = [];
         const self = user.id === this.me().id;
         if (!self) entries.push(["Send private message", () => this.actions.privateMessage(user)]);
+        if (!self && this.actions.sendFile) entries.push(["Send file", () => this.actions.sendFile(user)]);
         if (this.me().permissions.includes("op")) {
             const has = (p) => user.permissions.includes(p);
             entries.push(has("op") ? ["Remove operator", () => this.actions.act("unop", user)]

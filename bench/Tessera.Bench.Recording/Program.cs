@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Tessera.Media.Codecs;
+using Tessera.Media.Recording;
+using Tessera.Media.Rtcp;
+using Tessera.Media.Rtp;
+using Tessera.Media.Sdp;
+using Tessera.Media.Sfu;
+using Tessera.Media.Transport;
+using Tessera.Testing;
+
+// Recording cost, in process: N streams (VP8 video in 1,100-byte packets at a given bit rate, one
+// packet a frame, a keyframe every 3 s, plus Opus 50 packets/s × 100 B) delivered to their incoming
+// tracks on one thread, as the media receive thread does, first without and then with a recorder
+// on every stream writing real files. Media time runs on a manual clock, so seconds of media go
+// through as fast as the CPU allows; the disk writer runs on its own threads as in the server.
+// Prints CPU per recorded packet (whole process, and the delivering thread alone), the disk write
+// rate, frames dropped, and the delivering thread's time per packet (p50/p99/p99.9) without and
+// with recording. Run: dotnet run -c Release --project bench/Tessera.Bench.Recording [streams] [seconds] [bitrate]
+int streams = args.Length > 0 ? int.Parse(args[0]) : 10;
+int mediaSeconds = args.Length > 1 ? int.Parse(args[1]) : 60;
+int bitrate = args.Length > 2 ? int.Parse(args[2]) : 1_000_000;
+const int VideoPacket = 1100, AudioPacket = 100;
+double videoPerSecond = bitrate / 8.0 / VideoPacket;
+var folder = Directory.CreateTempSubdirectory("tessera-recbench-").FullName;
+Console.WriteLine($"Recording bench: {streams} streams, {mediaSeconds} s of media each, video {bitrate / 1000} kbit/s " +
+                  $"({videoPerSecond:F0} packets/s of {VideoPacket} B) + audio 50 packets/s of {AudioPacket} B; load average {LoadAverage()}");
+try
+{
+    var without = Run(record: false);
+    var with = Run(record: true);
+    Console.WriteLine();
+    Console.WriteLine("| metric | not recorded | recorded |");
+    Console.WriteLine("|---|---|---|");
+    Console.WriteLine($"| packets delivered | {without.Packets} | {with.Packets} |");
+    Console.WriteLine($"| process CPU per packet | {without.ProcessCpu / without.Packets:F2} µs | {with.ProcessCpu / with.Packets:F2} µs |");
+    Console.WriteLine($"| delivering thread CPU per packet (building it included) | {without.ThreadCpu / without.Packets:F2} µs | {with.ThreadCpu / with.Packets:F2} µs |");
+    Console.WriteLine($"| delivering thread time per packet p50 / p99 / p99.9 | {without.P50:F2} / {without.P99:F2} / {without.P999:F2} µs | {with.P50:F2} / {with.P99:F2} / {with.P999:F2} µs |");
+    Console.WriteLine($"| wall time (media time {mediaSeconds} s) | {without.Wall:F2} s | {with.Wall:F2} s |");
+    Console.WriteLine($"| **CPU per recorded packet** (whole process, extra) | | **{(with.ProcessCpu - without.ProcessCpu) / with.Packets:F2} µs** |");
+    Console.WriteLine($"| CPU per recorded packet on the delivering thread (extra) | | {(with.ThreadCpu - without.ThreadCpu) / with.Packets:F2} µs |");
+    Console.WriteLine($"| written | | {with.Bytes / 1e6:F1} MB in {with.Files} files, {with.Bytes / 1e6 / with.Wall:F1} MB/s while running as fast as the CPU allows ({with.Bytes / 1e6 / mediaSeconds:F2} MB/s of media time) |");
+    Console.WriteLine($"| frames written / dropped (disk behind) / skipped until a keyframe | | {with.Written} / {with.Dropped} / {with.Skipped} |");
+    Console.WriteLine($"| load average (1/5/15 min) at the end | {LoadAverage()} | |");
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+Result Run(bool record)
+{
+    var clock = new ManualTimeProvider();
+    var sink = new NullSink();
+    var tracks = new List<(IncomingTrack Video, IncomingTrack Audio)>();
+    var recorders = new List<StreamRecorder>();
+    for (int i = 0; i < streams; i++)
+    {
+        var video = Track(clock, sink, "vp8", "video", (uint)(2 * i + 1));
+        var audio = Track(clock, sink, "opus", "audio", (uint)(2 * i + 2));
+        tracks.Add((video, audio));
+        if (record)
+        {
+            var path = Path.Combine(folder, $"stream-{i}.webm");
+            var recorder = new StreamRecorder(Codec.Vp8, audio: true, () => File.Create(path), clock);
+            recorder.Attach(video);
+            recorder.Attach(audio);
+            recorders.Add(recorder);
+        }
+    }
+    var packet = new byte[1500];
+    var durations = new List<double>(capacity: (int)(streams * mediaSeconds * (videoPerSecond + 50)));
+    GC.Collect();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    double threadBefore = ThreadCpuMicroseconds();
+    var wall = Stopwatch.StartNew();
+    // Step the clock 1 ms at a time and send what each stream has due by then.
+    long videoSent = 0, audioSent = 0;
+    for (int ms = 0; ms < mediaSeconds * 1000; ms++)
+    {
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        long videoDue = (long)((ms + 1) * videoPerSecond / 1000), audioDue = (ms + 1) / 20;
+        for (; videoSent < videoDue; videoSent++)
+        {
+            bool keyframe = videoSent % (long)Math.Max(1, videoPerSecond * 3) == 0;
+            for (int i = 0; i < streams; i++)
+                durations.Add(Deliver(tracks[i].Video, packet, Build(packet, (uint)(2 * i + 1), 96, (ushort)videoSent,
+                    (uint)(videoSent * 90_000 / videoPerSecond), VideoPacket, keyframe)));
+        }
+        for (; audioSent < audioDue; audioSent++)
+            for (int i = 0; i < streams; i++)
+                durations.Add(Deliver(tracks[i].Audio, packet, Build(packet, (uint)(2 * i + 2), 111, (ushort)audioSent,
+                    (uint)(audioSent * 960), AudioPacket, false)));
+    }
+    Task.WaitAll(recorders.Select(r => r.StopAsync()).ToArray());
+    double seconds = wall.Elapsed.TotalSeconds;
+    double threadCpu = ThreadCpuMicroseconds() - threadBefore;
+    double processCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+    durations.Sort();
+    var files = Directory.GetFiles(folder);
+    return new Result(durations.Count, processCpu, threadCpu, At(0.5), At(0.99), At(0.999), seconds,
+        record ? files.Sum(f => new FileInfo(f).Length) : 0, record ? files.Length : 0,
+        recorders.Sum(r => r.FramesWritten), recorders.Sum(r => r.FramesDropped), recorders.Sum(r => r.FramesSkipped));
+
+    double At(double p) => durations[Math.Min(durations.Count - 1, (int)(durations.Count * p))];
+}
+
+static double Deliver(IncomingTrack track, byte[] buffer, int length)
+{
+    long start = Stopwatch.GetTimestamp();
+    track.Deliver(buffer.AsSpan(0, length));
+    return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+}
+
+static int Build(byte[] buffer, uint ssrc, byte payloadType, ushort sequence, uint timestamp, int size, bool keyframe)
+{
+    var payload = new byte[size];
+    if (payloadType == 96)
+    {
+        payload[0] = 0x10; // VP8 descriptor: S=1, partition 0
+        payload[1] = keyframe ? (byte)0 : (byte)1; // frame tag: P bit clear on a keyframe
+    }
+    else
+    {
+        payload[0] = 0x78;
+    }
+    var bytes = new RtpPacketBuilder { PayloadType = payloadType, SequenceNumber = sequence, Timestamp = timestamp, Ssrc = ssrc, Marker = true, Payload = payload }.ToArray();
+    bytes.CopyTo(buffer, 0);
+    return bytes.Length;
+}
+
+static IncomingTrack Track(TimeProvider clock, IRtpSink sink, string codecName, string kind, uint ssrc)
+{
+    var codec = new NegotiatedCodec(codecName == "vp8" ? 96 : 111, CodecCatalog.ByName(codecName)!, "", ["nack pli"]);
+    var media = new NegotiatedMedia(ssrc.ToString(), kind, [codec], new Dictionary<int, string>(), [], [ssrc], "s", "t");
+    return new IncomingTrack(ssrc.ToString(), media, codec, ssrc, null, sink, 0x5E4F, clock);
+}
+
+static double ThreadCpuMicroseconds()
+{
+    // RUSAGE_THREAD (1): this thread's user + system time.
+    var usage = new long[18];
+    if (getrusage(1, usage) != 0)
+        return double.NaN;
+    return usage[0] * 1e6 + usage[1] + usage[2] * 1e6 + usage[3];
+}
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+[DllImport("libc")]
+static extern int getrusage(int who, long[] usage);
+
+internal sealed record Result(long Packets, double ProcessCpu, double ThreadCpu, double P50, double P99, double P999, double Wall,
+                             long Bytes, int Files, long Written, long Dropped, long Skipped);
+
+/// <summary>Where keyframe requests would go: nowhere (there is no publisher).</summary>
+internal sealed class NullSink : IRtpSink
+{
+    public bool SendRtp(Span<byte> buffer, int length) => true;
+    public void SendRtcp(IReadOnlyList<RtcpPacket> packets) { }
+}

@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+
+namespace Tessera.Testing;
+
+/// <summary>One compressed picture of a test video, with its presentation time.</summary>
+public sealed record EncodedFrame(byte[] Data, long Milliseconds, bool Keyframe);
+
+/// <summary>
+/// Real VP8/VP9 pictures for the recording tests, encoded by Debian's ffmpeg (libvpx) into IVF —
+/// the simplest container: a 32-byte header, then per picture its size, time and bytes.
+/// </summary>
+public static class EncodedVideo
+{
+    // Encoding is the slow part of the tests that use these clips: each distinct clip is made once per test run.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IReadOnlyList<EncodedFrame>>> Made = new();
+
+    /// <summary>A test pattern of <paramref name="seconds"/> at 30 pictures a second, a keyframe every <paramref name="keyframeInterval"/> pictures.</summary>
+    public static IReadOnlyList<EncodedFrame> Encode(string codec, double seconds, int keyframeInterval, int width = 160, int height = 120) =>
+        Made.GetOrAdd($"{codec} {seconds} {keyframeInterval} {width}x{height}",
+                      _ => new Lazy<IReadOnlyList<EncodedFrame>>(() => EncodeNow(codec, seconds, keyframeInterval, width, height))).Value;
+
+    /// <summary>The clip played <paramref name="times"/> times in a row (each repeat starts with its keyframe).</summary>
+    public static IReadOnlyList<EncodedFrame> Repeated(IReadOnlyList<EncodedFrame> clip, int times)
+    {
+        long length = clip[^1].Milliseconds + (clip[^1].Milliseconds - clip[^2].Milliseconds);
+        return Enumerable.Range(0, times).SelectMany(n => clip.Select(f => f with { Milliseconds = f.Milliseconds + n * length })).ToList();
+    }
+
+    private static IReadOnlyList<EncodedFrame> EncodeNow(string codec, double seconds, int keyframeInterval, int width, int height)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tessera-{codec}-{Guid.NewGuid():N}.ivf");
+        try
+        {
+            var encoder = codec == "vp9" ? "libvpx-vp9" : "libvpx";
+            Run("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=size={width}x{height}:rate=30",
+                "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-c:v", encoder, "-g", keyframeInterval.ToString(), "-keyint_min", keyframeInterval.ToString(),
+                "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-auto-alt-ref", "0", "-f", "ivf", path);
+            return ReadIvf(File.ReadAllBytes(path), codec);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static List<EncodedFrame> ReadIvf(byte[] file, string codec)
+    {
+        var header = file.AsSpan();
+        int rate = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
+        int scale = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+        var frames = new List<EncodedFrame>();
+        for (int at = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]); at + 12 <= file.Length;)
+        {
+            int size = BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
+            long pts = BinaryPrimitives.ReadInt64LittleEndian(header[(at + 4)..]);
+            var data = file.AsSpan(at + 12, size).ToArray();
+            bool key = codec == "vp9" ? (data[0] & 0x04) == 0 && (data[0] & 0xC0) == 0x80 : (data[0] & 1) == 0;
+            frames.Add(new EncodedFrame(data, pts * 1000 * scale / rate, key));
+            at += 12 + size;
+        }
+        return frames;
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} failed: {errors}");
+    }
+}
