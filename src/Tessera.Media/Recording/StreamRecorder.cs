@@ -32,6 +32,10 @@ public sealed class StreamRecorder : IAsyncDisposable
     private readonly Func<Stream> _openFile;
     private readonly Action<Exception>? _failed;
     private readonly DateTimeOffset _epoch;
+    /// <summary>How often the writer task wakes to drain the queue.</summary>
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<QueuedFrame> _queue = Channel.CreateUnbounded<QueuedFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TrackRecorder> _sources = [];
     private readonly KindState _video = new();
@@ -117,6 +121,7 @@ public sealed class StreamRecorder : IAsyncDisposable
         foreach (var source in sources)
             source.Track.RemoveProcessor(source);
         _queue.Writer.TryComplete();
+        _stopping.TrySetResult();
         return _writing;
     }
 
@@ -205,8 +210,20 @@ public sealed class StreamRecorder : IAsyncDisposable
         long? firstAudio = null;
         try
         {
-            await foreach (var frame in _queue.Reader.ReadAllAsync())
+            // The queue is drained a few times a second rather than at every frame: waking a thread per
+            // frame cost more than writing it (context switches on the busy server). This paces the
+            // disk, not the media, so it runs on real time.
+            using var tick = new PeriodicTimer(DrainInterval);
+            while (true)
             {
+                bool stopping = _queue.Reader.Completion.IsCompleted || _stopping.Task.IsCompleted;
+                if (!_queue.Reader.TryRead(out var frame))
+                {
+                    if (stopping)
+                        break;
+                    await Task.WhenAny(tick.WaitForNextTickAsync().AsTask(), _stopping.Task);
+                    continue;
+                }
                 try
                 {
                     if (_failedAlready)

@@ -60,7 +60,9 @@ public sealed class RecordingsRoute(RecordingsDirectory directory, RecordingsCre
                 logger.LogInformation("Recordings: refused credentials for {Path} from {Address}", path, context.Connection.RemoteIpAddress);
                 await Task.Delay(WrongCredentialsDelay, time, context.RequestAborted);
             }
-            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"recordings/{target.Candidates[^1].Group}\", charset=\"UTF-8\"";
+            // A group name may hold quotes or backslashes: escaped, the realm stays one quoted string (RFC 9110 §5.6.4).
+            var realm = $"recordings/{target.Candidates[^1].Group}".Replace("\\", "\\\\").Replace("\"", "\\\"");
+            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{realm}\", charset=\"UTF-8\"";
             await HttpErrors.Text(context, StatusCodes.Status401Unauthorized, "Authentication required");
             return;
         }

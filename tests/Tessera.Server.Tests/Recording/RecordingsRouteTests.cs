@@ -103,6 +103,14 @@ public sealed class RecordingsRouteTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_quote_in_the_group_name_cannot_break_out_of_the_realm()
+    {
+        var response = await RawHttp.SendAsync(_server.Url, "GET", "/recordings/a%22,%20realm=%22x/");
+        Assert.Equal(401, response.Status);
+        Assert.Equal("Basic realm=\"recordings/a\\\", realm=\\\"x\", charset=\"UTF-8\"", response.Headers["WWW-Authenticate"]);
+    }
+
     [Theory]
     [InlineData("/recordings/lab/..%2Fother%2Fsecret.webm")]
     [InlineData("/recordings/lab/%2E%2E%2Fother/secret.webm")]
