@@ -35,6 +35,10 @@ public sealed class StreamRecorder : IAsyncDisposable
     /// <summary>How often the writer task wakes to drain the queue.</summary>
     public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
 
+    // Frames are rented on the receive thread and returned on the writer's: the shared pool's
+    // per-thread caches would miss every time and allocate. A pool of the recorder's own keeps the
+    // steady state free of garbage (and so of collections that would pause forwarding).
+    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(maxArrayLength: 1 << 20, maxArraysPerBucket: 256);
     private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<QueuedFrame> _queue = Channel.CreateUnbounded<QueuedFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TrackRecorder> _sources = [];
@@ -184,7 +188,7 @@ public sealed class StreamRecorder : IAsyncDisposable
     {
         if (Volatile.Read(ref _queuedFrames) >= MaxQueuedFrames || Interlocked.Read(ref _queuedBytes) + frame.Length > MaxQueuedBytes)
             return false;
-        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        var buffer = _buffers.Rent(frame.Length);
         frame.CopyTo(buffer);
         Interlocked.Add(ref _queuedBytes, frame.Length);
         Interlocked.Increment(ref _queuedFrames);
@@ -198,7 +202,7 @@ public sealed class StreamRecorder : IAsyncDisposable
     {
         Interlocked.Add(ref _queuedBytes, -length);
         Interlocked.Decrement(ref _queuedFrames);
-        ArrayPool<byte>.Shared.Return(buffer);
+        _buffers.Return(buffer);
     }
 
     /// <summary>The writer task: creates the file at the first frame that can start it, writes, finishes.</summary>
