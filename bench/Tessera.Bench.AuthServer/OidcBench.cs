@@ -21,7 +21,7 @@ internal static partial class OidcBench
 
     public static void Run(int seconds, int concurrency, Func<string> loadAverage)
     {
-        var authPort = FreePort();
+        var authPort = FreePort.Find();
         var authBase = $"http://127.0.0.1:{authPort}/";
         var users = new JsonObject();
         for (var i = 0; i < concurrency; i++)
@@ -140,20 +140,6 @@ internal static partial class OidcBench
         private static partial Regex FormAction();
 
         public void Dispose() => _http.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     /// <summary>Disposes an async-disposable at the end of a synchronous scope.</summary>

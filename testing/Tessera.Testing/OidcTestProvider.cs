@@ -44,7 +44,7 @@ public sealed class OidcTestProvider : IAsyncDisposable
     public static async Task<OidcTestProvider> StartAsync(JsonObject users, JsonArray clients)
     {
         var script = FindScript();
-        var port = FreeLoopbackPort();
+        var port = FreePort.Find();
         var directory = Directory.CreateTempSubdirectory("tessera-oidc-provider-").FullName;
         var settings = Path.Combine(directory, "settings.json");
         await File.WriteAllTextAsync(settings, new JsonObject
@@ -144,20 +144,6 @@ public sealed class OidcTestProvider : IAsyncDisposable
             }
         }
         throw new FileNotFoundException("testing/oidc-provider/provider.js not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     public async ValueTask DisposeAsync()

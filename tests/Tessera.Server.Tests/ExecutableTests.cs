@@ -62,7 +62,7 @@ public sealed class ExecutableTests : IDisposable
     public async Task The_log_says_where_media_and_turn_listen_and_what_browsers_are_told()
     {
         var (data, groups) = Dirs();
-        int turnPort = ServerProcess.FreePort();
+        int turnPort = FreePort.Find();
         await using var server = await ServerProcess.StartAsync("-insecure", "-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
             "--udp-range", "0", "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{turnPort}");
         await WaitForOutputAsync(server, "TURN: built-in server on");
@@ -86,7 +86,7 @@ public sealed class ExecutableTests : IDisposable
     public async Task Over_https_the_turn_port_takes_tls_too_with_the_servers_certificate()
     {
         var (data, groups) = Dirs();
-        int turnPort = ServerProcess.FreePort();
+        int turnPort = FreePort.Find();
         await using var server = await ServerProcess.StartAsync("-http", "127.0.0.1:{port}", "-data", data, "-groups", groups,
             "--ice-address", "127.0.0.1", "-turn", $"127.0.0.1:{turnPort}");
         await WaitForOutputAsync(server, "TURN: built-in server on");

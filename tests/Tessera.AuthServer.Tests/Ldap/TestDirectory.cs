@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Tessera.Testing;
 
 namespace Tessera.AuthServer.Tests.Ldap;
 
@@ -56,8 +57,8 @@ public sealed class TestDirectory : IDisposable
         // A port chosen now; if another process grabs it before slapd binds, try again.
         for (var attempt = 0; ; attempt++)
         {
-            Port = FreePort();
-            LdapsPort = tls ? FreePort() : 0;
+            Port = FreePort.Find();
+            LdapsPort = tls ? FreePort.Find() : 0;
             var urls = tls ? $"\"ldap://127.0.0.1:{Port}/ ldaps://127.0.0.1:{LdapsPort}/\"" : $"ldap://127.0.0.1:{Port}/";
             var p = Process.Start(new ProcessStartInfo(Slapd, $"-d 0 -f {conf} -h {urls}")
             {
@@ -177,13 +178,6 @@ public sealed class TestDirectory : IDisposable
         sb.Append($"dn: cn={name},ou=groups,{Suffix}\nobjectClass: groupOfNames\ncn: {name}\n");
         foreach (var m in members) sb.Append($"member: uid={m},ou=people,{Suffix}\n");
         sb.Append('\n');
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private bool WaitUntilListening(Process p)

@@ -48,31 +48,3 @@ public sealed class AuthMonitoringTests
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 }
-
-/// <summary>The Prometheus text format parsed by prometheus_client (Debian's python3-prometheus-client).</summary>
-internal static class PrometheusText
-{
-    public static async Task<Dictionary<string, double>> ParseAsync(string exposition)
-    {
-        const string script = """
-            import json, sys
-            from prometheus_client.parser import text_string_to_metric_families
-            out = {}
-            for family in text_string_to_metric_families(sys.stdin.read()):
-                for s in family.samples:
-                    out[s.name + "{" + ",".join(f"{k}={v}" for k, v in sorted(s.labels.items())) + "}"] = s.value
-            print(json.dumps(out))
-            """;
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(exposition);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "the Prometheus parser refused the exposition: " + await error);
-        return JsonNode.Parse(await output)!.AsObject().ToDictionary(p => p.Key, p => (double)p.Value!);
-    }
-}

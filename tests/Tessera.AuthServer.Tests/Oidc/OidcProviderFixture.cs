@@ -135,18 +135,4 @@ public sealed class OidcProviderFixture : IAsyncLifetime
         }
         throw new InvalidOperationException("no free loopback port below the ephemeral range");
     }
-
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }

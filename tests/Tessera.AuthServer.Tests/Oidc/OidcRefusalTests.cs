@@ -157,7 +157,7 @@ public sealed class OidcRefusalTests(OidcProviderFixture idp) : IClassFixture<Oi
     [Fact]
     public async Task A_provider_that_does_not_answer_gives_a_clear_page_and_the_server_goes_on()
     {
-        var closedPort = OidcProviderFixture.FreePort(); // nobody listens there
+        var closedPort = FreePort.Find(); // nobody listens there
         await using var server = await idp.StartAuthServerAsync(new JsonArray(
             idp.Backend(), idp.Backend("down", b => b["issuer"] = $"http://127.0.0.1:{closedPort}")));
         using var browser = new SignInClient(idp.AuthBase);

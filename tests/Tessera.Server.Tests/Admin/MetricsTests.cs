@@ -10,32 +10,6 @@ public class MetricsTests
 {
     private const string Lab = """{"users": {"alice": {"password": "alicepw", "permissions": "op"}}}""";
 
-    /// <summary>Parses the exposition text with prometheus_client and returns sample name + labels → value.</summary>
-    private static async Task<Dictionary<string, double>> ParseAsync(string exposition)
-    {
-        const string script = """
-            import json, sys
-            from prometheus_client.parser import text_string_to_metric_families
-            out = {}
-            for family in text_string_to_metric_families(sys.stdin.read()):
-                for s in family.samples:
-                    labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
-                    out[s.name + "{" + labels + "}"] = s.value
-            print(json.dumps(out))
-            """;
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(exposition);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "the Prometheus parser refused the exposition: " + await error);
-        return JsonNode.Parse(await output)!.AsObject().ToDictionary(p => p.Key, p => (double)p.Value!);
-    }
-
     [Fact]
     public async Task Off_unless_enabled_then_only_for_listed_addresses_or_administrators()
     {
@@ -63,7 +37,7 @@ public class MetricsTests
             f.Config("""{"metrics": {"enabled": true, "allowFrom": ["127.0.0.1", "::1"]}}""");
             f.Group("lab", Lab);
         });
-        var before = await ParseAsync(await s.Http.GetStringAsync("/metrics"));
+        var before = await PrometheusText.ParseAsync(await s.Http.GetStringAsync("/metrics"));
         Assert.Equal(0, before["tessera_clients{}"]);
         Assert.True(before["process_cpu_seconds_total{}"] > 0);
         Assert.True(before["process_working_set_bytes{}"] > 0);
@@ -74,7 +48,7 @@ public class MetricsTests
         await using (var unknown = await s.ConnectAsync()) Assert.Equal("fail", (await unknown.JoinAsync("lab", null, token: "not-a-token")).Kind);
         await using (var missing = await s.ConnectAsync()) Assert.Equal("fail", (await missing.JoinAsync("nowhere", "x", "y")).Kind);
 
-        var after = await ParseAsync(await s.Http.GetStringAsync("/metrics"));
+        var after = await PrometheusText.ParseAsync(await s.Http.GetStringAsync("/metrics"));
         Assert.Equal(1, after["tessera_groups{}"]);
         Assert.Equal(1, after["tessera_clients{}"]);
         Assert.Equal(1, after["tessera_joins_total{credential=password}"]);

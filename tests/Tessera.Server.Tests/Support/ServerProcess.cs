@@ -36,16 +36,9 @@ public sealed class ServerProcess : IAsyncDisposable
         return Path.Combine(dir!.FullName, "src", "Tessera.Server", "bin", configuration, "net10.0", "tessera.dll");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static async Task<ServerProcess> StartAsync(params string[] args)
     {
-        var port = FreePort();
+        var port = FreePort.Find();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(ServerDll());
         foreach (var a in args) info.ArgumentList.Add(a.Replace("{port}", port.ToString()));

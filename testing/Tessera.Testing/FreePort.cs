@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tessera.Server.Browser.Tests.Infrastructure;
+namespace Tessera.Testing;
 
-/// <summary>Finds a loopback port nobody uses right now, so parallel test runs never collide.</summary>
+/// <summary>A loopback TCP port nobody uses right now, for a server a test or benchmark starts.</summary>
 public static class FreePort
 {
     public static int Find()
