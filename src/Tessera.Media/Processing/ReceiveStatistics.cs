@@ -24,6 +24,7 @@ public sealed class ReceiveStatistics : IReceiveProcessor
     private bool _haveTransit;
     private uint _lastSrMiddle;
     private DateTimeOffset _lastSrArrival;
+    private byte _lastFractionLost;
 
     public ReceiveStatistics(uint ssrc, int clockRate, TimeProvider time)
     {
@@ -42,6 +43,18 @@ public sealed class ReceiveStatistics : IReceiveProcessor
     public uint ExtendedHighestSequence
     {
         get { lock (_gate) return _cycles + _maxSequence; }
+    }
+
+    /// <summary>The loss fraction (in 256ths) of the last reported interval, for statistics.</summary>
+    public byte LastFractionLost
+    {
+        get { lock (_gate) return _lastFractionLost; }
+    }
+
+    /// <summary>The interarrival jitter (RFC 3550 §6.4.1) in milliseconds.</summary>
+    public double JitterMilliseconds
+    {
+        get { lock (_gate) return _jitter * 1000.0 / _clockRate; }
     }
 
     /// <summary>
@@ -129,6 +142,7 @@ public sealed class ReceiveStatistics : IReceiveProcessor
             _receivedPrior = _received;
             long lostInterval = expectedInterval - receivedInterval;
             byte fraction = expectedInterval == 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
+            _lastFractionLost = fraction;
             uint dlsr = 0;
             if (_lastSrMiddle != 0)
                 dlsr = (uint)Math.Min(uint.MaxValue, (_time.GetUtcNow() - _lastSrArrival).TotalSeconds * 65536);

@@ -56,7 +56,9 @@ public sealed class StatsResource(GroupRegistry registry, IStreamSignalling sign
             {
                 ["kind"] = track.Media.Kind,
                 ["bitrate"] = rates.UpTo(LayerCap, LayerCap),
-                ["loss"] = 0,
+                // What the server's own receiver reports to the publisher said last.
+                ["loss"] = Math.Round(track.Statistics.LastFractionLost / 256.0, 3),
+                ["jitter"] = Math.Round(track.Statistics.JitterMilliseconds, 1),
             };
             if (track.Rid is { } rid) t["rid"] = rid;
             if (rates.SpatialLayers > 1) t["maxSid"] = rates.SpatialLayers - 1;

@@ -51,6 +51,21 @@ public class ProcessorTests
     }
 
     [Fact]
+    public void Statistics_keep_the_last_reported_loss_for_the_stats_page()
+    {
+        var statistics = new ReceiveStatistics(7, 90000, new ManualTimeProvider());
+        Assert.Equal(0, statistics.LastFractionLost);
+        for (ushort s = 1; s <= 8; s++)
+            if (s % 3 != 0) Feed(statistics, Rtp(s)); // 3 and 6 lost: a quarter of 1..8
+        var report = statistics.CreateReport()!;
+        Assert.Equal(64, report.FractionLost);
+        Assert.Equal(report.FractionLost, statistics.LastFractionLost);
+        for (ushort s = 9; s <= 12; s++) Feed(statistics, Rtp(s));
+        statistics.CreateReport();
+        Assert.Equal(0, statistics.LastFractionLost); // the next interval lost nothing
+    }
+
+    [Fact]
     public void Cache_meter_and_statistics_record_what_the_chain_hands_them()
     {
         var cache = new PacketCache(16);
