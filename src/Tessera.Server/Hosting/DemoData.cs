@@ -24,7 +24,8 @@ public static class DemoData
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(groups, "demo.json"), PublicGroup);
         File.WriteAllText(Path.Combine(groups, "team.json"), PrivateGroup);
-        return new ServerOptions { Data = data, Groups = groups };
+        // Recordings go beside the demo data, so that stopping the demo leaves nothing behind.
+        return new ServerOptions { Data = data, Groups = groups, Recordings = Path.Combine(root, "recordings") };
     }
 
     /// <summary>Deletes the demo's throw-away folder (only one <see cref="Create"/> made).</summary>
