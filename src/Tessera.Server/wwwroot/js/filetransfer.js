@@ -395,6 +395,9 @@ class Transfer {
     }
 
     stop(text) {
+        // The first word stands: a receiver who stops a transfer must not then read that the
+        // sender stopped it, when the sender's notice of the closed channel crosses its own.
+        if (this.state === "done" || this.state === "cancelled") return;
         this.state = "cancelled";
         this.reason = text;
         this.closeConnection();
