@@ -384,20 +384,26 @@ class Transfer {
     cancel(reason = null) {
         if (this.state === "done" || this.state === "cancelled") return;
         this.signal(reason ? { type: this.up ? "cancel" : "reject", message: reason } : { type: this.up ? "cancel" : "reject" });
-        this.stop(reason ? `Stopped ${this.describe()}: ${reason}` : `You stopped ${this.describe()}`);
+        this.stop(reason ? `Stopped ${this.describe()}: ${reason}` : `You stopped ${this.describe()}`, reason ? "inferred" : "user");
     }
 
     /** Stopped by the peer or the network: nothing to tell. */
     fail(reason, tell) {
         if (this.state === "done" || this.state === "cancelled") return;
         if (tell) this.signal({ type: this.up ? "cancel" : "reject", message: reason });
-        this.stop(`${this.describe()} was not transferred: ${reason}`);
+        this.stop(`${this.describe()} was not transferred: ${reason}`, "inferred");
     }
 
-    stop(text) {
-        // The first word stands: a receiver who stops a transfer must not then read that the
-        // sender stopped it, when the sender's notice of the closed channel crosses its own.
-        if (this.state === "done" || this.state === "cancelled") return;
+    /**
+     * @param by "user" (our user stopped it), "peer" (the peer's own message), or "inferred" (a
+     * closed channel or an error here). The data channel and the signalling travel apart, so
+     * their news can cross: the peer's own word replaces what we inferred, and nothing replaces
+     * our user's decision or a finished transfer.
+     */
+    stop(text, by) {
+        if (this.state === "done") return;
+        if (this.state === "cancelled" && !(this.stoppedBy === "inferred" && by === "peer")) return;
+        this.stoppedBy = by;
         this.state = "cancelled";
         this.reason = text;
         this.closeConnection();
@@ -481,7 +487,7 @@ export class FileTransfers {
             case "cancel": {
                 const said = typeof value.message === "string" ? value.message : typeof value.value === "string" ? value.value : "";
                 const verb = transfer.state !== "inviting" ? "stopped" : value.type === "reject" ? "declined" : "cancelled";
-                transfer.stop(`${transfer.peerName} ${verb} ${transfer.describe()}${said ? `: ${said}` : ""}`);
+                transfer.stop(`${transfer.peerName} ${verb} ${transfer.describe()}${said ? `: ${said}` : ""}`, "peer");
                 break;
             }
         }
