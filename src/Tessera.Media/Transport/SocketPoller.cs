@@ -28,7 +28,7 @@ internal interface IPollTarget
 /// </summary>
 internal sealed unsafe class SocketPoller : IDisposable
 {
-    /// <summary>Bytes free in front of the scratch buffer (a ChannelData header goes there without a copy).</summary>
+    /// <summary>Bytes free in front of the scratch buffer: a TURN ChannelData header goes there, so relayed data is not copied.</summary>
     public const int Headroom = 4;
     private const int MaxEvents = 64;
     private const uint EpollIn = 0x001;
@@ -85,9 +85,6 @@ internal sealed unsafe class SocketPoller : IDisposable
         }
         return new SocketPoller(epoll, wake, batching, logger, throttle, threadName);
     }
-
-    /// <summary>Whether the calling code runs on the poller's thread.</summary>
-    public bool IsPollerThread => Thread.CurrentThread == _thread;
 
     /// <summary>
     /// Makes <paramref name="socket"/> non-blocking and watches it until the registration is

@@ -203,7 +203,7 @@ internal sealed class Allocation : IDisposable, IPollTarget
         int received;
         try
         {
-            received = _relay.ReceiveFrom(scratch.AsSpan(SocketPoller.Headroom), SocketFlags.None, _pollSource!);
+            received = _relay.ReceiveFrom(scratch.AsSpan(ChannelData.HeaderLength), SocketFlags.None, _pollSource!); // within the headroom
         }
         catch (SocketException)
         {
