@@ -16,10 +16,13 @@ public sealed class NetworkPathFixture : IAsyncLifetime
     public PrivateNetwork Network => network ?? throw new InvalidOperationException("not started");
     public BrowserHost Browser => browser ?? throw new InvalidOperationException("not started");
 
-    public static string GroupUrl(string group) => $"http://{PrivateNetwork.ServerAddress}:{HttpPort}/group/{group}/";
+    public static string GroupUrl(string group, bool tls = false) =>
+        $"{(tls ? "https" : "http")}://{PrivateNetwork.ServerAddress}:{HttpPort}/group/{group}/";
 
     /// <summary>A server inside the server's namespace, with default settings unless <paramref name="arguments"/> says otherwise.</summary>
-    public Task<TesseraProcess> StartServerAsync(IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? dataFiles = null) =>
+    /// <param name="tls">HTTPS (and so TURN over TLS too) with the data files' certificate, rather than --insecure.</param>
+    public Task<TesseraProcess> StartServerAsync(IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? dataFiles = null,
+                                                 bool tls = false) =>
         TesseraProcess.StartAsync(new Dictionary<string, string> { ["path"] = GroupFiles.Ordinary },
             new TesseraProcess.ServerPlacement
             {
@@ -27,6 +30,7 @@ public sealed class NetworkPathFixture : IAsyncLifetime
                 Arguments = arguments ?? [],
                 Launcher = Network.InServer,
                 DataFiles = dataFiles ?? new Dictionary<string, string>(),
+                Tls = tls,
             }, HttpPort);
 
     public async Task InitializeAsync()

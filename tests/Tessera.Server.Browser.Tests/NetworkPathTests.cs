@@ -50,6 +50,22 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Relay_only_browsers_given_only_the_turns_url_exchange_video_through_the_built_in_turn_server_over_tls()
+    {
+        // HTTPS, so the TURN port speaks TLS too and browsers are told its turns: URL; the pages
+        // keep only that one, and UDP is dropped: TLS over TCP is the only way in.
+        await using var server = await fixture.StartServerAsync(tls: true);
+        await fixture.Network.DropUdpFromBrowsersAsync();
+        // The server's self-signed certificate: this browser is told to accept it, for the page and
+        // for the TURN TLS connection alike (Chromium opens that one through the same network stack).
+        await using var browser = await BrowserHost.StartAsync(fixture.Network.ChromiumLauncher, ignoreCertificateErrors: true);
+        await using var pages = await TwoPages.OpenAsync(browser);
+        var pairs = await ExchangeVideoAsync(server, pages, relayOnly: true, turnsOnly: true, tls: true);
+        Assert.All(pairs, p => Assert.Equal(("relay", "tls"), (p.LocalType, p.RelayProtocol)));
+        Assert.All(pairs, p => Assert.StartsWith($"turns:{PrivateNetwork.ServerAddress}:1194", p.RelayUrl));
+    }
+
+    [Fact]
     public async Task Relay_only_browsers_exchange_video_through_coturn_with_short_lived_credentials_from_its_shared_secret()
     {
         const string secret = "the-shared-secret-of-coturn";
@@ -122,11 +138,12 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
         return await ExchangeVideoAsync(server, pages, relayOnly);
     }
 
-    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TesseraProcess server, TwoPages pages, bool relayOnly)
+    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TesseraProcess server, TwoPages pages, bool relayOnly,
+                                                               bool turnsOnly = false, bool tls = false)
     {
         try
         {
-            return await ExchangeVideoAsync(pages, relayOnly);
+            return await ExchangeVideoAsync(pages, relayOnly, turnsOnly, tls);
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
@@ -134,14 +151,14 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
         }
     }
 
-    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TwoPages pages, bool relayOnly)
+    async Task<IReadOnlyList<SelectedPair>> ExchangeVideoAsync(TwoPages pages, bool relayOnly, bool turnsOnly, bool tls)
     {
         foreach (var page in new[] { pages.Ada, pages.Bob })
         {
-            if (relayOnly) await PeerConnections.ForceRelayAsync(page);
+            if (relayOnly) await PeerConnections.ForceRelayAsync(page, turnsOnly);
             await PeerConnections.RecordAsync(page);
         }
-        await pages.JoinAsync(NetworkPathFixture.GroupUrl("path"));
+        await pages.JoinAsync(NetworkPathFixture.GroupUrl("path", tls));
         foreach (var page in new[] { pages.Ada, pages.Bob })
             await MediaPage.Button(page, "Camera").ClickAsync();
 

@@ -233,6 +233,29 @@ public sealed class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task Over_https_a_websocket_opened_over_http2_is_accepted()
+    {
+        // Chromium opens the WebSocket on the page's HTTP/2 connection, with an extended CONNECT
+        // (RFC 8441) rather than a GET; it was refused with 405, so no HTTPS page could join.
+        var (data, groups) = Dirs();
+        await using var server = await ServerProcess.StartAsync("--http", "127.0.0.1:{port}", "--data", data, "--groups", groups, "--ice-address", "127.0.0.1");
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true }, // the self-signed certificate it made
+        };
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using var timeout = new CancellationTokenSource(WsClient.DefaultTimeout);
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{server.Port}/ws"), new HttpMessageInvoker(handler), timeout.Token);
+        var handshake = """{"type":"handshake","version":["2"],"id":"h2client"}"""u8.ToArray();
+        await socket.SendAsync(handshake, System.Net.WebSockets.WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[4096];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal("handshake", (string?)JsonNode.Parse(buffer.AsSpan(0, received.Count))!["type"]);
+    }
+
+    [Fact]
     public async Task A_bad_listen_address_is_a_clear_error()
     {
         var (data, groups) = Dirs();

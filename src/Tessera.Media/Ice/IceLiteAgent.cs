@@ -54,6 +54,38 @@ public sealed class IceLiteAgent : IDisposable
     /// <summary>Where the multiplexer hands the peer's DTLS and SRTP/SRTCP datagrams once this agent has routed their source.</summary>
     internal IPeerDatagramReceiver Receiver { get; }
 
+    // The peer's datagrams come from the UDP receive thread and from each of its ICE-TCP
+    // connections' reading loops; while its path moves from one to another, two of them deliver at
+    // once. What is behind the receiver (the SRTP context's per-SSRC table, replay windows and
+    // rollover counters; the DTLS session) is not thread-safe, so deliveries take turns. Uncontended
+    // (one path at a time, the usual case) this costs one interlocked operation per packet, which
+    // any hand-over between threads would cost as well.
+    private readonly object _deliveryGate = new();
+
+    /// <summary>
+    /// Hands a DTLS record (first byte 20–63) or an SRTP/SRTCP packet (128–191) from the peer to the
+    /// receiver, one caller at a time whatever transport it arrived on; false for anything else.
+    /// </summary>
+    internal bool Deliver(Span<byte> datagram)
+    {
+        byte first = datagram[0];
+        if (first is >= 20 and <= 63)
+        {
+            lock (_deliveryGate)
+                Receiver.DtlsReceived(datagram);
+        }
+        else if (first is >= 128 and <= 191)
+        {
+            lock (_deliveryGate)
+                Receiver.MediaReceived(datagram);
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>Raised once when the first authenticated check latches an address.</summary>
     public event Action<IceLiteAgent>? Connected;
 

@@ -150,10 +150,7 @@ public sealed class IceTcpListener : IDisposable
             var agent = connection.Agent;
             if (agent is null)
                 return; // nothing but checks before a check has passed
-            if (first is >= 20 and <= 63)
-                agent.Receiver.DtlsReceived(packet);
-            else if (first is >= 128 and <= 191)
-                agent.Receiver.MediaReceived(packet);
+            agent.Deliver(packet);
         }
         catch (Exception e)
         {

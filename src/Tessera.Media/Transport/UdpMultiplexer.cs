@@ -266,11 +266,7 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             Interlocked.Increment(ref _unrouted);
             return;
         }
-        if (first is >= 20 and <= 63)
-            agent.Receiver.DtlsReceived(datagram);
-        else if (first is >= 128 and <= 191)
-            agent.Receiver.MediaReceived(datagram);
-        else
+        if (!agent.Deliver(datagram))
             Interlocked.Increment(ref _unrouted);
     }
 

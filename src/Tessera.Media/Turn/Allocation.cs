@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Tessera.Media.Stun;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Turn;
 
@@ -10,7 +11,7 @@ namespace Tessera.Media.Turn;
 /// Data from a permitted peer goes to the client as ChannelData when the peer has a channel,
 /// otherwise as a Data indication; anything else arriving on the relay socket is dropped.
 /// </summary>
-internal sealed class Allocation : IDisposable
+internal sealed class Allocation : IDisposable, IPollTarget
 {
     /// <summary>RFC 8656 §9: a permission lasts 300 s unless refreshed; §12: a channel 600 s.</summary>
     public static readonly TimeSpan PermissionLifetime = TimeSpan.FromMinutes(5);
@@ -24,6 +25,8 @@ internal sealed class Allocation : IDisposable
     private readonly Dictionary<SocketAddress, ChannelBinding> _channelsByPeer = new();
     private readonly CancellationTokenSource _stop = new();
     private DateTimeOffset _expiry;
+    private IDisposable? _polled;
+    private SocketAddress? _pollSource;
 
     private readonly IReadOnlySet<int>? _allowedPorts;
 
@@ -178,8 +181,42 @@ internal sealed class Allocation : IDisposable
         }
     }
 
-    /// <summary>Receives from peers until disposed; runs on the thread pool.</summary>
-    public async Task RelayFromPeersAsync()
+    /// <summary>
+    /// Starts relaying what peers send: on the client's poller thread when it has one (UDP clients),
+    /// otherwise with a receive loop of its own on the thread pool.
+    /// </summary>
+    public void Start()
+    {
+        if (Client.Poller is { } poller)
+        {
+            _pollSource = new SocketAddress(_relay.AddressFamily);
+            _polled = poller.Add(_relay, this);
+        }
+        else
+        {
+            _ = RelayFromPeersAsync();
+        }
+    }
+
+    void IPollTarget.OnReadable(byte[] scratch)
+    {
+        int received;
+        try
+        {
+            received = _relay.ReceiveFrom(scratch.AsSpan(ChannelData.HeaderLength), SocketFlags.None, _pollSource!); // within the headroom
+        }
+        catch (SocketException)
+        {
+            return; // nothing left, or an ICMP error for an earlier send
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        FromPeer(scratch, received, _pollSource!);
+    }
+
+    private async Task RelayFromPeersAsync()
     {
         // Room in front for the ChannelData header, so data is forwarded without a copy.
         var buffer = new byte[ChannelData.HeaderLength + 65536];
@@ -244,6 +281,7 @@ internal sealed class Allocation : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
+        _polled?.Dispose(); // before the socket closes: its descriptor may be reused at once
         _relay.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tessera.Media.Transport;
 
 namespace Tessera.Media.Turn;
 
@@ -29,6 +30,12 @@ internal abstract class TurnClient
     public TurnTransport Transport { get; }
     public Allocation? Allocation { get => _allocation; set => _allocation = value; }
 
+    /// <summary>
+    /// The thread that reads this client's relay socket, if any; null: the allocation reads it with
+    /// an async loop of its own (stream clients, whose blocking writes must not hold up the others).
+    /// </summary>
+    public virtual SocketPoller? Poller => null;
+
     /// <summary>Called when its allocation has gone (expired, refreshed to zero, or the server stopping).</summary>
     public virtual void AllocationEnded()
     {
@@ -41,31 +48,21 @@ internal abstract class TurnClient
     public abstract void SendChannelData(ReadOnlySpan<byte> message);
 }
 
-/// <summary>A client on the UDP listener: sends go from the listener's socket to the client's address.</summary>
-internal sealed class UdpTurnClient(Socket socket, SocketAddress address, IPEndPoint remote, Action<UdpTurnClient> ended)
+/// <summary>
+/// A client on the UDP listener: sends go from the listener's socket to the client's address,
+/// batched with the others when made on the poller's thread.
+/// </summary>
+internal sealed class UdpTurnClient(DatagramSender sender, SocketPoller? poller, SocketAddress address, IPEndPoint remote,
+    Action<UdpTurnClient> ended)
     : TurnClient(remote, TurnTransport.Udp)
 {
     public SocketAddress Address { get; } = address;
 
+    public override SocketPoller? Poller => poller;
+
     public override void AllocationEnded() => ended(this);
 
-    public override void Send(ReadOnlySpan<byte> message) => SendTo(message);
+    public override void Send(ReadOnlySpan<byte> message) => sender.SendTo(message, Address);
 
-    public override void SendChannelData(ReadOnlySpan<byte> message) => SendTo(message);
-
-    private void SendTo(ReadOnlySpan<byte> message)
-    {
-        try
-        {
-            socket.SendTo(message, SocketFlags.None, Address);
-        }
-        catch (SocketException)
-        {
-            // like loss on the way: UDP gives no guarantee either
-        }
-        catch (ObjectDisposedException)
-        {
-            // the server is stopping
-        }
-    }
+    public override void SendChannelData(ReadOnlySpan<byte> message) => sender.SendTo(message, Address);
 }

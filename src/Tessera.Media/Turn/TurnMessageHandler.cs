@@ -155,7 +155,7 @@ internal sealed class TurnMessageHandler
             _options.AllowedPeerPorts);
         client.Allocation = allocation;
         _allocations.Add(allocation);
-        _ = allocation.RelayFromPeersAsync();
+        allocation.Start();
         return AllocateSuccess(client, request, allocation);
     }
 

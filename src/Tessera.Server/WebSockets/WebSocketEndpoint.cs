@@ -39,7 +39,10 @@ public sealed class WebSocketEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method))
+        // Over HTTP/2 a WebSocket opens with an extended CONNECT (RFC 8441), which Chromium uses as
+        // soon as the page itself came over HTTP/2, i.e. whenever we serve TLS ourselves.
+        bool http2WebSocket = HttpMethods.IsConnect(context.Request.Method) && context.WebSockets.IsWebSocketRequest;
+        if (!HttpMethods.IsGet(context.Request.Method) && !http2WebSocket)
         {
             await HttpErrors.MethodNotAllowed(context, "GET");
             return;

@@ -129,6 +129,77 @@ public sealed class IceTcpListenerTests : IAsyncLifetime
         Assert.Equal([0x80, 0x60, 0, 4], await udp.ReceiveAsync());
     }
 
+    [Fact]
+    public async Task Packets_arriving_over_udp_and_tcp_at_once_reach_the_receiver_one_at_a_time()
+    {
+        // While a browser's path moves from UDP to ICE-TCP, its packets come from the UDP receive
+        // thread and from the connection's reading loop at once; the receiver behind the agent
+        // (SRTP replay windows and rollover counters, DTLS) must still see them one at a time.
+        var receiver = new OverlapProbe();
+        var agent = _multiplexer.CreateAgent(receiver);
+        agent.RemoteUfrag = "brws";
+        using var udp = new StunTestClient();
+        await udp.CheckAsync(_multiplexer.LocalEndPoint, $"{agent.Local.Ufrag}:brws", agent.Local.Password, useCandidate: true);
+        using var browser = await ConnectAsync();
+        await CheckAsync(browser, agent, useCandidate: true);
+        Assert.True(agent.SelectedTcp);
+
+        const int Each = 3000;
+        var overTcp = Task.Run(async () =>
+        {
+            for (int i = 0; i < Each; i += 100)
+                await browser.SendAsync(Enumerable.Range(i, 100).SelectMany(n => Frame([0x80, 2, (byte)(n >> 8), (byte)n])).ToArray());
+        });
+        var overUdp = Task.Run(async () =>
+        {
+            for (int i = 0; i < Each; i++)
+                await udp.SendAsync([0x80, 1, (byte)(i >> 8), (byte)i], _multiplexer.LocalEndPoint);
+        });
+        await Task.WhenAll(overTcp, overUdp);
+        await Eventually.True(() => receiver.Received(2) == Each, "every packet sent over TCP arrived");
+        // UDP may lose some on a busy machine; a last one seen proves the earlier ones were handled.
+        await Eventually.True(async () =>
+        {
+            await udp.SendAsync([0x80, 1, 0xFF, 0xFF], _multiplexer.LocalEndPoint);
+            return receiver.Received(1, last: 0xFFFF);
+        }, "the UDP receive thread has handled what it got");
+        Assert.True(receiver.Received(1) > 0);
+        Assert.Equal(1, receiver.MostAtOnce);
+    }
+
+    /// <summary>Records how many threads were inside the receiver at once, holding each call long enough to overlap.</summary>
+    private sealed class OverlapProbe : IPeerDatagramReceiver
+    {
+        private int _inside;
+        private int _mostAtOnce;
+        private readonly int[] _received = new int[3];
+        private volatile int _lastUdp = -1;
+
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        public int Received(int transport) => Volatile.Read(ref _received[transport]);
+
+        public bool Received(int transport, int last) => transport == 1 && _lastUdp == last;
+
+        public void DtlsReceived(Span<byte> datagram) => MediaReceived(datagram);
+
+        public void MediaReceived(Span<byte> datagram)
+        {
+            int inside = Interlocked.Increment(ref _inside);
+            int most;
+            while (inside > (most = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, inside, most) != most)
+            {
+            }
+            Thread.SpinWait(2000); // what decrypting a packet costs, roughly: long enough for another to arrive
+            int number = (datagram[2] << 8) | datagram[3];
+            if (number != 0xFFFF)
+                Interlocked.Increment(ref _received[datagram[1]]);
+            else
+                _lastUdp = number;
+            Interlocked.Decrement(ref _inside);
+        }
+    }
+
     private async Task<Socket> ConnectAsync()
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -293,6 +293,51 @@ public sealed class TurnServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Allocations_ended_and_replaced_on_one_reading_thread_each_relay_to_their_own_client()
+    {
+        // Every UDP allocation's relay socket is read by one thread; a socket closed with its
+        // allocation may hand its descriptor straight to the next one, which must get its own data.
+        var server = Start();
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
+
+        async Task<(TurnTestClient Client, IPEndPoint Relayed)> AllocateAsync()
+        {
+            var client = Owned(TurnTestClient.Udp(server.UdpEndPoint!));
+            var relayed = Relayed(await client.AllocateAsync(Username, Password));
+            var bound = await client.RequestAsync(client.Authenticate(TurnTestClient.ChannelBindRequest(0x4001, peerEndPoint), Username, Password));
+            Assert.Equal(StunClass.SuccessResponse, bound.Type.Class);
+            return (client, relayed);
+        }
+
+        async Task AssertEachGetsItsOwnAsync(IReadOnlyList<(TurnTestClient Client, IPEndPoint Relayed)> allocations, string round)
+        {
+            for (int i = 0; i < allocations.Count; i++)
+                await peer.SendToAsync(Encoding.UTF8.GetBytes($"{round} {i}"), allocations[i].Relayed);
+            for (int i = 0; i < allocations.Count; i++)
+                Assert.Equal($"{round} {i}", Encoding.UTF8.GetString((await allocations[i].Client.ReceiveAsync()).AsSpan(4)));
+        }
+
+        var first = new List<(TurnTestClient Client, IPEndPoint Relayed)>();
+        for (int i = 0; i < 20; i++)
+            first.Add(await AllocateAsync());
+        await AssertEachGetsItsOwnAsync(first, "first");
+
+        foreach (var (client, _) in first.Take(10))
+        {
+            var ended = await client.RequestAsync(client.Authenticate(TurnTestClient.NewRequest(StunMethod.Refresh)
+                .Add(TurnAttributeType.Lifetime, TurnTestClient.BigEndian(0)), Username, Password));
+            Assert.Equal(0u, Lifetime(ended));
+        }
+        var second = first.Skip(10).ToList();
+        for (int i = 0; i < 10; i++)
+            second.Add(await AllocateAsync());
+        Assert.Equal(20, server.AllocationCount);
+        await AssertEachGetsItsOwnAsync(second, "second");
+    }
+
+    [Fact]
     public async Task Channel_data_split_across_tcp_segments_is_reassembled()
     {
         var server = Start();

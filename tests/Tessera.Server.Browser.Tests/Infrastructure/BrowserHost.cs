@@ -6,13 +6,15 @@ namespace Tessera.Server.Browser.Tests.Infrastructure;
 public sealed class BrowserHost : IAsyncDisposable
 {
     readonly IPlaywright playwright;
+    readonly bool ignoreCertificateErrors;
 
     public IBrowser Browser { get; }
 
-    BrowserHost(IPlaywright playwright, IBrowser browser)
+    BrowserHost(IPlaywright playwright, IBrowser browser, bool ignoreCertificateErrors)
     {
         this.playwright = playwright;
         Browser = browser;
+        this.ignoreCertificateErrors = ignoreCertificateErrors;
     }
 
     /// <param name="executable">What Playwright starts as Chromium: a launcher into a network namespace, or the browser itself.</param>
@@ -21,8 +23,9 @@ public sealed class BrowserHost : IAsyncDisposable
     /// A plain-HTTP origin other than loopback to treat as secure, since camera and microphone are
     /// only offered to secure contexts.
     /// </param>
+    /// <param name="ignoreCertificateErrors">Accept any server certificate (a test server's self-signed one), in pages and in Chromium's own connections.</param>
     public static async Task<BrowserHost> StartAsync(string executable = "/usr/bin/chromium", string? secureOrigin = null,
-                                                      IEnumerable<string>? extraArguments = null)
+                                                      IEnumerable<string>? extraArguments = null, bool ignoreCertificateErrors = false)
     {
         // Generous for a loaded CI machine; a passing assertion returns as soon as it holds.
         Assertions.SetDefaultExpectTimeout(10_000);
@@ -44,9 +47,10 @@ public sealed class BrowserHost : IAsyncDisposable
                     "--allow-loopback-in-peer-connection", // the test server's media candidates are 127.0.0.1
                     .. secureOrigin is null ? Array.Empty<string>() : [$"--unsafely-treat-insecure-origin-as-secure={secureOrigin}"],
                     .. extraArguments ?? [],
+                    .. ignoreCertificateErrors ? ["--ignore-certificate-errors"] : Array.Empty<string>(),
                 ],
             });
-            return new BrowserHost(playwright, browser);
+            return new BrowserHost(playwright, browser, ignoreCertificateErrors);
         }
         catch
         {
@@ -62,6 +66,7 @@ public sealed class BrowserHost : IAsyncDisposable
         var context = await Browser.NewContextAsync(new()
         {
             Permissions = ["camera", "microphone"],
+            IgnoreHTTPSErrors = ignoreCertificateErrors,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
             ReducedMotion = reducedMotion ? ReducedMotion.Reduce : ReducedMotion.NoPreference,
         });

@@ -89,8 +89,28 @@ public static class PeerConnections
         })();
         """;
 
+    // Runs before the client: every peer connection it makes keeps only the turns: URLs it is given.
+    const string TurnsOnly = """
+        (() => {
+            const Native = window.RTCPeerConnection;
+            window.RTCPeerConnection = class extends Native {
+                constructor(config, ...rest) {
+                    const iceServers = ((config && config.iceServers) || [])
+                        .map((s) => ({ ...s, urls: [].concat(s.urls).filter((u) => u.startsWith("turns:")) }))
+                        .filter((s) => s.urls.length > 0);
+                    super({ ...(config || {}), iceServers }, ...rest);
+                }
+            };
+        })();
+        """;
+
     /// <summary>Makes the page's peer connections relay-only; before <see cref="RecordAsync"/> and before the page loads.</summary>
-    public static Task ForceRelayAsync(IPage page) => page.AddInitScriptAsync(RelayOnly);
+    /// <param name="turnsOnly">Also drop every TURN URL but the <c>turns:</c> ones, so the relay is reached over TLS or not at all.</param>
+    public static async Task ForceRelayAsync(IPage page, bool turnsOnly = false)
+    {
+        if (turnsOnly) await page.AddInitScriptAsync(TurnsOnly);
+        await page.AddInitScriptAsync(RelayOnly);
+    }
 
     /// <summary>The selected candidate pair of each connected peer connection of the page.</summary>
     public static async Task<IReadOnlyList<SelectedPair>> SelectedPairsAsync(IPage page)

@@ -56,10 +56,10 @@ public sealed class TesseraProcess : IAsyncDisposable
                 await File.WriteAllTextAsync(file, json);
             }
             var listen = port ?? FreePort.Find();
-            var baseUrl = $"http://{placement.Host}:{listen}";
+            var baseUrl = $"{(placement.Tls ? "https" : "http")}://{placement.Host}:{listen}";
             // The server serves the client copied next to its binary, exactly as shipped.
             var process = await DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
-                ["--insecure", "--http", $"{placement.Host}:{listen}", "--data", data, "--groups", groupsDir, .. placement.Arguments],
+                [.. placement.Tls ? Array.Empty<string>() : ["--insecure"], "--http", $"{placement.Host}:{listen}", "--data", data, "--groups", groupsDir, .. placement.Arguments],
                 root, baseUrl + "/", placement.Launcher, placement.Launcher is null ? null : "Tessera listening on");
             return new TesseraProcess(process, root, baseUrl);
         }
@@ -83,6 +83,12 @@ public sealed class TesseraProcess : IAsyncDisposable
 
         /// <summary>A command that runs the server elsewhere (a network namespace); null: here.</summary>
         public IReadOnlyList<string>? Launcher { get; init; }
+
+        /// <summary>
+        /// HTTPS with the certificate in <see cref="DataFiles"/> (cert.pem, key.pem) or, without
+        /// one, the self-signed one the server makes; false: plain HTTP (--insecure).
+        /// </summary>
+        public bool Tls { get; init; }
 
         /// <summary>Files written into the data directory (ice-servers.json), name → content.</summary>
         public IReadOnlyDictionary<string, string> DataFiles { get; init; } = new Dictionary<string, string>();
