@@ -13,8 +13,8 @@ public sealed class ClientSession : IGroupMember
 {
     private readonly IClientTransport _transport;
     private bool _handshakeDone;
-    private Tessera.Auth.Throttling.TokenBucket? _chatBucket;
-    private bool _toldToSlowDown;
+    private readonly MessageAllowance _chatAllowance = new(Texts.TooManyMessages);
+    private readonly MessageAllowance _fileTransferAllowance = new(Texts.TooManyFileTransferMessages);
 
     /// <param name="isPseudo">A member that only publishes (a WHIP encoder): it neither chats nor is acted on.</param>
     public ClientSession(IClientTransport transport, ProtocolServices services, bool isPseudo = false)
@@ -145,19 +145,12 @@ public sealed class ClientSession : IGroupMember
     /// connection). Over the rate the message is dropped and the client told once, not once per
     /// dropped message, so a flood cannot fill its own queue with our answers.
     /// </summary>
-    public bool TakeChatAllowance(Config.ServerLimits limits)
-    {
-        var now = Services.Time.GetUtcNow();
-        _chatBucket ??= new Tessera.Auth.Throttling.TokenBucket(limits.ChatBurst, now);
-        if (_chatBucket.TryTake(now, limits.ChatBurst, limits.ChatPerSecond) == TimeSpan.Zero)
-        {
-            _toldToSlowDown = false;
-            return true;
-        }
-        if (!_toldToSlowDown) SendError(Texts.TooManyMessages);
-        _toldToSlowDown = true;
-        return false;
-    }
+    public bool TakeChatAllowance(Config.ServerLimits limits) =>
+        _chatAllowance.Take(this, limits.ChatBurst, limits.ChatPerSecond);
+
+    /// <summary>As <see cref="TakeChatAllowance"/>, for file-transfer signalling, which has an allowance of its own.</summary>
+    public bool TakeFileTransferAllowance(Config.ServerLimits limits) =>
+        _fileTransferAllowance.Take(this, limits.FileTransferBurst, limits.FileTransferPerSecond);
 
     private void Handshake(Message message)
     {

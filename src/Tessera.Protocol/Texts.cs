@@ -22,6 +22,7 @@ public static class Texts
         $"too many failed attempts from your address; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s";
 
     public const string TooManyMessages = "you are sending messages too fast; some were not delivered";
+    public const string TooManyFileTransferMessages = "you are setting up file transfers too fast; some may fail";
     public const string UsernameTooLong = "this username is too long";
 
     public static string MessageTooLong(int bytes, int limit) =>

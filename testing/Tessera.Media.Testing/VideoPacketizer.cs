@@ -6,15 +6,22 @@ namespace Tessera.Media.Testing;
 /// Splits compressed pictures into RTP packets the way a browser does: VP8 with its payload
 /// descriptor (RFC 7741 §4.2: S bit on the first packet, partition 0), VP9 with a minimal
 /// non-flexible descriptor (RFC 9628: B and E bits, P for inter pictures), the marker on each
-/// picture's last packet, 90 kHz timestamps.
+/// picture's last packet, 90 kHz timestamps. AV1 as its RTP payload format says: temporal
+/// delimiters dropped, OBUs without their size fields, packed into packets behind an aggregation
+/// header and split across packets where they do not fit.
 /// </summary>
 public sealed class VideoPacketizer(string codec, uint ssrc, byte payloadType = 96, int maxPayload = 1000, int? midExtensionId = null, string? mid = null, int? ridExtensionId = null, string? rid = null)
 {
     private ushort _sequence = (ushort)Random.Shared.Next();
 
+    /// <summary>AV1: count the OBU elements in the aggregation header (W=1..3, the last element unprefixed) where they fit in it; otherwise W=0.</summary>
+    public bool Av1CountElements { get; init; } = true;
+
     /// <summary>The packets of one picture shown at <paramref name="milliseconds"/>.</summary>
     public List<byte[]> Packets(ReadOnlySpan<byte> picture, long milliseconds, bool keyframe)
     {
+        if (codec == "av1")
+            return Av1Packets(picture, milliseconds, keyframe);
         var packets = new List<byte[]>();
         for (int at = 0; at < picture.Length; at += maxPayload)
         {
@@ -23,17 +30,88 @@ public sealed class VideoPacketizer(string codec, uint ssrc, byte payloadType = 
             byte descriptor = codec == "vp9"
                 ? (byte)((keyframe ? 0 : 0x40) | (first ? 0x08 : 0) | (last ? 0x04 : 0))
                 : (byte)(first ? 0x10 : 0x00);
-            var builder = new RtpPacketBuilder
-            {
-                PayloadType = payloadType, SequenceNumber = _sequence++, Timestamp = (uint)(milliseconds * 90),
-                Ssrc = ssrc, Marker = last, Payload = [descriptor, .. chunk],
-            };
-            if (midExtensionId is { } m && mid is not null)
-                builder.Extensions.Add((m, System.Text.Encoding.ASCII.GetBytes(mid)));
-            if (ridExtensionId is { } r && rid is not null)
-                builder.Extensions.Add((r, System.Text.Encoding.ASCII.GetBytes(rid)));
-            packets.Add(builder.ToArray());
+            packets.Add(Packet([descriptor, .. chunk], milliseconds, last));
         }
         return packets;
+    }
+
+    private byte[] Packet(byte[] payload, long milliseconds, bool last)
+    {
+        var builder = new RtpPacketBuilder
+        {
+            PayloadType = payloadType, SequenceNumber = _sequence++, Timestamp = (uint)(milliseconds * 90),
+            Ssrc = ssrc, Marker = last, Payload = payload,
+        };
+        if (midExtensionId is { } m && mid is not null)
+            builder.Extensions.Add((m, System.Text.Encoding.ASCII.GetBytes(mid)));
+        if (ridExtensionId is { } r && rid is not null)
+            builder.Extensions.Add((r, System.Text.Encoding.ASCII.GetBytes(rid)));
+        return builder.ToArray();
+    }
+
+    private List<byte[]> Av1Packets(ReadOnlySpan<byte> unit, long milliseconds, bool keyframe)
+    {
+        var elements = new List<byte[]>();
+        for (int at = 0; at < unit.Length;)
+        {
+            int header = (unit[at] & 0x04) != 0 ? 2 : 1;
+            int size = 0, shift = 0, i = at + header;
+            for (; (unit[i] & 0x80) != 0; i++, shift += 7)
+                size |= (unit[i] & 0x7F) << shift;
+            size |= unit[i] << shift;
+            if (((unit[at] >> 3) & 0x0F) != 2) // temporal delimiters are not sent
+            {
+                byte[] element = [(byte)(unit[at] & ~0x02), .. unit.Slice(at + 1, header - 1), .. unit.Slice(i + 1, size)];
+                elements.Add(element);
+            }
+            at = i + 1 + size;
+        }
+        var payloads = new List<byte[]>();
+        int index = 0, offset = 0;
+        while (index < elements.Count)
+        {
+            bool continues = offset > 0;
+            var pieces = new List<byte[]>();
+            int room = maxPayload - 1;
+            while (index < elements.Count)
+            {
+                int remaining = elements[index].Length - offset;
+                int prefix = Leb128(remaining).Length;
+                if (room <= prefix)
+                    break;
+                int take = Math.Min(remaining, room - prefix);
+                pieces.Add(elements[index][offset..(offset + take)]);
+                room -= prefix + take;
+                offset += take;
+                if (offset < elements[index].Length)
+                    break;
+                index++;
+                offset = 0;
+            }
+            int count = Av1CountElements && pieces.Count <= 3 ? pieces.Count : 0;
+            byte aggregation = (byte)((continues ? 0x80 : 0) | (offset > 0 ? 0x40 : 0) | (count << 4)
+                                      | (keyframe && payloads.Count == 0 ? 0x08 : 0));
+            var payload = new List<byte> { aggregation };
+            for (int p = 0; p < pieces.Count; p++)
+            {
+                if (count == 0 || p < count - 1)
+                    payload.AddRange(Leb128(pieces[p].Length));
+                payload.AddRange(pieces[p]);
+            }
+            payloads.Add([.. payload]);
+        }
+        return payloads.Select((payload, n) => Packet(payload, milliseconds, last: n == payloads.Count - 1)).ToList();
+    }
+
+    private static byte[] Leb128(int value)
+    {
+        var bytes = new List<byte>();
+        do
+        {
+            bytes.Add((byte)((value & 0x7F) | (value > 0x7F ? 0x80 : 0)));
+            value >>= 7;
+        }
+        while (value != 0);
+        return [.. bytes];
     }
 }

@@ -7,7 +7,7 @@ namespace Tessera.Testing;
 public sealed record EncodedFrame(byte[] Data, long Milliseconds, bool Keyframe);
 
 /// <summary>
-/// Real VP8/VP9 pictures for the recording tests, encoded by Debian's ffmpeg (libvpx) into IVF —
+/// Real VP8/VP9/AV1 pictures for the recording tests, encoded by Debian's ffmpeg (libvpx, libaom) into IVF —
 /// the simplest container: a 32-byte header, then per picture its size, time and bytes.
 /// </summary>
 public static class EncodedVideo
@@ -32,11 +32,16 @@ public static class EncodedVideo
         var path = Path.Combine(Path.GetTempPath(), $"tessera-{codec}-{Guid.NewGuid():N}.ivf");
         try
         {
-            var encoder = codec == "vp9" ? "libvpx-vp9" : "libvpx";
-            Run("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=size={width}x{height}:rate=30",
+            string[] encoder = codec switch
+            {
+                "vp9" => ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-auto-alt-ref", "0"],
+                "av1" => ["-c:v", "libaom-av1", "-usage", "realtime", "-pix_fmt", "yuv420p"], // 4:2:0 like a browser's
+                _ => ["-c:v", "libvpx", "-deadline", "realtime", "-auto-alt-ref", "0"],
+            };
+            Run("ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=size={width}x{height}:rate=30",
                 "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-c:v", encoder, "-g", keyframeInterval.ToString(), "-keyint_min", keyframeInterval.ToString(),
-                "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-auto-alt-ref", "0", "-f", "ivf", path);
+                .. encoder, "-g", keyframeInterval.ToString(), "-keyint_min", keyframeInterval.ToString(),
+                "-cpu-used", "8", "-b:v", "200k", "-f", "ivf", path]);
             return ReadIvf(File.ReadAllBytes(path), codec);
         }
         finally
@@ -56,11 +61,33 @@ public static class EncodedVideo
             int size = BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
             long pts = BinaryPrimitives.ReadInt64LittleEndian(header[(at + 4)..]);
             var data = file.AsSpan(at + 12, size).ToArray();
-            bool key = codec == "vp9" ? (data[0] & 0x04) == 0 && (data[0] & 0xC0) == 0x80 : (data[0] & 1) == 0;
+            bool key = codec switch
+            {
+                "vp9" => (data[0] & 0x04) == 0 && (data[0] & 0xC0) == 0x80,
+                "av1" => HasAv1SequenceHeader(data), // libaom repeats it at each keyframe only
+                _ => (data[0] & 1) == 0,
+            };
             frames.Add(new EncodedFrame(data, pts * 1000 * scale / rate, key));
             at += 12 + size;
         }
         return frames;
+    }
+
+    /// <summary>Whether a temporal unit (OBUs with their sizes) holds a sequence header OBU (type 1).</summary>
+    private static bool HasAv1SequenceHeader(byte[] unit)
+    {
+        for (int at = 0; at < unit.Length;)
+        {
+            int header = (unit[at] & 0x04) != 0 ? 2 : 1;
+            if (((unit[at] >> 3) & 0x0F) == 1)
+                return true;
+            int size = 0, shift = 0, i = at + header;
+            for (; (unit[i] & 0x80) != 0; i++, shift += 7)
+                size |= (unit[i] & 0x7F) << shift;
+            size |= unit[i] << shift;
+            at = i + 1 + size;
+        }
+        return false;
     }
 
     private static void Run(string program, params string[] arguments)

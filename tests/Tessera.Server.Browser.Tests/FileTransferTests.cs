@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Tessera.Server.Browser.Tests.Infrastructure;
 
@@ -104,6 +105,60 @@ public sealed class FileTransferTests(MediaFixture fixture)
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Five_files_sent_at_once_all_arrive_byte_identical_and_nobody_is_told_to_slow_down()
+    {
+        var contents = Enumerable.Range(0, 5).Select(i =>
+        {
+            var bytes = new byte[100_000 + i];
+            new Random(i).NextBytes(bytes);
+            return bytes;
+        }).ToList();
+        var paths = contents.Select((_, i) => Path.Combine(Path.GetTempPath(), $"tessera-five-{i}-{Guid.NewGuid():N}.bin")).ToList();
+        for (int i = 0; i < 5; i++)
+            await File.WriteAllBytesAsync(paths[i], contents[i]);
+        await using var pages = await TwoPages.OpenAsync(fixture.Browser);
+        var (ada, bob) = (pages.Ada, pages.Bob);
+        try
+        {
+            await pages.JoinAsync(fixture.GroupUrl("files"));
+            foreach (var path in paths)
+                await SendFileAsync(ada, "bob", path);
+            var offers = Transfers(bob).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "ada offers you" });
+            await Expect(offers).ToHaveCountAsync(5);
+            // Accepted together: the five connections set up at once, their candidates in one burst each way.
+            var accept = offers.GetByRole(AriaRole.Button, new() { Name = "Accept" });
+            for (int i = 0; i < 5; i++)
+                await accept.First.ClickAsync();
+
+            try
+            {
+                await Expect(Transfers(bob).GetByRole(AriaRole.Link)).ToHaveCountAsync(5, new() { Timeout = 60_000 });
+            }
+            catch (PlaywrightException e)
+            {
+                static async Task<string> Seen(IPage page) => string.Join(",", (await PageSocket.ReceivedAsync(page))
+                    .Where(m => (string?)m["kind"] is "filetransfer" or "error").Select(m => m["value"] is JsonObject v ? (string?)v["type"] + ":" + (string?)v["id"] : m["value"]?.ToJsonString()));
+                throw new Xunit.Sdk.XunitException($"ada: {await Transfers(ada).InnerTextAsync()}\nbob: {await Transfers(bob).InnerTextAsync()}\nada got {await Seen(ada)}\nbob got {await Seen(bob)}\n{e.Message}");
+            }
+            for (int i = 0; i < 5; i++)
+            {
+                var name = Path.GetFileName(paths[i]);
+                var save = Transfers(bob).GetByRole(AriaRole.Link, new() { Name = $"Save {name}" });
+                var download = await bob.RunAndWaitForDownloadAsync(() => save.ClickAsync());
+                Assert.Equal(SHA256.HashData(contents[i]), SHA256.HashData(await File.ReadAllBytesAsync(await download.PathAsync())));
+            }
+            foreach (var page in new[] { ada, bob })
+                Assert.DoesNotContain((await PageSocket.ReceivedAsync(page)),
+                                      m => (string?)m["kind"] == "error" && ((string?)m["value"] ?? "").Contains("too fast"));
+        }
+        finally
+        {
+            foreach (var path in paths)
+                File.Delete(path);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tessera.Protocol;
+using Tessera.Protocol.Config;
 using Tessera.Server.Tests.Support;
 
 namespace Tessera.Server.Tests;
@@ -57,6 +59,87 @@ public class LimitsTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => "flood " + i), received);
         while ((await a.NextAsync()) is var m && !((string?)m["type"] == "chat" && m.Str("value") == "end"))
             Assert.NotEqual("error", (string?)m["kind"]);
+    }
+
+    /// <summary>A file-transfer user message to <paramref name="dest"/>, as Galène's client and ours send them.</summary>
+    private static JsonObject FileTransfer(string dest, JsonObject value) =>
+        new() { ["type"] = "usermessage", ["kind"] = "filetransfer", ["dest"] = dest, ["noecho"] = true, ["value"] = value };
+
+    /// <summary>
+    /// The sender's half of setting up five transfers at once: five invitations, then per transfer
+    /// the answer and its ICE candidates (two addresses, UDP and TCP each, then the end of candidates).
+    /// </summary>
+    private static List<JsonObject> FiveTransfersFromTheSender(string dest)
+    {
+        var messages = new List<JsonObject>();
+        for (var t = 0; t < 5; t++)
+            messages.Add(FileTransfer(dest, new JsonObject
+            {
+                ["type"] = "invite", ["id"] = "t" + t, ["name"] = $"file{t}.bin", ["size"] = 1000 + t, ["mimetype"] = "",
+            }));
+        for (var t = 0; t < 5; t++)
+        {
+            messages.Add(FileTransfer(dest, new JsonObject { ["type"] = "answer", ["id"] = "t" + t, ["sdp"] = "v=0\r\n" }));
+            foreach (var candidate in new[]
+                     {
+                         "candidate:1 1 udp 2122260223 10.99.0.1 50000 typ host", "candidate:2 1 udp 2122194687 10.99.1.1 50001 typ host",
+                         "candidate:3 1 tcp 1518280447 10.99.0.1 9 typ host tcptype active", "candidate:4 1 tcp 1518214911 10.99.1.1 9 typ host tcptype active",
+                     })
+                messages.Add(FileTransfer(dest, new JsonObject
+                {
+                    ["type"] = "upice", ["id"] = "t" + t,
+                    ["candidate"] = new JsonObject { ["candidate"] = candidate, ["sdpMid"] = "0", ["sdpMLineIndex"] = 0 },
+                }));
+            messages.Add(FileTransfer(dest, new JsonObject { ["type"] = "upice", ["id"] = "t" + t, ["candidate"] = null }));
+        }
+        return messages;
+    }
+
+    [Fact]
+    public async Task Setting_up_five_file_transfers_at_once_is_relayed_whole_and_leaves_the_chat_allowance_untouched()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group("g", Group));
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        await using var b = await s.JoinAsync("g", "bob", "w");
+        var sent = FiveTransfersFromTheSender(b.Id);
+        Assert.True(sent.Count > ServerLimits.Default.ChatBurst, "more than the chat allowance");
+        foreach (var message in sent) await a.SendAsync(message);
+        // The chat allowance is whole: a full burst of chat (the last being "end") still goes through.
+        for (var i = 0; i < ServerLimits.Default.ChatBurst - 1; i++) await a.SendAsync(Chat("chat " + i));
+        await a.SendAsync(Chat("end"));
+
+        var received = new List<string>();
+        while (await b.NextAsync() is var m && !((string?)m["type"] == "chat" && m.Str("value") == "end"))
+            if (((string?)m["type"] == "usermessage" && (string?)m["kind"] == "filetransfer") || (string?)m["type"] == "chat")
+                received.Add(m["value"]!.ToJsonString());
+        Assert.Equal(sent.Select(m => m["value"]!.ToJsonString())
+                         .Concat(Enumerable.Range(0, ServerLimits.Default.ChatBurst - 1).Select(i => $"\"chat {i}\"")),
+                     received);
+    }
+
+    [Fact]
+    public async Task A_file_transfer_flood_is_cut_at_its_own_rate_the_sender_is_told_once_and_chat_still_flows()
+    {
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group);
+            f.Config("""{"limits": {"fileTransferBurst": 30, "fileTransferPerSecond": 0.001}}""");
+        });
+        await using var a = await s.JoinAsync("g", "ann", "w");
+        await using var b = await s.JoinAsync("g", "bob", "w");
+        for (var i = 0; i < 1000; i++)
+            await a.SendAsync(FileTransfer(b.Id, new JsonObject { ["type"] = "upice", ["id"] = "x", ["candidate"] = i }));
+        await a.SendAsync(new JsonObject { ["type"] = "ping" });
+        var errors = new List<string?>();
+        while (await a.NextAsync() is var m && (string?)m["type"] != "pong")
+            if ((string?)m["kind"] == "error") errors.Add((string?)m["value"]);
+        Assert.Equal([Texts.TooManyFileTransferMessages], errors); // told once, with what was refused
+        await a.SendAsync(Chat("end"));
+
+        var relayed = 0;
+        while (await b.NextAsync() is var m && !((string?)m["type"] == "chat" && m.Str("value") == "end"))
+            if ((string?)m["kind"] == "filetransfer") relayed++;
+        Assert.Equal(30, relayed);
     }
 
     [Fact]

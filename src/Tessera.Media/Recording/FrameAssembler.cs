@@ -24,7 +24,7 @@ public abstract class FrameAssembler
     public ReadOnlySpan<byte> Frame => _frame.AsSpan(0, FrameLength);
     protected int FrameLength { get; private set; }
     public uint FrameTimestamp => _timestamp;
-    public bool FrameIsKeyframe { get; private set; }
+    public bool FrameIsKeyframe { get; protected set; }
 
     /// <summary>Frames dropped because a packet was missing or a keyframe was awaited.</summary>
     public long FramesDiscarded { get; private set; }
@@ -33,6 +33,7 @@ public abstract class FrameAssembler
     {
         Codec.Vp8 => new Vp8FrameAssembler(),
         Codec.Vp9 => new Vp9FrameAssembler(),
+        Codec.Av1 => new Av1FrameAssembler(),
         Codec.Opus => new OpusFrameAssembler(),
         _ => throw new NotSupportedException($"{codec} cannot be recorded"),
     };
@@ -55,7 +56,7 @@ public abstract class FrameAssembler
         if (gap)
             Lose(); // part of this frame, or a whole frame, is missing
 
-        if (StartsFrame(payload))
+        if (StartsFrame(packet))
         {
             if (_inFrame)
                 Lose(); // the previous frame never ended
@@ -112,7 +113,11 @@ public abstract class FrameAssembler
     /// <summary>Video frames depend on earlier ones; audio frames do not.</summary>
     protected virtual bool LossBreaksDecoding => true;
 
+    /// <summary>Whether this packet starts a frame; most codecs tell from the payload alone.</summary>
+    protected virtual bool StartsFrame(in ReceivedPacket packet) => StartsFrame(packet.Payload);
     protected abstract bool StartsFrame(ReadOnlySpan<byte> payload);
+    /// <summary>A frame is being built (its first packet came, its last not yet).</summary>
+    protected bool InFrame => _inFrame;
     protected abstract bool IsKeyframe(ReadOnlySpan<byte> payload);
     /// <summary>Appends the codec data of one packet (without its payload descriptor); false when malformed.</summary>
     protected abstract bool AppendPayload(ReadOnlySpan<byte> payload);

@@ -9,6 +9,7 @@ public static class PictureSize
     {
         Codec.Vp8 => Vp8(keyframe),
         Codec.Vp9 => Vp9(keyframe),
+        Codec.Av1 => Av1SequenceHeader.In(keyframe) is { } header ? (header.MaxWidth, header.MaxHeight) : null,
         _ => null,
     };
 
@@ -28,7 +29,7 @@ public static class PictureSize
         var bits = new BitReader(f);
         if (bits.Read(2) != 2)
             return null;
-        int profile = bits.Read(1) | (bits.Read(1) << 1);
+        int profile = bits.ReadInt(1) | (bits.ReadInt(1) << 1);
         if (profile == 3)
             bits.Read(1);
         if (bits.Read(1) == 1) // show_existing_frame
@@ -40,7 +41,7 @@ public static class PictureSize
             return null;
         if (profile >= 2)
             bits.Read(1); // ten_or_twelve_bit
-        int colourSpace = bits.Read(3);
+        int colourSpace = bits.ReadInt(3);
         if (colourSpace != 7) // not RGB
         {
             bits.Read(1); // colour range
@@ -51,31 +52,8 @@ public static class PictureSize
         {
             bits.Read(1);
         }
-        int width = bits.Read(16) + 1;
-        int height = bits.Read(16) + 1;
+        int width = bits.ReadInt(16) + 1;
+        int height = bits.ReadInt(16) + 1;
         return bits.Overrun ? null : (width, height);
-    }
-
-    private ref struct BitReader(ReadOnlySpan<byte> bytes)
-    {
-        private readonly ReadOnlySpan<byte> _bytes = bytes;
-        private int _bit;
-
-        public bool Overrun { get; private set; }
-
-        public int Read(int count)
-        {
-            int value = 0;
-            for (int i = 0; i < count; i++, _bit++)
-            {
-                if (_bit / 8 >= _bytes.Length)
-                {
-                    Overrun = true;
-                    return 0;
-                }
-                value = (value << 1) | ((_bytes[_bit / 8] >> (7 - _bit % 8)) & 1);
-            }
-            return value;
-        }
     }
 }

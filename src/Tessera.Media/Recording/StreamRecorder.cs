@@ -242,9 +242,12 @@ public sealed class StreamRecorder : IAsyncDisposable
                         if (!start)
                             continue;
                         var size = videoKey ? PictureSize.Of(VideoCodec!.Value, frame.Bytes) : null;
+                        // AV1's track carries the sequence header of the keyframe that starts the file. A file
+                        // started by audio has none there: decoders then take it from the first keyframe.
+                        var codecPrivate = videoKey && VideoCodec == Codec.Av1 ? Av1SequenceHeader.ConfigurationRecord(frame.Bytes) : null;
                         file = _openFile();
                         FileCreated = true;
-                        writer = new WebmWriter(file, Tracks(size));
+                        writer = new WebmWriter(file, Tracks(size, codecPrivate));
                         origin = Math.Min(frame.Time, firstAudio ?? frame.Time);
                     }
                     writer.WriteFrame(TrackNumber(frame.Kind), frame.Time - origin, frame.Keyframe, frame.Bytes);
@@ -294,11 +297,11 @@ public sealed class StreamRecorder : IAsyncDisposable
 
     private int TrackNumber(MediaKind kind) => kind == MediaKind.Video || VideoCodec is null ? 1 : 2;
 
-    private List<WebmTrack> Tracks((int Width, int Height)? size)
+    private List<WebmTrack> Tracks((int Width, int Height)? size, byte[]? codecPrivate)
     {
         var tracks = new List<WebmTrack>();
         if (VideoCodec is { } video)
-            tracks.Add(new WebmTrack(1, video, size?.Width ?? 0, size?.Height ?? 0));
+            tracks.Add(new WebmTrack(1, video, size?.Width ?? 0, size?.Height ?? 0, codecPrivate));
         if (HasAudio)
             tracks.Add(new WebmTrack(tracks.Count + 1, Codec.Opus));
         return tracks;

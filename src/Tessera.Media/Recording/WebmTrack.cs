@@ -2,16 +2,16 @@ using Tessera.Media.Codecs;
 
 namespace Tessera.Media.Recording;
 
-/// <summary>One track of a WebM file: its number in the file, codec and, for video, its first picture size.</summary>
-public sealed record WebmTrack(int Number, Codec Codec, int Width = 0, int Height = 0)
+/// <summary>
+/// One track of a WebM file: its number in the file, codec, for video its first picture size, and
+/// the codec's private data when its mapping needs some (AV1's <c>av1C</c> record).
+/// </summary>
+public sealed record WebmTrack(int Number, Codec Codec, int Width = 0, int Height = 0, byte[]? CodecPrivate = null)
 {
     public MediaKind Kind => Codec == Codec.Opus ? MediaKind.Audio : MediaKind.Video;
 
-    /// <summary>
-    /// The codecs recorded: VP8, VP9 and Opus. (WebM holds AV1 too, but its track needs the stream's
-    /// sequence header as codec data, which is not written yet; H.264 and the telephony codecs are not WebM.)
-    /// </summary>
-    public static bool CanHold(Codec codec) => codec is Codec.Vp8 or Codec.Vp9 or Codec.Opus;
+    /// <summary>The codecs recorded: VP8, VP9, AV1 and Opus (H.264 and the telephony codecs are not WebM).</summary>
+    public static bool CanHold(Codec codec) => codec is Codec.Vp8 or Codec.Vp9 or Codec.Av1 or Codec.Opus;
 
     /// <summary>The Matroska codec ID (RFC 9559 codec mappings).</summary>
     public string CodecId => Codec switch

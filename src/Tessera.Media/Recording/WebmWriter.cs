@@ -127,6 +127,8 @@ public sealed class WebmWriter : IDisposable
         }
         else
         {
+            if (track.CodecPrivate is { } codecPrivate)
+                e.Binary(MatroskaIds.CodecPrivate, codecPrivate);
             e.Master(MatroskaIds.Video, v =>
             {
                 v.UInt(MatroskaIds.PixelWidth, (ulong)Math.Max(1, track.Width));

@@ -29,6 +29,17 @@ public sealed record ServerLimits
     /// <summary>Chat and user messages per second a client regains once its burst is spent.</summary>
     public double ChatPerSecond { get; init; } = 5;
 
+    /// <summary>
+    /// File-transfer signalling (private <c>usermessage</c>s of kind <c>filetransfer</c>) a client may
+    /// send at once, on an allowance of its own: setting up one transfer takes an invitation, an
+    /// offer or answer and a candidate per network path, so a few files sent together would spend
+    /// the chat allowance and break silently.
+    /// </summary>
+    public int FileTransferBurst { get; init; } = 200;
+
+    /// <summary>File-transfer messages per second a client regains once that burst is spent.</summary>
+    public double FileTransferPerSecond { get; init; } = 20;
+
     /// <summary>Bytes of chat history a group keeps (on top of Galène's 50 messages); oldest go first.</summary>
     public int HistoryBytes { get; init; } = 256 * 1024;
 
@@ -52,6 +63,8 @@ public sealed record LimitsSettings
     [JsonPropertyName("maxChatBytes")] public int? MaxChatBytes { get; init; }
     [JsonPropertyName("chatBurst")] public int? ChatBurst { get; init; }
     [JsonPropertyName("chatPerSecond")] public double? ChatPerSecond { get; init; }
+    [JsonPropertyName("fileTransferBurst")] public int? FileTransferBurst { get; init; }
+    [JsonPropertyName("fileTransferPerSecond")] public double? FileTransferPerSecond { get; init; }
     [JsonPropertyName("historyBytes")] public int? HistoryBytes { get; init; }
     [JsonPropertyName("clientQueueBytes")] public long? ClientQueueBytes { get; init; }
     [JsonPropertyName("serverQueueBytes")] public long? ServerQueueBytes { get; init; }
@@ -63,6 +76,8 @@ public sealed record LimitsSettings
         if (MaxChatBytes is < 256 or > 1024 * 1024) return "maxChatBytes must be between 256 and 1048576";
         if (ChatBurst is < 1) return "chatBurst must be at least 1";
         if (ChatPerSecond is { } r && !(r > 0 && double.IsFinite(r))) return "chatPerSecond must be a positive number";
+        if (FileTransferBurst is < 1) return "fileTransferBurst must be at least 1";
+        if (FileTransferPerSecond is { } f && !(f > 0 && double.IsFinite(f))) return "fileTransferPerSecond must be a positive number";
         if (ClientQueueBytes is < 256 * 1024) return "clientQueueBytes must be at least 262144";
         if (HistoryBytes is < 0 || limits.HistoryBytes > limits.ClientQueueBytes / 4)
             return "historyBytes must be between 0 and a quarter of clientQueueBytes";
@@ -76,6 +91,8 @@ public sealed record LimitsSettings
         MaxChatBytes = MaxChatBytes ?? l.MaxChatBytes,
         ChatBurst = ChatBurst ?? l.ChatBurst,
         ChatPerSecond = ChatPerSecond ?? l.ChatPerSecond,
+        FileTransferBurst = FileTransferBurst ?? l.FileTransferBurst,
+        FileTransferPerSecond = FileTransferPerSecond ?? l.FileTransferPerSecond,
         HistoryBytes = HistoryBytes ?? l.HistoryBytes,
         ClientQueueBytes = ClientQueueBytes ?? l.ClientQueueBytes,
         ServerQueueBytes = ServerQueueBytes ?? l.ServerQueueBytes,

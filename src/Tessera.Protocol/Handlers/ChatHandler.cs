@@ -12,6 +12,9 @@ public sealed class ChatHandler : IMessageHandler
 {
     public IReadOnlyCollection<string> Types { get; } = [MessageTypes.Chat, MessageTypes.UserMessage];
 
+    /// <summary>The user-message kind of peer-to-peer file-transfer signalling (protocol.md §13).</summary>
+    public const string FileTransferKind = "filetransfer";
+
     public ValueTask HandleAsync(ClientSession session, Message message, CancellationToken cancellationToken)
     {
         if (session.JoinedGroupOrRefuse() is not { } group)
@@ -31,10 +34,13 @@ public sealed class ChatHandler : IMessageHandler
             session.SendError(Texts.MessageTooLong(size, limits.MaxChatBytes));
             return ValueTask.CompletedTask;
         }
-        if (!session.TakeChatAllowance(limits))
+        var broadcast = string.IsNullOrEmpty(message.Dest);
+        // File-transfer signalling goes to one peer and comes in bursts (a candidate per network
+        // path per file): it must not spend, nor be cut by, the chat allowance.
+        var fileTransfer = !isChat && !broadcast && message.Kind == FileTransferKind;
+        if (!(fileTransfer ? session.TakeFileTransferAllowance(limits) : session.TakeChatAllowance(limits)))
             return ValueTask.CompletedTask;
 
-        var broadcast = string.IsNullOrEmpty(message.Dest);
         var now = session.Services.Time.GetUtcNow();
         var forwarded = new Message
         {

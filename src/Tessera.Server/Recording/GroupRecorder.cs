@@ -60,7 +60,7 @@ public sealed class GroupRecorder : IPublishedStreamSink
             {
                 if (tracks.Count > 0 && _refused.Add(stream))
                     _warnOperators($"Stream {stream.Label} of {stream.Publisher.Username} is not recorded: " +
-                                   $"{string.Join(", ", tracks.Select(t => t.Codec.Id.ToString().ToUpperInvariant()).Distinct())} cannot be recorded (VP8, VP9 and Opus can)");
+                                   $"{string.Join(", ", tracks.Select(t => t.Codec.Id.ToString().ToUpperInvariant()).Distinct())} cannot be recorded (VP8, VP9, AV1 and Opus can)");
                 return;
             }
             if (_streams.TryGetValue(stream, out var recorder) && (recorder.VideoCodec != video || recorder.HasAudio != audio))

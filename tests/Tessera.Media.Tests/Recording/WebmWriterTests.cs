@@ -5,7 +5,7 @@ using Tessera.Media.Recording;
 namespace Tessera.Media.Tests.Recording;
 
 /// <summary>
-/// The WebM writer fed real VP8 and VP9 pictures (encoded by ffmpeg), judged by ffprobe and ffmpeg,
+/// The WebM writer fed real VP8, VP9 and AV1 pictures (encoded by ffmpeg), judged by ffprobe and ffmpeg,
 /// and its structure (cues pointing at clusters, sizes) read back with a minimal EBML reader.
 /// </summary>
 public class WebmWriterTests : IDisposable
@@ -19,7 +19,8 @@ public class WebmWriterTests : IDisposable
         var path = Path.Combine(_folder, name);
         using var file = File.Create(path);
         var size = PictureSize.Of(codec, frames[0].Data);
-        var writer = new WebmWriter(file, [new WebmTrack(1, codec, size!.Value.Width, size.Value.Height)]);
+        var codecPrivate = codec == Codec.Av1 ? Av1SequenceHeader.ConfigurationRecord(frames[0].Data) : null;
+        var writer = new WebmWriter(file, [new WebmTrack(1, codec, size!.Value.Width, size.Value.Height, codecPrivate)]);
         foreach (var frame in frames)
             writer.WriteFrame(1, frame.Milliseconds, frame.Keyframe, frame.Data);
         if (finish)
@@ -30,9 +31,10 @@ public class WebmWriterTests : IDisposable
     [Theory]
     [InlineData("vp8")]
     [InlineData("vp9")]
+    [InlineData("av1")]
     public async Task A_finished_file_is_read_and_decoded_without_a_complaint_and_seeks_through_its_cues(string codecName)
     {
-        var codec = codecName == "vp8" ? Codec.Vp8 : Codec.Vp9;
+        var codec = codecName switch { "vp8" => Codec.Vp8, "vp9" => Codec.Vp9, _ => Codec.Av1 };
         var frames = EncodedVideo.Encode(codecName, seconds: 3, keyframeInterval: 30);
         var path = Write("finished.webm", codec, frames);
 

@@ -102,7 +102,7 @@ public sealed class RecordActionTests
 
         await ada.SendAsync(Json.Obj("""{"type": "groupaction", "kind": "record"}"""));
         var warning = await ada.ReceiveAsync("usermessage", where: m => m.Str("kind") == "warning");
-        Assert.Equal("Stream camera of bob is not recorded: H264 cannot be recorded (VP8, VP9 and Opus can)", warning.Str("value"));
+        Assert.Equal("Stream camera of bob is not recorded: H264 cannot be recorded (VP8, VP9, AV1 and Opus can)", warning.Str("value"));
         await s.Services.GetRequiredService<GroupRecordings>().DrainAsync();
         Assert.Empty(Directory.GetFiles(Path.Combine(s.Options.Recordings, "lab")));
     }

@@ -300,24 +300,18 @@ class Transfer {
             channel.addEventListener("close", closed, { once: true });
         });
         this.moved();
-        const reader = this.file.stream().getReader();
-        try {
-            while (this.state === "transferring") {
-                const { done, value } = await reader.read();
-                if (done) break;
-                for (let at = 0; at < value.length && this.state === "transferring"; at += chunkBytes) {
-                    while (channel.bufferedAmount > lowWaterBytes) {
-                        if (channel.readyState !== "open") throw new Error("the channel closed");
-                        await drained();
-                    }
-                    const piece = value.subarray(at, Math.min(at + chunkBytes, value.length));
-                    channel.send(piece);
-                    this.bytes += piece.length;
-                    this.moved();
-                }
+        // Read slice by slice rather than through file.stream(): with several transfers under way
+        // a stream's read was seen never to settle, stalling a transfer at its fifth chunk.
+        for (let at = 0; at < this.file.size && this.state === "transferring"; at += chunkBytes) {
+            while (channel.bufferedAmount > lowWaterBytes) {
+                if (channel.readyState !== "open") throw new Error("the channel closed");
+                await drained();
             }
-        } finally {
-            reader.cancel().catch(() => {});
+            const piece = new Uint8Array(await this.file.slice(at, Math.min(at + chunkBytes, this.file.size)).arrayBuffer());
+            if (this.state !== "transferring") break;
+            channel.send(piece);
+            this.bytes += piece.length;
+            this.moved();
         }
     }
 

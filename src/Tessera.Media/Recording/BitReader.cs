@@ -1,0 +1,40 @@
+namespace Tessera.Media.Recording;
+
+/// <summary>Reads most-significant-bit-first fields of a codec header; past the end it reads zeros and says so.</summary>
+internal ref struct BitReader(ReadOnlySpan<byte> bytes)
+{
+    private readonly ReadOnlySpan<byte> _bytes = bytes;
+    private int _bit;
+
+    public bool Overrun { get; private set; }
+
+    /// <summary>An unsigned field of up to 32 bits.</summary>
+    public uint Read(int count)
+    {
+        uint value = 0;
+        for (int i = 0; i < count; i++, _bit++)
+        {
+            if (_bit / 8 >= _bytes.Length)
+            {
+                Overrun = true;
+                return 0;
+            }
+            value = (value << 1) | (uint)((_bytes[_bit / 8] >> (7 - _bit % 8)) & 1);
+        }
+        return value;
+    }
+
+    public int ReadInt(int count) => (int)Read(count);
+
+    public bool Flag() => Read(1) == 1;
+
+    /// <summary>AV1's uvlc(): leading zeros, a one, then as many bits again.</summary>
+    public void SkipUvlc()
+    {
+        int zeros = 0;
+        while (!Overrun && Read(1) == 0)
+            zeros++;
+        if (zeros < 32)
+            Read(zeros);
+    }
+}
