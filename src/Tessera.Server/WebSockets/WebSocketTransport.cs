@@ -91,6 +91,13 @@ public sealed class WebSocketTransport : IClientTransport
     /// <summary>Why the connection was aborted, for the log; null while it is healthy.</summary>
     public string? AbortReason { get; private set; }
 
+    /// <summary>
+    /// The connection was aborted because it failed underneath (the client went away: a closed
+    /// tab, a dropped network), not because the server dropped it. Routine, and not worth a log
+    /// line at Information: at one per abruptly closed connection it cost more than the join.
+    /// </summary>
+    public bool LostByPeer { get; private set; }
+
     /// <summary>A message left the queue (written, or dropped with the connection).</summary>
     private void Forget(long bytes)
     {
@@ -118,6 +125,13 @@ public sealed class WebSocketTransport : IClientTransport
         _budget.Untrack(this);
     }
 
+    /// <summary>The connection failed underneath: the client went away (see <see cref="LostByPeer"/>).</summary>
+    public void Lost(string reason)
+    {
+        if (AbortReason is null) LostByPeer = true;
+        Abort(reason);
+    }
+
     public void Abort(string reason)
     {
         Release();
@@ -143,6 +157,14 @@ public sealed class WebSocketTransport : IClientTransport
             {
                 if (_aborted.IsCancellationRequested) break;
                 Forget(bytes.Length);
+                // A failed read aborts the socket before the reading loop gets round to aborting
+                // this transport; a write then would only throw (100-300 times per 10 s of
+                // abruptly closed joins, each an exception and a log line at Information).
+                if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+                {
+                    Lost("connection lost");
+                    break;
+                }
                 timeout.CancelAfter(WriteTimeout);
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
@@ -160,7 +182,10 @@ public sealed class WebSocketTransport : IClientTransport
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
-            Abort(e is OperationCanceledException && !_aborted.IsCancellationRequested ? "write timed out" : "write failed: " + e.Message);
+            if (e is OperationCanceledException && !_aborted.IsCancellationRequested) Abort("write timed out");
+            // The socket was aborted under the write (the read found the client gone meanwhile).
+            else if (_socket.State == WebSocketState.Aborted) Lost("connection lost");
+            else Abort("write failed: " + e.Message);
         }
         finally
         {
