@@ -146,10 +146,14 @@ public sealed class WebSocketTransport : IClientTransport
     /// <summary>Runs until the queue is closed, then sends the close frame.</summary>
     public async Task RunWriterAsync()
     {
+        // One timer source for the connection's life, armed only while a write waits. Its
+        // expiry (or an abort) aborts the socket, which fails the waiting write: a write that
+        // completes at once, nearly every one, touches no timer (arming and disarming one per
+        // message was two timer-queue operations per delivery of every broadcast).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
+        using var stopWrites = timeout.Token.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), _socket);
         try
         {
-            // One timer source for the connection's life, re-armed per write, rather than one per message.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token);
             // Not cancelled through a token: Abort completes the queue, and the loop ends without
             // the exception a cancelled read throws (one per dropped connection, which showed in
             // the join profile).
@@ -165,9 +169,14 @@ public sealed class WebSocketTransport : IClientTransport
                     Lost("connection lost");
                     break;
                 }
-                timeout.CancelAfter(WriteTimeout);
-                await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
-                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                var send = _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+                if (!send.IsCompleted)
+                {
+                    timeout.CancelAfter(WriteTimeout);
+                    await send;
+                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+                else await send;
             }
             if (!_aborted.IsCancellationRequested && _closeReason is { } reason && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -180,9 +189,9 @@ public sealed class WebSocketTransport : IClientTransport
                     _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(_ => Abort("no answer to the close frame"), TaskScheduler.Default);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
         {
-            if (e is OperationCanceledException && !_aborted.IsCancellationRequested) Abort("write timed out");
+            if (timeout.IsCancellationRequested && !_aborted.IsCancellationRequested) Abort("write timed out");
             // The socket was aborted under the write (the read found the client gone meanwhile).
             else if (_socket.State == WebSocketState.Aborted) Lost("connection lost");
             else Abort("write failed: " + e.Message);
