@@ -89,6 +89,6 @@ public sealed partial class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Tessera listening on (\S+)")]
+    [GeneratedRegex(@"(?:Tessera|Floor) listening on (\S+)")]
     private static partial Regex ListeningLine();
 }

@@ -80,6 +80,43 @@ public class RobustnessTests
     }
 
     [Fact]
+    public async Task Clients_that_vanish_while_being_written_to_cost_no_information_line()
+    {
+        // A closed tab is routine: its connection must not be logged as dropped at Information,
+        // even when the server was writing to it as it went (the write then finds the socket
+        // already aborted by the failed read: that race used to log "write failed").
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group);
+            f.Config("""{"limits": {"chatBurst": 1000}}""");
+        }, logSink: log);
+        var registry = s.Services.GetRequiredService<GroupRegistry>();
+        await using var talker = await s.JoinAsync("g", "talker", "x");
+        for (var round = 0; round < 10; round++)
+        {
+            var leavers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => s.JoinAsync("g", $"l{i}", "x")));
+            var chatter = Task.Run(async () =>
+            {
+                for (var i = 0; i < 30; i++) await talker.SendAsync(Json.Obj("""{"type": "chat", "value": "busy", "noecho": true}"""));
+            });
+            await Task.WhenAll(leavers.Select(l => l.AbortAsync()));
+            await chatter;
+            foreach (var l in leavers) await l.DisposeAsync();
+        }
+        var group = registry.Find("g")!;
+        // The line would be written before the member leaves the group.
+        await Eventually.True(() => { lock (group.Gate) return group.Count == 1; }, "every leaver gone");
+        await talker.RoundTripAsync();
+        lock (log)
+        {
+            Assert.DoesNotContain(log, l => l.StartsWith("Information Tessera.WebSocket", StringComparison.Ordinal) && l.Contains(" dropped: ", StringComparison.Ordinal));
+            // Still logged for whoever debugs connections.
+            Assert.Contains(log, l => l.StartsWith("Debug Tessera.WebSocket", StringComparison.Ordinal) && l.Contains(" dropped: ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_client_that_stops_reading_is_dropped_while_others_carry_on()
     {
         // The flood needs more chats than the default rate allows one client.

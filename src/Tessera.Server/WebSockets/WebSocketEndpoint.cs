@@ -67,15 +67,13 @@ public sealed class WebSocketEndpoint
         var session = new ClientSession(transport, _protocol);
         using var registration = _connections.Add(session, transport);
         var writer = transport.RunWriterAsync();
-        string? readFailure = null;
         try
         {
             await ReceiveLoopAsync(socket, session, transport, context.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            readFailure = "read failed: " + e.Message;
-            transport.Abort(readFailure);
+            transport.Lost("read failed: " + e.Message);
         }
         catch (Exception e)
         {
@@ -91,7 +89,7 @@ public sealed class WebSocketEndpoint
             // A client that simply went away (a closed tab: the read fails) is routine, and at one
             // line per connection it cost more than the join itself; a client the server dropped
             // (not reading, write timed out) is worth an operator's attention.
-            if (transport.AbortReason is { } why && (ReferenceEquals(why, readFailure) ? LogLevel.Debug : LogLevel.Information) is var level
+            if (transport.AbortReason is { } why && (transport.LostByPeer ? LogLevel.Debug : LogLevel.Information) is var level
                 && _logger.IsEnabled(level))
                 _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
