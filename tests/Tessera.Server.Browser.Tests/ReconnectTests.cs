@@ -74,7 +74,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     public async Task Attempts_follow_an_exponential_backoff_capped_at_thirty_seconds_and_can_be_hurried_or_stopped()
     {
         await using var server = await TesseraProcess.StartAsync(OneGroup);
-        var (page, attempts) = await OpenOnFakeClockAsync();
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
 
         await server.KillAsync();
@@ -105,7 +106,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     public async Task Leaving_deliberately_never_reconnects_even_when_the_connection_then_drops()
     {
         await using var server = await TesseraProcess.StartAsync(OneGroup);
-        var (page, attempts) = await OpenOnFakeClockAsync();
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
         await MediaPage.Button(page, "Leave").ClickAsync();
         await Expect(LoginExplanation(page)).ToHaveTextAsync("You left the group.");
@@ -122,7 +124,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     public async Task A_refused_join_never_starts_reconnecting()
     {
         await using var server = await TesseraProcess.StartAsync(OneGroup);
-        var (page, attempts) = await OpenOnFakeClockAsync();
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
         await GroupPage.SubmitLoginAsync(page, GroupUrl(server), "ada", "wrong");
         await Expect(LoginExplanation(page)).ToContainTextAsync("The server said");
 
@@ -137,7 +140,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     public async Task A_rejoin_the_server_refuses_ends_reconnecting_at_the_login_form()
     {
         await using var server = await TesseraProcess.StartAsync(OneGroup);
-        var (page, attempts) = await OpenOnFakeClockAsync();
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
 
         await server.KillAsync();
@@ -171,7 +175,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         await using var nodeB = await TesseraProcess.StartAsync(
             new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://localhost:{{portA}}/group/g/"}""" },
             portB, $$"""{"allowOrigin":["{{originA}}"]}""");
-        var (page, attempts) = await OpenOnFakeClockAsync();
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
 
         await GroupPage.SubmitLoginAsync(page, GroupUrl(nodeA), "ada", "secret");
 
@@ -195,17 +200,44 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         await GroupPage.LoginAsync(bob, GroupUrl(nodeA), "bob", "builder");
         await Expect(GroupPage.Users(bob)).ToContainTextAsync("ada");
         await bob.Context.CloseAsync();
-        await page.Context.CloseAsync();
+    }
+
+    /// <summary>A redirect to another group (an alias) is a page to go to, as before: no reconnection.</summary>
+    [Fact]
+    public async Task A_redirect_to_another_group_page_navigates_there()
+    {
+        var portA = FreePort.Find();
+        var portB = FreePort.Find();
+        await using var nodeA = await TesseraProcess.StartAsync(
+            new Dictionary<string, string> { ["g"] = GroupFiles.Ordinary, ["elsewhere"] = GroupFiles.Ordinary }, portA,
+            $$"""{"proxyURL":"http://127.0.0.1:{{portB}}"}""");
+        await using var nodeB = await TesseraProcess.StartAsync(
+            new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://127.0.0.1:{{portA}}/group/elsewhere/"}""" },
+            portB, $$"""{"allowOrigin":["http://127.0.0.1:{{portA}}"]}""");
+        await using var watched = await OpenOnFakeClockAsync();
+        var (page, attempts) = (watched.Page, watched.Attempts);
+
+        await GroupPage.SubmitLoginAsync(page, GroupUrl(nodeA), "ada", "secret");
+
+        await page.WaitForURLAsync($"http://127.0.0.1:{portA}/group/elsewhere/");
+        await Expect(page.GetByLabel("Username", new() { Exact = true })).ToBeVisibleAsync();
+        Assert.Equal(0, attempts.Count);
     }
 
     /// <summary>A fresh page on a fake clock whose sockets are recorded, and the reconnection attempts it logs.</summary>
-    async Task<(IPage Page, AttemptLog Attempts)> OpenOnFakeClockAsync()
+    async Task<WatchedPage> OpenOnFakeClockAsync()
     {
         var page = await fixture.Browser.NewPageAsync();
         await PageSocket.RecordAsync(page);
         var attempts = new AttemptLog(page);
         await page.Clock.InstallAsync();
-        return (page, attempts);
+        return new WatchedPage(page, attempts);
+    }
+
+    /// <summary>Disposing closes the page's browser profile.</summary>
+    sealed record WatchedPage(IPage Page, AttemptLog Attempts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
     }
 
     /// <summary>
