@@ -73,9 +73,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     [Fact]
     public async Task Attempts_follow_an_exponential_backoff_capped_at_thirty_seconds_and_can_be_hurried_or_stopped()
     {
-        await using var server = await TesseraProcess.StartAsync(OneGroup);
-        await using var watched = await OpenOnFakeClockAsync();
-        var (page, attempts) = (watched.Page, watched.Attempts);
+        await using var scene = await StartSceneAsync();
+        var (server, page, attempts) = scene;
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
 
         await server.KillAsync();
@@ -105,43 +104,32 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     [Fact]
     public async Task Leaving_deliberately_never_reconnects_even_when_the_connection_then_drops()
     {
-        await using var server = await TesseraProcess.StartAsync(OneGroup);
-        await using var watched = await OpenOnFakeClockAsync();
-        var (page, attempts) = (watched.Page, watched.Attempts);
+        await using var scene = await StartSceneAsync();
+        var (server, page, attempts) = scene;
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
         await MediaPage.Button(page, "Leave").ClickAsync();
         await Expect(LoginExplanation(page)).ToHaveTextAsync("You left the group.");
 
-        await server.KillAsync();
-        await WaitUntilClosedAsync(page);
-
-        await ExpectNoMoreAttemptsAsync(page, attempts, 0);
-        Assert.Equal(1, await SocketCountAsync(page));
+        await ExpectNoReconnectionAfterServerDiesAsync(scene);
         await Expect(GroupPage.Notices(page)).Not.ToContainTextAsync("Connection lost");
     }
 
     [Fact]
     public async Task A_refused_join_never_starts_reconnecting()
     {
-        await using var server = await TesseraProcess.StartAsync(OneGroup);
-        await using var watched = await OpenOnFakeClockAsync();
-        var (page, attempts) = (watched.Page, watched.Attempts);
+        await using var scene = await StartSceneAsync();
+        var (server, page, attempts) = scene;
         await GroupPage.SubmitLoginAsync(page, GroupUrl(server), "ada", "wrong");
         await Expect(LoginExplanation(page)).ToContainTextAsync("The server said");
 
-        await server.KillAsync();
-        await WaitUntilClosedAsync(page);
-
-        await ExpectNoMoreAttemptsAsync(page, attempts, 0);
-        Assert.Equal(1, await SocketCountAsync(page));
+        await ExpectNoReconnectionAfterServerDiesAsync(scene);
     }
 
     [Fact]
     public async Task A_rejoin_the_server_refuses_ends_reconnecting_at_the_login_form()
     {
-        await using var server = await TesseraProcess.StartAsync(OneGroup);
-        await using var watched = await OpenOnFakeClockAsync();
-        var (page, attempts) = (watched.Page, watched.Attempts);
+        await using var scene = await StartSceneAsync();
+        var (server, page, attempts) = scene;
         await GroupPage.LoginAsync(page, GroupUrl(server), "ada", "secret");
 
         await server.KillAsync();
@@ -234,10 +222,50 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         return new WatchedPage(page, attempts);
     }
 
+    /// <summary>A server with group g, and a page on the fake clock.</summary>
+    async Task<Scene> StartSceneAsync()
+    {
+        var server = await TesseraProcess.StartAsync(OneGroup);
+        try
+        {
+            return new Scene(server, await OpenOnFakeClockAsync());
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Disposing closes the page's profile and stops the server.</summary>
+    sealed record Scene(TesseraProcess Server, WatchedPage Watched) : IAsyncDisposable
+    {
+        public IPage Page => Watched.Page;
+        public AttemptLog Attempts => Watched.Attempts;
+
+        public void Deconstruct(out TesseraProcess server, out IPage page, out AttemptLog attempts) =>
+            (server, page, attempts) = (Server, Page, Attempts);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Watched.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
+
     /// <summary>Disposing closes the page's browser profile.</summary>
     sealed record WatchedPage(IPage Page, AttemptLog Attempts) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
+    }
+
+    /// <summary>The server dies; the page, which is not in the group, opens no connection and schedules nothing.</summary>
+    static async Task ExpectNoReconnectionAfterServerDiesAsync(Scene scene)
+    {
+        await scene.Server.KillAsync();
+        await WaitUntilClosedAsync(scene.Page);
+        await ExpectNoMoreAttemptsAsync(scene.Page, scene.Attempts, 0);
+        Assert.Equal(1, await SocketCountAsync(scene.Page));
     }
 
     /// <summary>
