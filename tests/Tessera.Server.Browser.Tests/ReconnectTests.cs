@@ -56,6 +56,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         // The call view stays, with the camera preview.
         await Expect(GroupPage.MessageBox(pages.Ada)).ToBeVisibleAsync();
         await Expect(pages.Ada.Locator("figure.tile-local")).ToHaveCountAsync(1);
+        // The banner and its buttons keep the page accessible while it waits.
+        Assert.Empty(await Axe.SeriousViolationsAsync(pages.Ada));
 
         await server.RestartAsync();
 
