@@ -214,13 +214,16 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         Assert.Equal(0, attempts.Count);
     }
 
-    /// <summary>A fresh page on a fake clock whose sockets are recorded, and the reconnection attempts it logs.</summary>
+    /// <summary>A fresh page on a paused fake clock whose sockets are recorded, and the reconnection attempts it logs.</summary>
     async Task<WatchedPage> OpenOnFakeClockAsync()
     {
         var page = await fixture.Browser.NewPageAsync();
         await PageSocket.RecordAsync(page);
         var attempts = new AttemptLog(page);
-        await page.Clock.InstallAsync();
+        // Installed, the fake clock still follows real time; paused, it moves only when told.
+        var start = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        await page.Clock.InstallAsync(new() { TimeDate = start });
+        await page.Clock.PauseAtAsync(start.AddSeconds(1));
         return new WatchedPage(page, attempts);
     }
 
