@@ -80,4 +80,29 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
 
         await using var ada = await JoinAsync("ada", "ada-new");
     }
+    [Fact]
+    public async Task The_group_page_offers_the_change_password_page_after_a_password_login_only()
+    {
+        var page = await PageAsync();
+        await GroupPage.LoginAsync(page, fixture.GroupUrl("lab"), "bob", "bob-pw");
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "Change your password" });
+        await Expect(link).ToBeVisibleAsync();
+        var popup = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
+        await Expect(popup.GetByLabel("Group", new() { Exact = true })).ToHaveValueAsync("lab");
+        await Expect(popup.GetByLabel("Username")).ToHaveValueAsync("bob");
+        await page.Context.CloseAsync();
+
+        // An invitation token is not a password: the same server does not offer the link.
+        using var admin = new HttpClient { BaseAddress = new Uri(fixture.Server.BaseUrl + "/galene-api/v0/") };
+        admin.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("root:rootpw"u8.ToArray()));
+        using var created = await admin.PostAsync(".groups/lab/.tokens/",
+            new StringContent("""{"username": "tok", "permissions": ["present"], "expires": "2099-01-01T00:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(created.IsSuccessStatusCode, $"token creation: {(int)created.StatusCode}");
+        var token = created.Headers.Location!.OriginalString.Split('/').Last();
+        var invited = await PageAsync();
+        await invited.GotoAsync(fixture.GroupUrl("lab") + "?token=" + Uri.EscapeDataString(token));
+        await Expect(GroupPage.Users(invited)).ToContainTextAsync("tok");
+        await Expect(invited.GetByRole(AriaRole.Link, new() { Name = "Change your password" })).ToHaveCountAsync(0);
+        await invited.Context.CloseAsync();
+    }
 }

@@ -117,4 +117,42 @@ public sealed class LayerWiringTests
         await RequestStreamAsync(r, """["video"]""");
         Assert.Null(forwarder.SpatialCeiling);
     }
+    [Fact]
+    public async Task Stats_show_the_temporal_layer_each_receiver_is_given_out_of_those_the_source_sends()
+    {
+        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
+        const string config = """{"users": {"root": {"password": "rootpw", "permissions": "admin"}}}""";
+        await using var s = await TestServer.StartAsync(f => { f.Config(config); f.Group("g", group); });
+        await using var p = await s.JoinAsync("g", "p", "w");
+        await using var r = await s.JoinAsync("g", "r", "w");
+        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
+        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
+        await p.ReceiveAsync("answer");
+        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
+        // VP8 with a temporal-layer index (descriptor X and T bits): layers 0, 1 and 2, as a browser's L1T3.
+        for (ushort seq = 1; seq <= 30; seq++)
+        {
+            byte tid = (byte)(seq % 3);
+            var b = new RtpPacketBuilder { PayloadType = 96, SequenceNumber = seq, Timestamp = 3000u * seq, Ssrc = 2001, Payload = [0x90, 0x20, (byte)(tid << 6), 0x00, 0x00, 0x9D] };
+            b.Extensions.Add((4, "0"u8.ToArray()));
+            ((IMediaReceiver)up.Connection).RtpReceived(b.ToArray());
+        }
+        var forwarder = await ForwarderAsync(s, r);
+        forwarder.MaxTemporalLayer = 1;
+
+        // The source's layers are measured over completed quarter-second slots of the media clock:
+        // read until the packets above have been counted.
+        var admin = Tessera.Server.Tests.Admin.AdminClient.Basic(s.Http, "root", "rootpw");
+        static JsonNode Down(JsonNode stats) =>
+            stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
+                 .Single(c => c!["down"] is JsonArray { Count: > 0 })!["down"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
+        var stats = await Eventually.Value(() => admin.GetJsonAsync(".stats"), st => Down(st)["maxTid"] is not null, "the layers counted");
+        var track = Down(stats);
+        Assert.Equal(1, (int)track["tid"]!);
+        Assert.Equal(2, (int)track["maxTid"]!);
+        Assert.Null(track["sid"]); // one spatial layer: nothing to say
+        var upTrack = stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
+                           .Single(c => c!["up"] is JsonArray { Count: > 0 })!["up"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
+        Assert.Equal(2, (int)upTrack["maxTid"]!);
+    }
 }

@@ -86,6 +86,19 @@ public sealed class StatsResource(GroupRegistry registry, IStreamSignalling sign
             if (forwarder.LastReport is { } r)
                 t["jitter"] = Math.Round(r.Jitter * 1000.0 / (source.Media.Kind == "audio" ? 48000 : 90000), 1);
             if (source.Rid is { } rid) t["rid"] = rid;
+            // The layers this receiver is given now (sid/tid) out of those the source sends (maxSid/maxTid).
+            if (rates.SpatialLayers > 1)
+            {
+                int top = rates.SpatialLayers - 1;
+                t["sid"] = Math.Min(forwarder.MaxSpatialLayer ?? top, top);
+                t["maxSid"] = top;
+            }
+            if (rates.TemporalLayers > 1)
+            {
+                int top = rates.TemporalLayers - 1;
+                t["tid"] = Math.Min(forwarder.MaxTemporalLayer ?? top, top);
+                t["maxTid"] = top;
+            }
             tracks.Add(t);
         }
         return new JsonObject { ["id"] = stream.Id, ["tracks"] = tracks };

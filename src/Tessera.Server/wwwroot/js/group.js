@@ -322,6 +322,8 @@ class GroupPage {
     /** Sends a join and resolves with the server's verdict (joined join/fail/redirect, or closed). */
     joinWith(conn, credentials) {
         this.leaving = false;
+        // Galène's rule: the change-password link is offered only to someone who typed a password.
+        this.joinedWithPassword = typeof credentials.password === "string";
         return new Promise((resolve) => {
             this.pendingJoin = resolve;
             conn.join(this.group, credentials);
@@ -476,9 +478,20 @@ class GroupPage {
         }
         if (message.rtcConfiguration) this.media.setRtcConfiguration(message.rtcConfiguration);
         $("moderation").hidden = !this.permissions.includes("op");
+        this.showChangePassword();
         this.showRecording();
         this.media.setCanPresent(this.permissions.includes("present"));
         this.users.render();
+    }
+
+    showChangePassword() {
+        const offered = this.joinedWithPassword && this.status.canChangePassword === true;
+        const link = $("change-password-link");
+        if (offered) {
+            const query = new URLSearchParams({ group: this.group, username: this.conn?.username ?? "" });
+            link.href = `/change-password.html?${query}`;
+        }
+        $("account").hidden = !offered;
     }
 
     enterConference(conn, message) {
