@@ -6,18 +6,26 @@ namespace Tessera.Server.Browser.Tests.Infrastructure;
 /// </summary>
 public sealed class TesseraProcess : IAsyncDisposable
 {
-    readonly DotnetProcess process;
+    DotnetProcess process;
     readonly string root;
+    readonly Func<Task<DotnetProcess>> launch;
 
     public string BaseUrl { get; }
 
     /// <summary>Where the server writes recordings (its default, ./recordings, in its working directory).</summary>
     public string Recordings => Path.Combine(root, "recordings");
 
-    TesseraProcess(DotnetProcess process, string root, string baseUrl)
+    /// <summary>The server's data directory (config.json), for tests that change it while it runs.</summary>
+    public string Data => Path.Combine(root, "data");
+
+    /// <summary>The server's groups directory, for tests that change a group file while it runs.</summary>
+    public string GroupsDirectory => Path.Combine(root, "groups");
+
+    TesseraProcess(DotnetProcess process, string root, string baseUrl, Func<Task<DotnetProcess>> launch)
     {
         this.process = process;
         this.root = root;
+        this.launch = launch;
         BaseUrl = baseUrl;
     }
 
@@ -58,10 +66,10 @@ public sealed class TesseraProcess : IAsyncDisposable
             var listen = port ?? FreePort.Find();
             var baseUrl = $"{(placement.Tls ? "https" : "http")}://{placement.Host}:{listen}";
             // The server serves the client copied next to its binary, exactly as shipped.
-            var process = await DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
+            Task<DotnetProcess> Launch() => DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
                 [.. placement.Tls ? Array.Empty<string>() : ["--insecure"], "--http", $"{placement.Host}:{listen}", "--data", data, "--groups", groupsDir, .. placement.Arguments],
                 root, baseUrl + "/", placement.Launcher, placement.Launcher is null ? null : "Tessera listening on");
-            return new TesseraProcess(process, root, baseUrl);
+            return new TesseraProcess(await Launch(), root, baseUrl, Launch);
         }
         catch
         {
@@ -96,6 +104,12 @@ public sealed class TesseraProcess : IAsyncDisposable
 
     /// <summary>Stops the server as systemd would (SIGTERM) and returns its exit code.</summary>
     public Task<int> TerminateAsync() => process.TerminateAsync();
+
+    /// <summary>Kills the server without warning (its clients see their connections drop); its files stay.</summary>
+    public ValueTask KillAsync() => process.DisposeAsync();
+
+    /// <summary>Starts the server again after <see cref="KillAsync"/>: same port, same groups and data.</summary>
+    public async Task RestartAsync() => process = await launch();
 
     static void DeleteQuietly(string directory)
     {

@@ -19,8 +19,21 @@ import { Panels } from "./panels.js";
 import { AudioLevels, ActiveSpeaker } from "./audiolevels.js";
 import { QualityMonitor } from "./quality.js";
 import { Shortcuts } from "./shortcuts.js";
+import { Reconnection, ReconnectView } from "./reconnect.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** Whether a redirect names this page's own group (/group/NAME/ on any host): another node of it. */
+function sameGroupPage(value) {
+    let url;
+    try {
+        url = new URL(value, location.href);
+    } catch {
+        return false;
+    }
+    const here = groupNameFromPath(location.pathname);
+    return here !== null && groupNameFromPath(url.pathname) === here;
+}
 
 // Server-originated usermessage kinds; without `privileged` they are forgeries and are ignored.
 const serverKinds = new Set(["error", "warning", "info", "kicked", "mute", "clearchat",
@@ -37,6 +50,13 @@ class GroupPage {
         this.joined = false;
         this.kicked = false;
         this.pendingJoin = null;
+        // What the user joined with (typed password or token), for re-joins: kept in memory only.
+        this.credentials = null;
+        // Leave was pressed: a close before the server's answer is no reason to reconnect.
+        this.leaving = false;
+        this.reconnection = new Reconnection(
+            new ReconnectView({ banner: $("reconnecting"), text: $("reconnecting-text") }),
+            () => this.rejoin());
 
         this.login = new LoginForm({
             section: $("login"), form: $("login-form"), username: $("username"),
@@ -106,6 +126,8 @@ class GroupPage {
 
     bindControls() {
         $("leave").addEventListener("click", () => this.leave());
+        $("reconnect-now").addEventListener("click", () => this.reconnection.now());
+        $("reconnect-stop").addEventListener("click", () => this.endReconnection("You stopped reconnecting.", "info"));
         $("raise-hand").addEventListener("click", () => {
             const me = this.users.get(this.conn?.id);
             this.setRaisedHand(!me?.data.raisehand);
@@ -185,27 +207,20 @@ class GroupPage {
             this.unavailable("This page does not belong to a group.");
             return;
         }
-        let response;
-        try {
-            response = await fetch(".status", { cache: "no-store" });
-        } catch {
-            this.unavailable("Cannot reach the server.");
-            return;
-        }
-        if (response.status === 404) {
+        const read = await this.readStatus();
+        if (read.missing) {
             this.unavailable(`There is no group called ${name}.`, "/", "Back to the list of groups");
             return;
         }
-        if (!response.ok) {
-            this.unavailable(`The server said ${response.status} ${response.statusText}`.trim());
+        if (!read.status) {
+            this.unavailable(read.failure);
             return;
         }
-        this.status = await response.json();
+        this.status = read.status;
         this.group = this.status.name || name;
         this.showTitle();
         if (this.status.redirect) {
-            this.unavailable(`This group has moved to ${this.status.redirect}.`, this.status.redirect, "Go there");
-            location.href = this.status.redirect;
+            this.moved(this.status.redirect);
             return;
         }
         // A token in the address wins over the portal, which wins over the form (auth.md §10).
@@ -221,6 +236,29 @@ class GroupPage {
             return;
         }
         this.showLogin();
+    }
+
+    /** ./.status of this page's group: {status}, {missing: true} (404) or {failure: text}. */
+    async readStatus() {
+        let response;
+        try {
+            response = await fetch(".status", { cache: "no-store" });
+        } catch {
+            return { failure: "Cannot reach the server." };
+        }
+        if (response.status === 404) return { missing: true };
+        if (!response.ok) return { failure: `The server said ${response.status} ${response.statusText}`.trim() };
+        try {
+            return { status: await response.json() };
+        } catch {
+            return { failure: "The server's status could not be read." };
+        }
+    }
+
+    /** The group is an alias of another: go there. */
+    moved(target) {
+        this.unavailable(`This group has moved to ${target}.`, target, "Go there");
+        location.href = target;
     }
 
     showTitle() {
@@ -283,6 +321,7 @@ class GroupPage {
 
     /** Sends a join and resolves with the server's verdict (joined join/fail/redirect, or closed). */
     joinWith(conn, credentials) {
+        this.leaving = false;
         // Galène's rule: the change-password link is offered only to someone who typed a password.
         this.joinedWithPassword = typeof credentials.password === "string";
         return new Promise((resolve) => {
@@ -312,6 +351,7 @@ class GroupPage {
         }
         const credentials = { token: this.token };
         if (username !== undefined) credentials.username = username;
+        this.credentials = credentials;
         const result = await this.joinWith(conn, credentials);
         if (result.kind === "closed") {
             this.connectionLost();
@@ -322,6 +362,7 @@ class GroupPage {
             this.login.show({ withPassword: false, explanation: "Please choose a username." });
             return;
         }
+        this.credentials = null;
         notify(describeJoinFailure(result), { kind: "error", persistent: true });
         if (result.error === "duplicate-username") {
             this.login.show({ withPassword: false, explanation: "That username is taken; please choose another." });
@@ -345,32 +386,41 @@ class GroupPage {
             notify(e.message, { kind: "error" });
             return;
         }
-        let credentials = { username, password };
-        if (this.status.authServer) {
-            // The password goes to the authorisation server; the conference server only sees it
-            // if that server declines to decide (204).
-            try {
-                const answer = await askAuthServer(this.status.authServer,
-                    { username, password, location: pageLocation() });
-                if (answer.token) credentials = { username, token: answer.token };
-            } catch (e) {
-                const text = e instanceof AuthServerError ? e.message : `Login failed: ${e.message}`;
-                notify(text, { kind: "error", persistent: true });
-                conn.close();
-                this.login.show({ withPassword: true, explanation: text });
-                return;
-            }
+        let credentials;
+        try {
+            credentials = await this.serverCredentials({ username, password });
+        } catch (e) {
+            const text = e instanceof AuthServerError ? e.message : `Login failed: ${e.message}`;
+            notify(text, { kind: "error", persistent: true });
+            conn.close();
+            this.login.show({ withPassword: true, explanation: text });
+            return;
         }
+        // The typed password, not the authorisation server's short-lived token, serves re-joins.
+        this.credentials = { username, password };
         const result = await this.joinWith(conn, credentials);
         if (result.kind === "closed") {
             this.connectionLost();
             return;
         }
         if (result.kind === "fail") {
+            this.credentials = null;
             const text = describeJoinFailure(result);
             notify(text, { kind: "error", persistent: true });
             this.login.show({ withPassword: true, explanation: text });
         }
+    }
+
+    /**
+     * What the conference server gets for kept credentials: a token as it is; a password goes to
+     * the group's authorisation server, if any, and the conference server only sees it if that
+     * server declines to decide (204).
+     */
+    async serverCredentials(kept) {
+        if (kept.token || !this.status.authServer) return kept;
+        const { username, password } = kept;
+        const answer = await askAuthServer(this.status.authServer, { username, password, location: pageLocation() });
+        return answer.token ? { username, token: answer.token } : kept;
     }
 
     onJoined(conn, message) {
@@ -386,20 +436,34 @@ class GroupPage {
                 break;
             case "redirect":
                 this.settleJoin(message);
-                if (typeof message.value === "string" && message.value) {
-                    notify(`This group has moved to ${message.value}`);
-                    conn.close();
-                    location.href = message.value;
-                }
+                this.redirected(conn, message.value);
                 break;
             case "change":
                 this.applyJoinedState(message);
                 break;
             case "leave":
+                this.credentials = null;
                 this.exitConference();
                 this.showLogin("You left the group.");
                 break;
         }
+    }
+
+    /**
+     * joined kind redirect: the same group elsewhere (another node) means reconnecting through
+     * .status at once; anything else (an alias group) is a page to go to.
+     */
+    redirected(conn, value) {
+        if (typeof value !== "string" || !value) return;
+        if (!sameGroupPage(value)) {
+            this.reconnection.stop();
+            notify(`This group has moved to ${value}`);
+            conn.close();
+            location.href = value;
+            return;
+        }
+        // During a re-join the attempt under way sees the redirect in its join's result.
+        if (!this.reconnection.active) this.loseConnection(conn, { immediately: true });
     }
 
     applyJoinedState(message) {
@@ -431,6 +495,8 @@ class GroupPage {
     }
 
     enterConference(conn, message) {
+        // Back from a reconnection the call view is on screen already: focus stays where it is.
+        const returning = !$("conference").hidden;
         this.joined = true;
         conn.group = message.group;
         conn.username = message.username ?? "";
@@ -443,8 +509,10 @@ class GroupPage {
         $("conference").hidden = false;
         $("leave").hidden = false;
         $("raise-hand").hidden = false;
+        this.media.resume();
         this.sendRequest();
         this.mediaControls.listDevices();
+        if (returning) return;
         if (this.panels.isShown("chat")) $("message").focus();
         else $("camera").focus();
     }
@@ -469,6 +537,17 @@ class GroupPage {
     onClosed(conn, event) {
         if (conn !== this.conn) return;
         this.settleJoin({ kind: "closed" });
+        if (this.reconnection.active) {
+            // A re-join's own connection: the attempt goes on from its result.
+            this.conn = null;
+            return;
+        }
+        // Unexpected: not after Leave, a kick or a refusal, which all end in the login form.
+        if (this.joined && !this.kicked && !this.leaving && this.credentials) {
+            this.loseConnection(conn);
+            return;
+        }
+        this.credentials = null;
         const wasJoined = this.exitConference();
         this.conn = null;
         if (this.kicked) {
@@ -480,6 +559,83 @@ class GroupPage {
         }
     }
 
+    /**
+     * The server is gone, or sent us to another node of the group: keep the call view, the
+     * panels and local media as they are, and get back in with the kept credentials.
+     */
+    loseConnection(conn, { immediately = false } = {}) {
+        const wasJoined = this.joined;
+        if (this.conn === conn) this.conn = null;
+        conn.close();
+        if (wasJoined) {
+            this.joined = false;
+            this.media.suspend();
+            this.files.closeAll();
+            this.users.clear();
+        }
+        this.reconnection.start({ immediately, announce: wasJoined });
+    }
+
+    /** One reconnection attempt (see Reconnection): .status again, its endpoint, the kept credentials. */
+    async rejoin() {
+        const read = await this.readStatus();
+        if (!this.reconnection.active) return "stop";
+        if (read.missing) {
+            this.endReconnection(`There is no group called ${this.group} any more.`);
+            return "stop";
+        }
+        if (!read.status) return "retry";
+        this.status = read.status;
+        if (this.status.redirect) {
+            this.reconnection.stop();
+            this.moved(this.status.redirect);
+            return "stop";
+        }
+        let conn;
+        try {
+            conn = await this.connect();
+        } catch {
+            return "retry";
+        }
+        let credentials;
+        try {
+            credentials = await this.serverCredentials(this.credentials);
+        } catch (e) {
+            if (!(e instanceof AuthServerError) || e.unreachable) return "retry";
+            this.endReconnection(e.message);
+            return "stop";
+        }
+        if (!this.reconnection.active) return "stop";
+        const result = await this.joinWith(conn, credentials);
+        if (!this.reconnection.active) return "stop";
+        switch (result.kind) {
+            case "join":
+                return "joined";
+            case "redirect":
+                if (this.conn === conn) this.conn = null;
+                conn.close();
+                return "redirected";
+            case "fail":
+                this.endReconnection(describeJoinFailure(result));
+                return "stop";
+            default:
+                return "retry";
+        }
+    }
+
+    /** No more reconnecting (refused, or the user stopped it): back to the login form, saying why. */
+    endReconnection(text, kind = "error") {
+        this.reconnection.stop();
+        this.settleJoin({ kind: "closed" });
+        const conn = this.conn;
+        this.conn = null;
+        conn?.close();
+        this.credentials = null;
+        this.exitConference();
+        notify(text, { kind, persistent: kind === "error" });
+        this.showLogin(text);
+    }
+
     /** The connection ended while a join was pending. */
     connectionLost() {
         if (this.kicked) return;
@@ -489,7 +645,13 @@ class GroupPage {
     }
 
     leave() {
+        if (this.reconnection.active) {
+            this.endReconnection("You left the group.", "info");
+            return;
+        }
         if (!this.conn || !this.joined) return;
+        this.leaving = true;
+        this.credentials = null;
         this.conn.leave();
     }
 

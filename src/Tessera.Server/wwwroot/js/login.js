@@ -47,8 +47,13 @@ export function removeTokenFromUrl() {
     history.replaceState(history.state, "", parsed.toString());
 }
 
-/** Raised when the authorisation server refuses or cannot be used. */
-export class AuthServerError extends Error {}
+/** Raised when the authorisation server refuses or cannot be used; unreachable: it did not answer at all. */
+export class AuthServerError extends Error {
+    constructor(message, { unreachable = false } = {}) {
+        super(message);
+        this.unreachable = unreachable;
+    }
+}
 
 /**
  * Posts the typed credentials to the group's authorisation server (auth.md §9).
@@ -65,7 +70,7 @@ export async function askAuthServer(authServer, { username, password, location: 
             cache: "no-store",
         });
     } catch (e) {
-        throw new AuthServerError(`Could not reach the authorisation server (${e.message})`);
+        throw new AuthServerError(`Could not reach the authorisation server (${e.message})`, { unreachable: true });
     }
     if (response.status === 204) return { usePassword: true };
     if (!response.ok) {

@@ -61,6 +61,8 @@ export class MediaManager {
         this.effectTrack = null;
         // Set by the page: asks the stage to focus a tile (or none).
         this.onPin = null;
+        // The connection was lost: capture goes on, nothing is offered until resume().
+        this.suspended = false;
     }
 
     newTile(caption, options = {}) {
@@ -232,6 +234,7 @@ export class MediaManager {
      * (protocol.md §12.7) so receivers swap without a gap.
      */
     async publish(label, media) {
+        if (this.suspended) return;
         const old = this.up.get(label);
         const pc = this.newPeerConnection();
         const stream = { id: newClientId(), label, pc, media, pendingCandidates: [], closed: false };
@@ -457,9 +460,7 @@ export class MediaManager {
             this.stopLocal("screenshare");
         } else if (!had && can) {
             // Media switched on before the permission arrived starts flowing now.
-            const media = this.cameraMedia();
-            if (media) this.publish("camera", media);
-            if (this.screenStream) this.publish("screenshare", this.screenStream);
+            this.publishLocal();
         }
         this.onLocalChange();
     }
@@ -472,15 +473,40 @@ export class MediaManager {
         }
     }
 
-    /** Closes every stream and stops capture (leaving or disconnected). */
-    closeAll() {
+    /** Closes every peer connection, without a word to the server (it is gone, or we leave). */
+    dropStreams() {
         for (const id of [...this.down.keys()]) this.closeDown(id);
-        for (const label of [...this.up.keys()]) {
-            const stream = this.up.get(label);
+        for (const stream of this.up.values()) {
             stream.closed = true;
             stream.pc.close();
         }
         this.up.clear();
+    }
+
+    /** The server is gone: its streams go, local capture and its tiles stay for the re-join. */
+    suspend() {
+        this.suspended = true;
+        this.dropStreams();
+    }
+
+    /** Back in the group after suspend(): what was being sent (muted or not) is offered again. */
+    resume() {
+        if (!this.suspended) return;
+        this.suspended = false;
+        if (this.canPresent) this.publishLocal();
+    }
+
+    /** Offers whatever is captured locally: camera and microphone, screen. */
+    publishLocal() {
+        const media = this.cameraMedia();
+        if (media) this.publish("camera", media);
+        if (this.screenStream) this.publish("screenshare", this.screenStream);
+    }
+
+    /** Closes every stream and stops capture (leaving or disconnected). */
+    closeAll() {
+        this.suspended = false;
+        this.dropStreams();
         this.stopLocal("camera");
         this.stopLocal("screenshare");
     }
