@@ -21,6 +21,7 @@ public static class AdminComposition
         services.AddSingleton<TokenResource>();
         services.AddSingleton<KeysResource>();
         services.AddSingleton<StatsResource>();
+        services.AddSingleton<ClusterResource>();
         services.AddSingleton<AdminApi>();
         return services;
     }

@@ -116,12 +116,14 @@ public static class TesseraHost
                 () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
             Logger = Logger(sp, "Tessera.Protocol"),
             Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
+            Placement = sp.GetService<IGroupPlacement>() ?? LocalPlacement.Instance,
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<OutgoingBudget>();
         builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(), options,
                                                                   sp.GetRequiredService<ConnectionTracker>(),
-                                                                  sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket")));
+                                                                  sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket"),
+                                                                  sp.GetService<Tessera.Server.Cluster.IClusterDirectory>()));
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipSessions>();
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipEndpoint>();
@@ -132,6 +134,7 @@ public static class TesseraHost
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddAdministration();
         builder.Services.AddMonitoring();
+        if (options.Redis is not null) Tessera.Server.Cluster.ClusterComposition.AddCluster(builder.Services, options);
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.AddHostedService<RecordingDrain>();
@@ -140,6 +143,7 @@ public static class TesseraHost
         var app = builder.Build();
         app.Services.GetRequiredService<Tessera.Server.Streams.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
         app.Services.GetRequiredService<TurnHolder>(); // and start TURN, so the log says at once what runs
+        if (options.Redis is not null) Tessera.Server.Cluster.ClusterComposition.Start(app.Services);
         app.UseRateLimitedExceptionLogging(app.Services.GetRequiredService<TimeProvider>());
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
@@ -152,8 +156,9 @@ public static class TesseraHost
         app.MapMonitoring();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
 
+        // A cluster node hands its groups to other nodes instead (Cluster/ClusterMaintenance).
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() =>
+        if (options.Redis is null) lifetime.ApplicationStopping.Register(() =>
             app.Services.GetRequiredService<ConnectionTracker>().KickAll(app.Services.GetRequiredService<GroupRegistry>()));
         return app;
     }
