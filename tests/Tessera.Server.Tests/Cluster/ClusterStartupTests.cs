@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Tessera.Server.Tests.Support;
+
+namespace Tessera.Server.Tests.Cluster;
+
+/// <summary>Cluster mode at start-up: off by default, and a clear failure when Redis cannot be reached.</summary>
+public sealed class ClusterStartupTests
+{
+    [Fact]
+    public async Task A_node_that_cannot_reach_Redis_exits_with_one_clear_line()
+    {
+        var data = Directory.CreateTempSubdirectory("tessera-noredis-").FullName;
+        try
+        {
+            var port = FreePort.Find(); // nothing listens there
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { ServerProcess.ServerDll(), "--insecure", "--http", $"127.0.0.1:{FreePort.Find()}", "--data", data,
+                                      "--groups", data, "--turn", "", "--redis", $"redis://127.0.0.1:{port}", "--public-url", "http://127.0.0.1:1" })
+                info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            await Eventually.Completes(process.WaitForExitAsync(), "tessera exits");
+            Assert.NotEqual(0, process.ExitCode);
+            var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(lines, l => l.StartsWith($"tessera cannot reach Redis at redis://127.0.0.1:{port}", StringComparison.Ordinal));
+            Assert.DoesNotContain("listening on", await stdout);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Redis_without_a_public_url_is_a_usage_error()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { ServerProcess.ServerDll(), "--insecure", "--http", "127.0.0.1:0", "--turn", "", "--redis", "redis://127.0.0.1:1" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Eventually.Completes(process.WaitForExitAsync(), "tessera exits");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--redis needs --public-url", await stderr);
+    }
+
+    [Fact]
+    public async Task A_single_server_never_loads_the_Redis_client()
+    {
+        var data = Directory.CreateTempSubdirectory("tessera-single-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(data, "g.json"), """{"wildcard-user": {"password": "", "permissions": "present"}}""");
+            await using var server = await ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", data);
+            await using var client = await WsClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"));
+            await client.HandshakeAsync();
+            Assert.Equal("join", (await client.JoinAsync("g", "solo")).Kind);
+            using var http = new HttpClient();
+            Assert.Contains("\"endpoint\"", await http.GetStringAsync($"http://127.0.0.1:{server.Port}/group/g/.status"));
+            // Managed assemblies are mapped into the process when loaded.
+            var maps = await File.ReadAllTextAsync($"/proc/{server.Pid}/maps");
+            Assert.Contains("tessera.dll", maps);
+            Assert.DoesNotContain("StackExchange.Redis", maps);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
