@@ -20,6 +20,8 @@ public static class ClusterComposition
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Cluster")).GetAwaiter().GetResult());
         services.AddSingleton<IGroupPlacement>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<Tessera.Auth.Tokens.ITokenStore>(sp => new RedisTokenStore(sp.GetRequiredService<RedisCluster>().Database,
+                                                                                         sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new NodeLoad(sp.GetRequiredService<Streams.MediaPlane>().Multiplexer.Counters,
             () => sp.GetRequiredService<ConnectionTracker>().Count, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ClusterMaintenance>();

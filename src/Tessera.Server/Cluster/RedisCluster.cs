@@ -37,6 +37,9 @@ public sealed class RedisCluster : IGroupPlacement, IClusterDirectory, IAsyncDis
     public ClusterSettings Settings => _settings;
     private IDatabase Db => _redis.GetDatabase();
 
+    /// <summary>The shared store, for the other shared state (tokens).</summary>
+    public IDatabase Database => Db;
+
     /// <summary>Connects and registers this node (its drain mark from an earlier run cleared).</summary>
     /// <exception cref="ClusterUnavailableException">Redis cannot be reached.</exception>
     /// <param name="sharedUrl">The cluster's shared public name (config.json's proxyURL), if any.</param>

@@ -82,10 +82,12 @@ public static class TesseraHost
             sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
             sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Protocol")));
         builder.Services.AddSingleton<PasswordVerifier>();
-        builder.Services.AddSingleton(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+        // A cluster keeps its tokens in Redis instead (Cluster/RedisTokenStore), registered by AddCluster.
+        if (options.Redis is null)
+            builder.Services.AddSingleton<ITokenStore>(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<ITokenStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new CredentialChecker(sp.GetRequiredService<PasswordVerifier>(),
-                                                                  sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+                                                                  sp.GetRequiredService<ITokenStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));

@@ -25,29 +25,29 @@ public static class ClusterClient
     }
 
     /// <summary>Joins through the page on <paramref name="nodeBaseUrl"/>, following redirects; returns the joined client.</summary>
-    public static async Task<(WsClient Client, string Endpoint)> JoinAsync(string nodeBaseUrl, string group, string username)
+    public static async Task<(WsClient Client, string Endpoint)> JoinAsync(string nodeBaseUrl, string group, string username, string? token = null)
     {
         var page = $"{nodeBaseUrl}/group/{group}/";
         for (var hops = 0; hops < 5; hops++)
         {
             var endpoint = (string)(await StatusAsync(page))["endpoint"]!;
-            var (client, joined) = await JoinAtAsync(endpoint, group, username);
+            var (client, joined) = await JoinAtAsync(endpoint, group, username, token);
             if (joined.Kind == "join") return (client, endpoint);
+            Assert.True(joined.Kind == "redirect", $"{username} was refused: {joined.Value}");
             await client.DisposeAsync();
-            Assert.Equal("redirect", joined.Kind);
             page = (string)joined.Value!;
         }
         throw new Xunit.Sdk.XunitException($"{group}: more than 5 redirects");
     }
 
     /// <summary>Opens a WebSocket at <paramref name="endpoint"/> and sends a join there, whatever node it is.</summary>
-    public static async Task<(WsClient Client, Message Joined)> JoinAtAsync(string endpoint, string group, string username)
+    public static async Task<(WsClient Client, Message Joined)> JoinAtAsync(string endpoint, string group, string username, string? token = null)
     {
         var client = await WsClient.ConnectAsync(new Uri(endpoint), timeout: Patience);
         try
         {
             await client.HandshakeAsync();
-            return (client, await client.JoinAsync(group, username));
+            return (client, await client.JoinAsync(group, username, token: token));
         }
         catch
         {

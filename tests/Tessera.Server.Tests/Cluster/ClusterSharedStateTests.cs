@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using Tessera.Server.Tests.Support;
+
+namespace Tessera.Server.Tests.Cluster;
+
+/// <summary>State every node must agree on: invitation tokens (in Redis) and group files (in the shared folder).</summary>
+public sealed class ClusterSharedStateTests
+{
+    [Fact]
+    public async Task A_token_made_on_one_node_opens_the_group_on_another_and_its_deletion_counts_everywhere()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        File.WriteAllText(Path.Combine(cluster.GroupsDir, "exam.json"), """{"public": true}"""); // tokens are the only way in
+        var (a, b, c) = (TestCluster.BaseUrl(cluster.Nodes[0]!), TestCluster.BaseUrl(cluster.Nodes[1]!), TestCluster.BaseUrl(cluster.Nodes[2]!));
+        using var http = TestCluster.AdminHttp();
+
+        using var created = await http.PostAsync(a + "/galene-api/v0/.groups/exam/.tokens/",
+            new StringContent("""{"permissions": ["present"], "expires": "2099-01-01T00:00:00Z"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = created.Headers.Location!.OriginalString;
+
+        var (student, _) = await ClusterClient.JoinAsync(c, "exam", "student", token);
+        await using var s = student;
+        Assert.Contains(token, await http.GetStringAsync(b + "/galene-api/v0/.groups/exam/.tokens/"));
+
+        using var deleted = await http.DeleteAsync($"{b}/galene-api/v0/.groups/exam/.tokens/{token}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var host = (await cluster.HostOfAsync("exam"))!;
+        var (late, joined) = await ClusterClient.JoinAtAsync($"ws://127.0.0.1:{host.Port}/ws", "exam", "late", token);
+        await using var l = late;
+        Assert.Equal("fail", joined.Kind);
+    }
+
+    [Fact]
+    public async Task A_group_created_through_one_nodes_API_is_served_through_another()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var (a, c) = (TestCluster.BaseUrl(cluster.Nodes[0]!), TestCluster.BaseUrl(cluster.Nodes[2]!));
+        using var http = TestCluster.AdminHttp();
+        using var put = await http.PutAsync(a + "/galene-api/v0/.groups/workshop",
+            new StringContent("""{"public": true}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        using var created = await http.PostAsync(a + "/galene-api/v0/.groups/workshop/.tokens/",
+            new StringContent("""{"permissions": ["present"], "expires": "2099-01-01T00:00:00Z"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var (client, _) = await ClusterClient.JoinAsync(c, "workshop", "visitor", created.Headers.Location!.OriginalString);
+        await using var v = client;
+
+        using var gone = await http.DeleteAsync(a + "/galene-api/v0/.groups/workshop");
+        Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
+        using var plain = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(c + "/group/workshop/.status")).StatusCode);
+    }
+}
