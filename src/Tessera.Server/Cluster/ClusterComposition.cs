@@ -22,11 +22,17 @@ public static class ClusterComposition
         services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<Tessera.Auth.Tokens.ITokenStore>(sp => new RedisTokenStore(sp.GetRequiredService<RedisCluster>().Database,
                                                                                          sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SharedThrottle(sp.GetRequiredService<RedisCluster>()));
+        services.AddSingleton<Action<Tessera.Auth.Throttling.SharedFailure>>(sp => sp.GetRequiredService<SharedThrottle>().Publish);
         services.AddSingleton(sp => new NodeLoad(sp.GetRequiredService<Streams.MediaPlane>().Multiplexer.Counters,
             () => sp.GetRequiredService<ConnectionTracker>().Count, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ClusterMaintenance>();
     }
 
     /// <summary>Connects now, so that an unreachable Redis fails the start with one line.</summary>
-    public static void Start(IServiceProvider services) => services.GetRequiredService<RedisCluster>();
+    public static void Start(IServiceProvider services)
+    {
+        services.GetRequiredService<RedisCluster>();
+        services.GetRequiredService<SharedThrottle>().Receive(services.GetRequiredService<Tessera.Protocol.ProtocolServices>().Throttle);
+    }
 }

@@ -40,6 +40,9 @@ public sealed class RedisCluster : IGroupPlacement, IClusterDirectory, IAsyncDis
     /// <summary>The shared store, for the other shared state (tokens).</summary>
     public IDatabase Database => Db;
 
+    /// <summary>Publish and subscribe (the shared login throttle).</summary>
+    public ISubscriber Subscriber => _redis.GetSubscriber();
+
     /// <summary>Connects and registers this node (its drain mark from an earlier run cleared).</summary>
     /// <exception cref="ClusterUnavailableException">Redis cannot be reached.</exception>
     /// <param name="sharedUrl">The cluster's shared public name (config.json's proxyURL), if any.</param>

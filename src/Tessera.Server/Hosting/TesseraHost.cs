@@ -115,7 +115,9 @@ public static class TesseraHost
             Recording = sp.GetRequiredService<GroupRecordings>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
-                () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
+                () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<Action<Tessera.Auth.Throttling.SharedFailure>>()), // a cluster shares failures
+
             Logger = Logger(sp, "Tessera.Protocol"),
             Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
             Placement = sp.GetService<IGroupPlacement>() ?? LocalPlacement.Instance,

@@ -53,4 +53,29 @@ public sealed class ClusterSharedStateTests
         using var plain = new HttpClient();
         Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(c + "/group/workshop/.status")).StatusCode);
     }
+
+    [Fact]
+    public async Task Password_failures_counted_on_one_node_throttle_that_user_on_the_others()
+    {
+        // Three free failures per user, then a minute's wait; the pair limit is out of the way.
+        const string config = """
+            {"users": {"root": {"password": "rootpw", "permissions": "admin"}},
+             "loginThrottle": {"userFreeFailures": 3, "pairFreeFailures": 100, "baseDelay": 60, "maxUserDelay": 600}}
+            """;
+        await using var cluster = await TestCluster.StartAsync(config);
+        var (a, b) = (TestCluster.BaseUrl(cluster.Nodes[0]!), TestCluster.BaseUrl(cluster.Nodes[1]!));
+        using (var guesser = TestCluster.AdminHttp("guess"))
+            for (var i = 0; i < 3; i++)
+                Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync(a + "/galene-api/v0/.stats")).StatusCode);
+
+        // The right password from an address node B has never seen: refused for the user's
+        // failures on node A. Each try comes from a new address, so a success (which exempts its
+        // own address) changes nothing for the next one.
+        var next = 2;
+        await Eventually.True(async () =>
+        {
+            using var fresh = TestCluster.AdminHttp(from: IPAddress.Parse($"127.0.0.{next++}"));
+            return (await fresh.GetAsync(b + "/galene-api/v0/.stats")).StatusCode == HttpStatusCode.TooManyRequests;
+        }, "node B throttles the user node A saw guessed");
+    }
 }

@@ -34,13 +34,16 @@ public sealed class TestCluster : IAsyncDisposable
 
     public IEnumerable<ServerProcess> Live => Nodes.OfType<ServerProcess>();
 
-    public static async Task<TestCluster> StartAsync(params string[] groups)
+    public static Task<TestCluster> StartAsync(params string[] groups) => StartAsync(Config, groups);
+
+    /// <param name="config">The config.json every node gets (it must keep the administrator <see cref="AdminUser"/>).</param>
+    public static async Task<TestCluster> StartAsync(string config, params string[] groups)
     {
         var root = Directory.CreateTempSubdirectory("tessera-cluster-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "groups"));
         foreach (var g in groups) WriteGroup(root, g);
         var redis = await RedisServer.StartAsync();
-        var nodes = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => StartNodeAsync(root, i, redis.Url)));
+        var nodes = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => StartNodeAsync(root, i, redis.Url, config)));
         return new TestCluster(root, redis, nodes);
     }
 
@@ -51,11 +54,11 @@ public sealed class TestCluster : IAsyncDisposable
         File.WriteAllText(Path.Combine(root, "groups", name + ".json"),
                           """{"public": true, "wildcard-user": {"password": "", "permissions": "present"}}""");
 
-    private static Task<ServerProcess> StartNodeAsync(string root, int i, string redisUrl)
+    private static Task<ServerProcess> StartNodeAsync(string root, int i, string redisUrl, string config)
     {
         var data = Path.Combine(root, "data" + i);
         Directory.CreateDirectory(data);
-        File.WriteAllText(Path.Combine(data, "config.json"), Config);
+        File.WriteAllText(Path.Combine(data, "config.json"), config);
         return ServerProcess.StartAsync("--insecure", "--http", "127.0.0.1:{port}", "--data", data, "--groups", Path.Combine(root, "groups"),
                                         "--redis", redisUrl, "--public-url", "http://127.0.0.1:{port}");
     }
@@ -92,11 +95,21 @@ public sealed class TestCluster : IAsyncDisposable
         return hosts.SingleOrDefault();
     }
 
-    public static HttpClient AdminHttp()
+    /// <param name="from">A loopback source address other than 127.0.0.1, to play another machine.</param>
+    public static HttpClient AdminHttp(string password = AdminPassword, System.Net.IPAddress? from = null)
     {
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var handler = new SocketsHttpHandler();
+        if (from is not null)
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                s.Bind(new System.Net.IPEndPoint(from, 0));
+                await s.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+            };
+        var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
         http.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}")));
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AdminUser}:{password}")));
         return http;
     }
 
