@@ -18,8 +18,9 @@ public static class RedisAddress
             Ssl = uri.Scheme == "rediss",
             // Fail at start-up when Redis is unreachable; later losses are retried in the background.
             AbortOnConnectFail = true,
-            ConnectTimeout = 3000,
-            ConnectRetry = 1,
+            // Generous for a busy machine; a refused connection fails at once whatever these say.
+            ConnectTimeout = 5000,
+            ConnectRetry = 2,
             ClientName = "tessera",
         };
         options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Tessera.Server.Tests.Cluster;
 
 /// <summary>What happens when a node dies, pauses, or Redis restarts: groups come back, never on two nodes at once.</summary>
+[Collection(TestCluster.Collection)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     [Fact]

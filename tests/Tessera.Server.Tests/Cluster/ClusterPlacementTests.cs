@@ -4,6 +4,7 @@ using Tessera.Server.Tests.Support;
 namespace Tessera.Server.Tests.Cluster;
 
 /// <summary>Placement of groups on three real nodes through a real Redis: one host per group, any node answers for any group.</summary>
+[Collection(TestCluster.Collection)]
 public sealed class ClusterPlacementTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Tessera.Server.Tests.Support;
 namespace Tessera.Server.Tests.Cluster;
 
 /// <summary>State every node must agree on: invitation tokens (in Redis) and group files (in the shared folder).</summary>
+[Collection(TestCluster.Collection)]
 public sealed class ClusterSharedStateTests
 {
     [Fact]
@@ -62,7 +63,7 @@ public sealed class ClusterSharedStateTests
             {"users": {"root": {"password": "rootpw", "permissions": "admin"}},
              "loginThrottle": {"userFreeFailures": 3, "pairFreeFailures": 100, "baseDelay": 60, "maxUserDelay": 600}}
             """;
-        await using var cluster = await TestCluster.StartAsync(config);
+        await using var cluster = await TestCluster.StartWithConfigAsync(config);
         var (a, b) = (TestCluster.BaseUrl(cluster.Nodes[0]!), TestCluster.BaseUrl(cluster.Nodes[1]!));
         using (var guesser = TestCluster.AdminHttp("guess"))
             for (var i = 0; i < 3; i++)

@@ -4,6 +4,7 @@ using Tessera.Server.Tests.Support;
 namespace Tessera.Server.Tests.Cluster;
 
 /// <summary>Cluster mode at start-up: off by default, and a clear failure when Redis cannot be reached.</summary>
+[Collection(TestCluster.Collection)]
 public sealed class ClusterStartupTests
 {
     [Fact]

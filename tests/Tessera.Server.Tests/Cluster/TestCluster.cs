@@ -12,6 +12,12 @@ namespace Tessera.Server.Tests.Cluster;
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
+    /// <summary>
+    /// The cluster tests run one at a time: each starts four processes, and a small machine that
+    /// runs several at once spends its time starting them.
+    /// </summary>
+    public const string Collection = "cluster";
+
     public const string AdminUser = "root";
     public const string AdminPassword = "rootpw";
     private const string Config = """{"users": {"root": {"password": "rootpw", "permissions": "admin"}}, "writableGroups": true}""";
@@ -34,10 +40,10 @@ public sealed class TestCluster : IAsyncDisposable
 
     public IEnumerable<ServerProcess> Live => Nodes.OfType<ServerProcess>();
 
-    public static Task<TestCluster> StartAsync(params string[] groups) => StartAsync(Config, groups);
+    public static Task<TestCluster> StartAsync(params string[] groups) => StartWithConfigAsync(Config, groups);
 
     /// <param name="config">The config.json every node gets (it must keep the administrator <see cref="AdminUser"/>).</param>
-    public static async Task<TestCluster> StartAsync(string config, params string[] groups)
+    public static async Task<TestCluster> StartWithConfigAsync(string config, params string[] groups)
     {
         var root = Directory.CreateTempSubdirectory("tessera-cluster-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "groups"));
