@@ -18,20 +18,22 @@ public static class ClusterClient
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(4);
 
     /// <summary>The group's .status as read from <paramref name="pageUrl"/> (a group page URL).</summary>
-    public static async Task<JsonObject> StatusAsync(string pageUrl)
+    public static async Task<JsonObject> StatusAsync(string pageUrl, TimeSpan? timeout = null)
     {
-        using var http = new HttpClient { Timeout = Patience };
+        using var http = new HttpClient { Timeout = timeout ?? WsClient.DefaultTimeout };
         return JsonNode.Parse(await http.GetStringAsync(pageUrl.TrimEnd('/') + "/.status"))!.AsObject();
     }
 
     /// <summary>Joins through the page on <paramref name="nodeBaseUrl"/>, following redirects; returns the joined client.</summary>
-    public static async Task<(WsClient Client, string Endpoint)> JoinAsync(string nodeBaseUrl, string group, string username, string? token = null)
+    /// <param name="patience">How long each request may take (20 s unless said).</param>
+    public static async Task<(WsClient Client, string Endpoint)> JoinAsync(string nodeBaseUrl, string group, string username, string? token = null,
+                                                                         TimeSpan? patience = null)
     {
         var page = $"{nodeBaseUrl}/group/{group}/";
         for (var hops = 0; hops < 5; hops++)
         {
-            var endpoint = (string)(await StatusAsync(page))["endpoint"]!;
-            var (client, joined) = await JoinAtAsync(endpoint, group, username, token);
+            var endpoint = (string)(await StatusAsync(page, patience))["endpoint"]!;
+            var (client, joined) = await JoinAtAsync(endpoint, group, username, token, patience);
             if (joined.Kind == "join") return (client, endpoint);
             Assert.True(joined.Kind == "redirect", $"{username} was refused: {joined.Value}");
             await client.DisposeAsync();
@@ -41,9 +43,10 @@ public static class ClusterClient
     }
 
     /// <summary>Opens a WebSocket at <paramref name="endpoint"/> and sends a join there, whatever node it is.</summary>
-    public static async Task<(WsClient Client, Message Joined)> JoinAtAsync(string endpoint, string group, string username, string? token = null)
+    public static async Task<(WsClient Client, Message Joined)> JoinAtAsync(string endpoint, string group, string username, string? token = null,
+                                                                        TimeSpan? patience = null)
     {
-        var client = await WsClient.ConnectAsync(new Uri(endpoint), timeout: Patience);
+        var client = await WsClient.ConnectAsync(new Uri(endpoint), timeout: patience);
         try
         {
             await client.HandshakeAsync();
@@ -62,7 +65,7 @@ public static class ClusterClient
         {
             try
             {
-                return await JoinAsync(nodeBaseUrl, group, username);
+                return await JoinAsync(nodeBaseUrl, group, username, patience: Patience);
             }
             catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException
                                            or OperationCanceledException or Xunit.Sdk.XunitException)

@@ -14,7 +14,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var cluster = await TestCluster.StartAsync("class");
         var (alice, _) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[0]!), "class", "alice");
         var (bob, _) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[1]!), "class", "bob");
-        var host = (await cluster.HostOfAsync("class"))!;
+        var host = await cluster.AwaitHostAsync("class");
 
         var clock = Stopwatch.StartNew();
         await cluster.KillAsync(host);
@@ -40,7 +40,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
         Assert.DoesNotContain($":{host.Port}/", endpoint);
         await ClusterClient.ChatAsync(alice2, bob2, "we are back");
-        Assert.NotNull(await cluster.HostOfAsync("class"));
+        await cluster.AwaitHostAsync("class");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var cluster = await TestCluster.StartAsync("seminar");
         var (alice, _) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[0]!), "seminar", "alice");
         await using var a = alice;
-        var host = (await cluster.HostOfAsync("seminar"))!;
+        var host = await cluster.AwaitHostAsync("seminar");
         var other = cluster.Live.First(n => n != host);
 
         host.Signal(19); // SIGSTOP: the host can neither renew nor notice
@@ -103,6 +103,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // The group that was live through the restart is served by exactly one node, which alice can reach.
         var (erin, _) = await ClusterClient.RejoinAsync(TestCluster.BaseUrl(cluster.Nodes[2]!), "before", "erin");
         await using var e = erin;
-        Assert.NotNull(await cluster.HostOfAsync("before"));
+        await cluster.AwaitHostAsync("before");
     }
 }

@@ -21,8 +21,7 @@ public sealed class ClusterPlacementTests
 
         // Bob opens his WebSocket on a node that does not host the group: he is redirected to the
         // group's page, whose .status leads him to the host.
-        var host = await cluster.HostOfAsync("lecture");
-        Assert.NotNull(host);
+        var host = await cluster.AwaitHostAsync("lecture");
         var other = cluster.Live.First(n => n != host);
         var (wrong, refused) = await ClusterClient.JoinAtAsync($"ws://127.0.0.1:{other.Port}/ws", "lecture", "bob");
         await wrong.DisposeAsync();
@@ -79,7 +78,7 @@ public sealed class ClusterPlacementTests
         await using var cluster = await TestCluster.StartAsync(names);
         var (keeper, _) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[0]!), "kept", "keeper");
         await using var k = keeper;
-        var drained = (await cluster.HostOfAsync("kept"))!;
+        var drained = await cluster.AwaitHostAsync("kept");
 
         using (var http = TestCluster.AdminHttp())
         {

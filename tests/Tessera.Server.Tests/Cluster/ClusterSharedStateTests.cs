@@ -27,7 +27,7 @@ public sealed class ClusterSharedStateTests
 
         using var deleted = await http.DeleteAsync($"{b}/galene-api/v0/.groups/exam/.tokens/{token}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var host = (await cluster.HostOfAsync("exam"))!;
+        var host = await cluster.AwaitHostAsync("exam");
         var (late, joined) = await ClusterClient.JoinAtAsync($"ws://127.0.0.1:{host.Port}/ws", "exam", "late", token);
         await using var l = late;
         Assert.Equal("fail", joined.Kind);

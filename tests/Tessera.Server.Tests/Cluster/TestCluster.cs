@@ -91,6 +91,10 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<IReadOnlyList<string>> HostingAsync(ServerProcess node) =>
         (await ViewAsync(node))["self"]!["hosting"]!.AsArray().Select(g => (string)g!).ToList();
 
+    /// <summary>The node that serves <paramref name="group"/>, once one says so (a lease adopted at a join shows at once, but a busy machine may be slower).</summary>
+    public async Task<ServerProcess> AwaitHostAsync(string group) =>
+        (await Eventually.Value<ServerProcess?>(() => HostOfAsync(group), h => h is not null, $"a node serving {group}"))!;
+
     /// <summary>The live node that serves <paramref name="group"/> by its own account; fails if two claim it.</summary>
     public async Task<ServerProcess?> HostOfAsync(string group)
     {
