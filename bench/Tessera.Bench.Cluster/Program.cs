@@ -41,7 +41,7 @@ foreach (var (label, nodes, useRedis) in new[] { ("1 node, no Redis", 1, false),
             started.Add(await Launched.StartAsync("listening on", "dotnet", [.. nodeArgs]));
         }
         var entries = ports.Select(p => $"http://127.0.0.1:{p}").ToArray();
-        await JoinRound(entries, Math.Min(100, clients)); // warm-up: JIT, connection pools
+        await JoinRound(entries, Math.Min(150 * nodes, clients)); // warm-up of every node: JIT, connection pools
         var (rate, redirects) = await JoinRound(entries, clients);
         Console.WriteLine($"{label,-18} {rate,8:F0} joins/s   ({redirects} redirects followed)   load average {LoadAverage()}");
         if (useRedis)

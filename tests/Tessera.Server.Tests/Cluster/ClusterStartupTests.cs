@@ -14,18 +14,12 @@ public sealed class ClusterStartupTests
         try
         {
             var port = FreePort.Find(); // nothing listens there
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { ServerProcess.ServerDll(), "--insecure", "--http", $"127.0.0.1:{FreePort.Find()}", "--data", data,
-                                      "--groups", data, "--turn", "", "--redis", $"redis://127.0.0.1:{port}", "--public-url", "http://127.0.0.1:1" })
-                info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            await Eventually.Completes(process.WaitForExitAsync(), "tessera exits");
-            Assert.NotEqual(0, process.ExitCode);
-            var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var (exit, stdout, stderr) = await RunToExitAsync("--insecure", "--http", $"127.0.0.1:{FreePort.Find()}", "--data", data, "--groups", data,
+                                                              "--turn", "", "--redis", $"redis://127.0.0.1:{port}", "--public-url", "http://127.0.0.1:1");
+            Assert.NotEqual(0, exit);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Single(lines, l => l.StartsWith($"tessera cannot reach Redis at redis://127.0.0.1:{port}", StringComparison.Ordinal));
-            Assert.DoesNotContain("listening on", await stdout);
+            Assert.DoesNotContain("listening on", stdout);
         }
         finally
         {
@@ -36,14 +30,9 @@ public sealed class ClusterStartupTests
     [Fact]
     public async Task Redis_without_a_public_url_is_a_usage_error()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { ServerProcess.ServerDll(), "--insecure", "--http", "127.0.0.1:0", "--turn", "", "--redis", "redis://127.0.0.1:1" })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Eventually.Completes(process.WaitForExitAsync(), "tessera exits");
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("--redis needs --public-url", await stderr);
+        var (exit, _, stderr) = await RunToExitAsync("--insecure", "--http", "127.0.0.1:0", "--turn", "", "--redis", "redis://127.0.0.1:1");
+        Assert.Equal(2, exit);
+        Assert.Contains("--redis needs --public-url", stderr);
     }
 
     [Fact]
@@ -68,5 +57,18 @@ public sealed class ClusterStartupTests
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>Runs tessera with <paramref name="args"/> until it exits by itself.</summary>
+    private static async Task<(int Exit, string Out, string Err)> RunToExitAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ServerProcess.ServerDll());
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await Eventually.Completes(process.WaitForExitAsync(), "tessera exits");
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
