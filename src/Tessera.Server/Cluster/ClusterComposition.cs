@@ -24,6 +24,11 @@ public static class ClusterComposition
                                                                                          sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SharedThrottle(sp.GetRequiredService<RedisCluster>()));
         services.AddSingleton<Action<Tessera.Auth.Throttling.SharedFailure>>(sp => sp.GetRequiredService<SharedThrottle>().Publish);
+        // Its own StatsResource for this node's part: the API's one asks this, which would be a cycle.
+        services.AddSingleton(sp => new ClusterStats(sp.GetRequiredService<RedisCluster>(),
+            new Admin.StatsResource(sp.GetRequiredService<GroupRegistry>(), sp.GetRequiredService<Tessera.Protocol.IStreamSignalling>()).Snapshot,
+            sp.GetRequiredService<ILogger<ClusterStats>>()));
+        services.AddSingleton<IClusterStats>(sp => sp.GetRequiredService<ClusterStats>());
         services.AddSingleton(sp => new NodeLoad(sp.GetRequiredService<Streams.MediaPlane>().Multiplexer.Counters,
             () => sp.GetRequiredService<ConnectionTracker>().Count, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ClusterMaintenance>();
@@ -34,5 +39,6 @@ public static class ClusterComposition
     {
         services.GetRequiredService<RedisCluster>();
         services.GetRequiredService<SharedThrottle>().Receive(services.GetRequiredService<Tessera.Protocol.ProtocolServices>().Throttle);
+        services.GetRequiredService<ClusterStats>().Start();
     }
 }
