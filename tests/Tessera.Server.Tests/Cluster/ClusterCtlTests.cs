@@ -2,7 +2,7 @@ using Tessera.Server.Tests.Admin;
 
 namespace Tessera.Server.Tests.Cluster;
 
-/// <summary><c>tessera-ctl cluster</c> and <c>tessera-ctl drain</c> against three real nodes.</summary>
+/// <summary>Operating three real nodes: <c>tessera-ctl cluster</c> and <c>drain</c>, and metrics labelled by node.</summary>
 [Collection(TestCluster.Collection)]
 public sealed class ClusterCtlTests
 {
@@ -39,6 +39,23 @@ public sealed class ClusterCtlTests
         finally
         {
             Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Every_metric_of_a_node_carries_its_name()
+    {
+        const string config = """
+            {"users": {"root": {"password": "rootpw", "permissions": "admin"}}, "metrics": {"enabled": true, "allowFrom": ["127.0.0.1"]}}
+            """;
+        await using var cluster = await TestCluster.StartWithConfigAsync(config);
+        using var http = new HttpClient();
+        foreach (var node in cluster.Live)
+        {
+            var samples = await PrometheusText.ParseAsync(await http.GetStringAsync(TestCluster.BaseUrl(node) + "/metrics"));
+            Assert.NotEmpty(samples);
+            var label = "node=" + TestCluster.NodeId(node);
+            Assert.All(samples.Keys, key => Assert.True(key.Contains(label + ",") || key.Contains(label + "}"), key));
         }
     }
 }
