@@ -31,7 +31,8 @@ public static class ClusterComposition
         services.AddSingleton<IClusterStats>(sp => sp.GetRequiredService<ClusterStats>());
         services.AddSingleton(sp => new NodeLoad(sp.GetRequiredService<Streams.MediaPlane>().Multiplexer.Counters,
             () => sp.GetRequiredService<ConnectionTracker>().Count, sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<ClusterMaintenance>();
+        services.AddSingleton<ClusterMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMaintenance>());
     }
 
     /// <summary>Connects now, so that an unreachable Redis fails the start with one line.</summary>
@@ -40,5 +41,7 @@ public static class ClusterComposition
         services.GetRequiredService<RedisCluster>();
         services.GetRequiredService<SharedThrottle>().Receive(services.GetRequiredService<Tessera.Protocol.ProtocolServices>().Throttle);
         services.GetRequiredService<ClusterStats>().Start();
+        var maintenance = services.GetRequiredService<ClusterMaintenance>();
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(maintenance.CloseAllMembers);
     }
 }

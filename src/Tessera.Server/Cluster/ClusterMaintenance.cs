@@ -66,15 +66,23 @@ public sealed class ClusterMaintenance(RedisCluster cluster, GroupRegistry regis
         if (registry.Find(name) is { } group) connections.CloseMembers(group, Moved);
     }
 
+    /// <summary>
+    /// The start of a stop (the host's ApplicationStopping, before the web server stops taking
+    /// connections' last frames): the members of every group here are told to go elsewhere.
+    /// </summary>
+    public void CloseAllMembers()
+    {
+        foreach (var lease in cluster.Leases.All())
+            if (registry.Find(lease.Group) is { } group) connections.CloseMembers(group, Moved);
+    }
+
+    /// <summary>Then: no new group here, and the leases go back at once instead of expiring.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await cluster.DrainSelfAsync();
         await base.StopAsync(cancellationToken);
-        foreach (var lease in cluster.Leases.All())
-        {
-            if (registry.Find(lease.Group) is { } group) connections.CloseMembers(group, Moved);
-            await cluster.ReleaseAsync(lease);
-        }
+        CloseAllMembers(); // any that joined since
+        foreach (var lease in cluster.Leases.All()) await cluster.ReleaseAsync(lease);
         await cluster.LeaveAsync();
     }
 }

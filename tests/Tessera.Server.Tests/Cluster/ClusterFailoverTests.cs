@@ -105,4 +105,26 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var e = erin;
         await cluster.AwaitHostAsync("before");
     }
+
+    [Fact]
+    public async Task A_node_stopped_by_SIGTERM_hands_its_groups_over_at_once()
+    {
+        await using var cluster = await TestCluster.StartAsync("talk");
+        var (alice, _) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[0]!), "talk", "alice");
+        await using var a = alice;
+        var host = await cluster.AwaitHostAsync("talk");
+
+        var exit = host.TerminateAsync();
+        var closing = await alice.ReceiveUntilClosedAsync();
+        // Closed as "going away", not kicked: the browser reconnects instead of giving up.
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, alice.CloseStatus);
+        Assert.DoesNotContain(closing, m => (string?)m["kind"] == "kicked");
+        Assert.Equal(0, await exit);
+        cluster.Nodes[Array.IndexOf(cluster.Nodes, host)] = null;
+
+        // Its lease was released, not left to expire: the very first try lands on another node.
+        var (again, endpoint) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Live.First()), "talk", "alice");
+        await using var a2 = again;
+        Assert.DoesNotContain($":{host.Port}/", endpoint);
+    }
 }
