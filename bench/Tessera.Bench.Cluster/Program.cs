@@ -17,7 +17,9 @@ var placements = Arg("--placements", 300);
 var root = Directory.CreateTempSubdirectory("tessera-bench-cluster-").FullName;
 var dll = ServerDll();
 Directory.CreateDirectory(Path.Combine(root, "groups"));
-for (var g = 0; g < groups; g++) WriteGroup($"g{g}");
+// Each mode has its own groups: a killed node's leases outlive it by up to 5 s.
+for (var m = 0; m < 3; m++)
+    for (var g = 0; g < groups; g++) WriteGroup($"m{m}g{g}");
 for (var p = 0; p < placements * 3; p++) WriteGroup($"p{p}");
 Console.WriteLine($"{clients} joins over {groups} groups, {concurrency} at a time; {placements} placements; {Environment.ProcessorCount} cores");
 Console.WriteLine($"load average before: {LoadAverage()}");
@@ -26,8 +28,10 @@ var redisPort = FreePort();
 using var redis = await Launched.StartAsync("Ready to accept connections", "redis-server",
     "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
 var placementRound = 0;
+var mode = -1;
 foreach (var (label, nodes, useRedis) in new[] { ("1 node, no Redis", 1, false), ("1 node + Redis", 1, true), ("3 nodes + Redis", 3, true) })
 {
+    mode++;
     var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
     var started = new List<Launched>();
     try
@@ -80,14 +84,15 @@ async Task<(double Rate, int Redirects)> JoinRound(string[] entries, int count)
         int i;
         while ((i = Interlocked.Increment(ref next)) < count)
         {
-            var page = $"{entries[i % entries.Length]}/group/g{i % groups}/";
+            var group = $"m{mode}g{i % groups}";
+            var page = $"{entries[i % entries.Length]}/group/{group}/";
             for (var hop = 0; ; hop++)
             {
                 var status = JsonNode.Parse(await http.GetStringAsync(page + ".status"))!;
                 var socket = new ClientWebSocket();
                 await socket.ConnectAsync(new Uri((string)status["endpoint"]!), default);
                 await Send(socket, new JsonObject { ["type"] = "handshake", ["version"] = new JsonArray("2"), ["id"] = $"c{i}" });
-                await Send(socket, new JsonObject { ["type"] = "join", ["kind"] = "join", ["group"] = $"g{i % groups}", ["username"] = $"u{i}" });
+                await Send(socket, new JsonObject { ["type"] = "join", ["kind"] = "join", ["group"] = group, ["username"] = $"u{i}" });
                 var joined = await ReceiveJoined(socket);
                 if ((string?)joined["kind"] == "join")
                 {
