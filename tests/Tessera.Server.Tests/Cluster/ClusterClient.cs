@@ -81,4 +81,30 @@ public static class ClusterClient
         var received = await to.ReceiveAsync("chat", where: m => (string?)m["value"] == text);
         Assert.Equal(from.Id, (string?)received["source"]);
     }
+
+    /// <summary>One member per group, group i joined through entry node <c>entries(i)</c>; disposing the set closes them all.</summary>
+    public static async Task<Members> JoinEachAsync(IReadOnlyList<string> groups, Func<int, string> entries)
+    {
+        var members = new Members();
+        try
+        {
+            for (var i = 0; i < groups.Count; i++)
+                members.Add((await JoinAsync(entries(i), groups[i], "m" + i)).Client);
+            return members;
+        }
+        catch
+        {
+            await members.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Connected members a test keeps until it ends.</summary>
+    public sealed class Members : List<WsClient>, IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var member in this) await member.DisposeAsync();
+        }
+    }
 }

@@ -52,23 +52,11 @@ public sealed class ClusterPlacementTests
     {
         var names = Enumerable.Range(0, 30).Select(i => $"room{i:00}").ToArray();
         await using var cluster = await TestCluster.StartAsync(names);
-        var clients = new List<WsClient>();
-        try
-        {
-            for (var i = 0; i < names.Length; i++)
-            {
-                var entry = cluster.Nodes[i % 3]!;
-                clients.Add((await ClusterClient.JoinAsync(TestCluster.BaseUrl(entry), names[i], "u" + i)).Client);
-            }
-            var hosted = new List<IReadOnlyList<string>>();
-            foreach (var node in cluster.Live) hosted.Add(await TestCluster.HostingAsync(node));
-            Assert.Equal(names.Order(), hosted.SelectMany(h => h).Order()); // every group, each on one node only
-            Assert.All(hosted, h => Assert.True(h.Count <= 15, $"one node hosts {h.Count} of 30 groups"));
-        }
-        finally
-        {
-            foreach (var c in clients) await c.DisposeAsync();
-        }
+        await using var members = await ClusterClient.JoinEachAsync(names, i => TestCluster.BaseUrl(cluster.Nodes[i % 3]!));
+        var hosted = new List<IReadOnlyList<string>>();
+        foreach (var node in cluster.Live) hosted.Add(await TestCluster.HostingAsync(node));
+        Assert.Equal(names.Order(), hosted.SelectMany(h => h).Order()); // every group, each on one node only
+        Assert.All(hosted, h => Assert.True(h.Count <= 15, $"one node hosts {h.Count} of 30 groups"));
     }
 
     [Fact]
@@ -88,18 +76,9 @@ public sealed class ClusterPlacementTests
         await Eventually.True(async () => (await TestCluster.ViewAsync(drained))["nodes"]!.AsArray()
             .Any(n => (string?)n!["node"] == TestCluster.NodeId(drained) && (bool)n["draining"]!), "the drain mark is visible");
 
-        var clients = new List<WsClient>();
-        try
-        {
-            foreach (var name in names.Where(n => n != "kept"))
-                clients.Add((await ClusterClient.JoinAsync(TestCluster.BaseUrl(drained), name, "x")).Client);
-            var onDrained = await TestCluster.HostingAsync(drained);
-            Assert.Equal(["kept"], onDrained);
-            await keeper.RoundTripAsync(); // still served where it was
-        }
-        finally
-        {
-            foreach (var c in clients) await c.DisposeAsync();
-        }
+        var fresh = names.Where(n => n != "kept").ToList();
+        await using var members = await ClusterClient.JoinEachAsync(fresh, _ => TestCluster.BaseUrl(drained));
+        Assert.Equal(["kept"], await TestCluster.HostingAsync(drained));
+        await keeper.RoundTripAsync(); // still served where it was
     }
 }

@@ -85,28 +85,19 @@ public sealed class ClusterSharedStateTests
     {
         var names = Enumerable.Range(0, 6).Select(i => $"room{i}").ToArray();
         await using var cluster = await TestCluster.StartAsync(names);
-        var members = new List<WsClient>();
-        try
-        {
-            for (var i = 0; i < names.Length; i++)
-                members.Add((await ClusterClient.JoinAsync(TestCluster.BaseUrl(cluster.Nodes[i % 3]!), names[i], "m" + i)).Client);
-            var hosts = new Dictionary<string, string>();
-            foreach (var name in names) hosts[name] = TestCluster.NodeId(await cluster.AwaitHostAsync(name));
-            Assert.True(hosts.Values.Distinct().Count() > 1, "the groups should be on more than one node");
+        await using var members = await ClusterClient.JoinEachAsync(names, i => TestCluster.BaseUrl(cluster.Nodes[i % 3]!));
+        var hosts = new Dictionary<string, string>();
+        foreach (var name in names) hosts[name] = TestCluster.NodeId(await cluster.AwaitHostAsync(name));
+        Assert.True(hosts.Values.Distinct().Count() > 1, "the groups should be on more than one node");
 
-            using var http = TestCluster.AdminHttp();
-            var stats = System.Text.Json.Nodes.JsonNode.Parse(
-                await http.GetStringAsync(TestCluster.BaseUrl(cluster.Nodes[0]!) + "/galene-api/v0/.stats"))!.AsArray();
-            Assert.Equal(names, stats.Select(g => (string)g!["name"]!));
-            foreach (var entry in stats)
-            {
-                Assert.Equal(hosts[(string)entry!["name"]!], (string?)entry["node"]);
-                Assert.Single(entry["clients"]!.AsArray());
-            }
-        }
-        finally
+        using var http = TestCluster.AdminHttp();
+        var stats = System.Text.Json.Nodes.JsonNode.Parse(
+            await http.GetStringAsync(TestCluster.BaseUrl(cluster.Nodes[0]!) + "/galene-api/v0/.stats"))!.AsArray();
+        Assert.Equal(names, stats.Select(g => (string)g!["name"]!));
+        foreach (var entry in stats)
         {
-            foreach (var m in members) await m.DisposeAsync();
+            Assert.Equal(hosts[(string)entry!["name"]!], (string?)entry["node"]);
+            Assert.Single(entry["clients"]!.AsArray());
         }
     }
 }
