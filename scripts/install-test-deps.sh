@@ -21,6 +21,8 @@ command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v python3 >/dev/null || need+=(python3)
 # npm installs the browser tests' npm packages below (axe-core).
 command -v npm >/dev/null || need+=(nodejs npm)
+# The cluster tests start their own redis-server on a loopback port (never the Debian service).
+command -v redis-server >/dev/null || need+=(redis-server)
 # The release check (scripts/check-release.sh) asks the unpacked servers over HTTP.
 command -v curl >/dev/null || need+=(curl)
 # OpenLDAP client library, loaded at run time by System.DirectoryServices.Protocols (tessera-auth's LDAP back end).

@@ -30,6 +30,7 @@ public static class CtlApp
         foreach (var command in GroupCommands.Create(global, stdin, stdout, stderr)) root.Subcommands.Add(command);
         foreach (var command in UserCommands.Create(global, stdin, stdout, stderr)) root.Subcommands.Add(command);
         foreach (var command in TokenCommands.Create(global, stdin, stdout, stderr, time ?? TimeProvider.System)) root.Subcommands.Add(command);
+        foreach (var command in ClusterCommands.Create(global, stdout, stderr)) root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);
         var wantsHelp = args.Any(a => a is "-h" or "--help" or "-help" or "-?" or "/?" or "/h" or "--version");

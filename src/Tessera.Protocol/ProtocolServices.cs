@@ -18,6 +18,9 @@ public sealed class ProtocolServices
 
     /// <summary>Told of every join's outcome (the audit trail, metrics).</summary>
     public IJoinObserver Joins { get; init; } = NoJoinObserver.Instance;
+
+    /// <summary>Which groups this server may serve (all of them, unless it is one node of a cluster).</summary>
+    public IGroupPlacement Placement { get; init; } = LocalPlacement.Instance;
     public MessageDispatcher Dispatcher { get; private set; } = null!;
     public TimeProvider Time => Registry.Time;
 

@@ -29,11 +29,13 @@ var turn = new Option<string>("--turn")
 // Galène's own flags for features Tessera lacks: accepted so existing service units start, and reported in the log.
 var mdns = new Option<bool>("--mdns") { Description = "accepted for Galène compatibility; not needed by an ICE-lite server" };
 var recordings = new Option<string>("--recordings") { HelpName = "DIR", Description = "recordings directory (one folder per group)", DefaultValueFactory = _ => "./recordings" };
+var redis = new Option<string?>("--redis") { HelpName = "URL", Description = "cluster mode: the Redis shared by all nodes (redis://host:port); off by default" };
+var publicUrl = new Option<string?>("--public-url") { HelpName = "URL", Description = "cluster mode: this node's base URL as clients reach it (https://node1.example.org:8443)" };
 var demo = new Option<bool>("--demo") { Description = "run on a fresh demo data directory, plain HTTP on 127.0.0.1:8443 unless --http says otherwise" };
 
 var root = new RootCommand("Tessera: a Galène-compatible videoconferencing server")
 {
-    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, iceTcp, turn, mdns, recordings, demo,
+    http, data, groups, statics, insecure, relayOnly, udpRange, iceAddress, iceTcp, turn, mdns, recordings, redis, publicUrl, demo,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -50,6 +52,8 @@ root.SetAction(async (result, cancellationToken) =>
         IceAddresses = result.GetValue(iceAddress) ?? [],
         Turn = result.GetValue(turn) ?? "",
         IceTcp = result.GetValue(iceTcp) ?? "",
+        Redis = result.GetValue(redis),
+        PublicUrl = result.GetValue(publicUrl),
     };
     if (result.GetValue(demo))
     {
@@ -71,6 +75,11 @@ root.SetAction(async (result, cancellationToken) =>
     {
         Console.Error.WriteLine(e.Message);
         return 2;
+    }
+    catch (Tessera.Server.Cluster.ClusterUnavailableException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
     }
     new UnsupportedGaleneFlags(result.GetValue(mdns))
         .Report(app.Logger);

@@ -9,7 +9,7 @@ namespace Tessera.Auth.Login;
 /// JWT-shaped and to the stateful store otherwise; else a present username goes to the password
 /// rules; else the join is refused. The effective username must then be valid (§4).
 /// </summary>
-public sealed class CredentialChecker(PasswordVerifier passwords, TokenStore? tokens, TimeProvider time)
+public sealed class CredentialChecker(PasswordVerifier passwords, ITokenStore? tokens, TimeProvider time)
 {
     public async Task<CredentialCheckResult> CheckAsync(JoinCredentials credentials, GroupAuthContext group,
                                                         CancellationToken cancellationToken = default)

@@ -38,10 +38,14 @@ public sealed class LoginThrottle
     {
     }
 
-    public LoginThrottle(Func<LoginThrottleOptions> options, TimeProvider? time = null)
+    private readonly Action<SharedFailure>? _share;
+
+    /// <param name="share">Told of every password failure counted here, so that the other nodes of a cluster count it too.</param>
+    public LoginThrottle(Func<LoginThrottleOptions> options, TimeProvider? time = null, Action<SharedFailure>? share = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
+        _share = share;
     }
 
     public LoginThrottleOptions Options => _options();
@@ -99,13 +103,22 @@ public sealed class LoginThrottle
     /// <summary>Counts a refused password (wrong password or unknown user).</summary>
     public void RecordFailure(string username, IPAddress address)
     {
+        var failure = new SharedFailure(UserKey(username), AddressKey(address));
+        Count(failure);
+        _share?.Invoke(failure);
+    }
+
+    /// <summary>A password failure another node of the cluster counted: it counts here as if it had happened here.</summary>
+    public void CountShared(SharedFailure failure) => Count(failure);
+
+    private void Count(SharedFailure failure)
+    {
         var o = _options();
         var now = _time.GetUtcNow();
-        var userKey = UserKey(username);
         lock (_lock)
         {
-            Counter(_pairs, userKey + "\0" + AddressKey(address), now, o).Add(now, o.PairFreeFailures, o.BaseDelay, o.MaxDelay, o.ForgetAfter);
-            Counter(_users, userKey, now, o).Add(now, o.UserFreeFailures, o.BaseDelay, o.MaxUserDelay, o.ForgetAfter);
+            Counter(_pairs, failure.UserKey + "\0" + failure.AddressKey, now, o).Add(now, o.PairFreeFailures, o.BaseDelay, o.MaxDelay, o.ForgetAfter);
+            Counter(_users, failure.UserKey, now, o).Add(now, o.UserFreeFailures, o.BaseDelay, o.MaxUserDelay, o.ForgetAfter);
         }
     }
 

@@ -8,7 +8,7 @@ namespace Tessera.Auth.Tokens;
 /// (protocol.md §9): permission checks, validation of the client's <c>value</c>, and the store
 /// operation. The server only maps the result to a <c>usermessage</c>.
 /// </summary>
-public sealed class TokenCommands(TokenStore store, TimeProvider time)
+public sealed class TokenCommands(ITokenStore store, TimeProvider time)
 {
     public const string BadTokenValue = "bad token value";
     public const string BadStringValue = "bad string value";

@@ -10,7 +10,7 @@ namespace Tessera.Auth.Tokens;
 /// another server) are picked up. Creation appends one line; updates and deletions rewrite the
 /// file atomically. Thread-safe: one lock serialises access within the process.
 /// </summary>
-public sealed class TokenStore
+public sealed class TokenStore : ITokenStore
 {
     /// <summary>Tokens expired longer ago than this are purged by <see cref="Expire"/>.</summary>
     public static readonly TimeSpan PurgeAfter = TimeSpan.FromDays(7);

@@ -66,11 +66,21 @@ public sealed class JoinHandler : IMessageHandler
         // An alias answers before any credential is looked at and never admits the client.
         if (!string.IsNullOrEmpty(description.Redirect))
         {
-            session.Send(new Message
-            {
-                Type = MessageTypes.Joined, Kind = "redirect", Group = name,
-                Username = message.Username ?? "", Value = description.Redirect,
-            });
+            SendRedirect(session, message, name, description.Redirect);
+            return;
+        }
+
+        // In a cluster, a group another node serves is answered like an alias: the client goes
+        // back to the group's page, whose .status names the node that serves it.
+        var placement = await services.Placement.PlaceAsync(name, ct);
+        if (placement.Unavailable)
+        {
+            Fail(Texts.InternalError);
+            return;
+        }
+        if (placement.RedirectTo is { } elsewhere)
+        {
+            SendRedirect(session, message, name, elsewhere);
             return;
         }
 
@@ -124,6 +134,12 @@ public sealed class JoinHandler : IMessageHandler
         if (passwordUser is not null) throttle.RecordSuccess(passwordUser, session.RemoteIp);
         Admit(session, message, name, outcome);
     }
+
+    private static void SendRedirect(ClientSession session, Message join, string name, string url) =>
+        session.Send(new Message
+        {
+            Type = MessageTypes.Joined, Kind = "redirect", Group = name, Username = join.Username ?? "", Value = url,
+        });
 
     private static void Admit(ClientSession session, Message message, string name, CredentialCheckResult outcome)
     {

@@ -12,7 +12,7 @@ namespace Tessera.Server.Admin;
 /// </summary>
 public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResource groups, UserResource users,
                              TokenResource tokens, KeysResource keys, StatsResource stats, StaticFiles statics,
-                             Monitoring.ServerMetrics metrics, ILogger<AdminApi> logger)
+                             ClusterResource cluster, Monitoring.ServerMetrics metrics, ILogger<AdminApi> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -95,6 +95,8 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
                 AdminResource.TokenList => tokens.ListAsync(context, path),
                 AdminResource.Token => tokens.HandleAsync(context, path),
                 AdminResource.Keys => keys.HandleAsync(context, path, writable),
+                AdminResource.Cluster => cluster.ViewAsync(context),
+                AdminResource.ClusterDrain => cluster.DrainAsync(context, path.Node),
                 _ => throw GroupResource.NotFound(),
             });
             if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
@@ -124,7 +126,8 @@ public sealed class AdminApi(GroupRegistry registry, AdminGate gate, GroupResour
 
     private static string Methods(AdminResource resource) => resource switch
     {
-        AdminResource.Stats or AdminResource.GroupList or AdminResource.UserList => "GET, HEAD",
+        AdminResource.Stats or AdminResource.GroupList or AdminResource.UserList or AdminResource.Cluster => "GET, HEAD",
+        AdminResource.ClusterDrain => "POST",
         AdminResource.Group or AdminResource.User or AdminResource.Token => "GET, HEAD, PUT, DELETE",
         AdminResource.Password => "PUT, POST, DELETE",
         AdminResource.TokenList => "GET, HEAD, POST",

@@ -12,7 +12,7 @@ public static class AdminComposition
     public static IServiceCollection AddAdministration(this IServiceCollection services)
     {
         services.AddSingleton(sp => new GroupFiles(sp.GetRequiredService<GroupRegistry>().Descriptions));
-        services.AddSingleton(sp => new AdminGate(sp.GetRequiredService<PasswordVerifier>(), sp.GetRequiredService<TokenStore>(),
+        services.AddSingleton(sp => new AdminGate(sp.GetRequiredService<PasswordVerifier>(), sp.GetRequiredService<ITokenStore>(),
                                                   sp.GetRequiredService<JoinAuthenticator>(),
                                                   sp.GetRequiredService<ProtocolServices>().Throttle,
                                                   sp.GetRequiredService<TimeProvider>()));
@@ -21,6 +21,7 @@ public static class AdminComposition
         services.AddSingleton<TokenResource>();
         services.AddSingleton<KeysResource>();
         services.AddSingleton<StatsResource>();
+        services.AddSingleton<ClusterResource>();
         services.AddSingleton<AdminApi>();
         return services;
     }

@@ -25,7 +25,7 @@ public sealed record AdminDecision(bool Allowed, string Who, string? Refusal, Ti
 /// bucket and per-user failure counts as joins (<see cref="LoginThrottle"/>), so the API is no
 /// faster a way to guess a password than the login form.
 /// </summary>
-public sealed class AdminGate(PasswordVerifier passwords, TokenStore tokens, JoinAuthenticator authenticator,
+public sealed class AdminGate(PasswordVerifier passwords, ITokenStore tokens, JoinAuthenticator authenticator,
                               LoginThrottle throttle, TimeProvider time)
 {
     /// <summary>Routes that only server administrators reach: <c>config.json</c> admins and global admin tokens.</summary>

@@ -15,6 +15,10 @@ public enum AdminResource
     TokenList,
     Token,
     Keys,
+    /// <summary><c>.cluster</c>: the nodes of a cluster and what this node hosts (Tessera's own).</summary>
+    Cluster,
+    /// <summary><c>.cluster/NODE/.drain</c>: stop placing new groups on a node (Tessera's own).</summary>
+    ClusterDrain,
     /// <summary>A dotted sub-resource of a group that does not exist: 401, or 404 once authenticated.</summary>
     UnknownGroupPart,
 }
@@ -33,11 +37,11 @@ public enum UserSlot
 /// addressable (as in Galène). <see cref="Group"/> is <c>""</c> for the global token collection.
 /// </summary>
 public sealed record AdminPath(AdminResource Resource, string Group = "", UserSlot Slot = UserSlot.Named,
-                               string Username = "", string Token = "")
+                               string Username = "", string Token = "", string Node = "")
 {
     public const string Prefix = "/galene-api/v0/";
 
-    public bool IsServerWide => Resource is AdminResource.Stats or AdminResource.GroupList ||
+    public bool IsServerWide => Resource is AdminResource.Stats or AdminResource.GroupList or AdminResource.Cluster or AdminResource.ClusterDrain ||
                                 (Resource is AdminResource.TokenList or AdminResource.Token && Group == "");
 
     public static AdminPath Parse(string path)
@@ -45,6 +49,10 @@ public sealed record AdminPath(AdminResource Resource, string Group = "", UserSl
         if (!path.StartsWith(Prefix, StringComparison.Ordinal)) return new(AdminResource.None);
         var rest = path[Prefix.Length..];
         if (rest == ".stats") return new(AdminResource.Stats);
+        if (rest == ".cluster") return new(AdminResource.Cluster);
+        if (rest.StartsWith(".cluster/", StringComparison.Ordinal) && rest.EndsWith("/.drain", StringComparison.Ordinal)
+            && rest[".cluster/".Length..^"/.drain".Length] is { Length: > 0 } node && !node.Contains('/'))
+            return new(AdminResource.ClusterDrain, Node: node);
         if (rest is ".groups" or ".groups/") return new(AdminResource.GroupList);
         if (!rest.StartsWith(".groups/", StringComparison.Ordinal)) return new(AdminResource.None);
         var segments = rest[".groups/".Length..].Split('/');

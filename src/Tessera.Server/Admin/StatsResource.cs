@@ -11,12 +11,22 @@ namespace Tessera.Server.Admin;
 /// track the bitrate (bit/s), loss (fraction), round-trip time and jitter (ms) and the layers seen
 /// and chosen. The format is Galène's, explicitly unstable; <c>/stats.html</c> reads it.
 /// </summary>
-public sealed class StatsResource(GroupRegistry registry, IStreamSignalling signalling)
+/// <remarks>In cluster mode the answer covers every node: each group once, from the node that serves it, marked with <c>node</c>.</remarks>
+public sealed class StatsResource(GroupRegistry registry, IStreamSignalling signalling, Cluster.IClusterStats? cluster = null)
 {
-    public Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-cache";
-        return AdminHttp.WriteJsonAsync(context, Snapshot());
+        JsonArray body;
+        try
+        {
+            body = cluster is null ? Snapshot() : await cluster.GatherAsync(context.RequestAborted);
+        }
+        catch (Cluster.ClusterUnavailableException e)
+        {
+            throw new AdminRequestException(StatusCodes.Status503ServiceUnavailable, e.Message);
+        }
+        await AdminHttp.WriteJsonAsync(context, body);
     }
 
     public JsonArray Snapshot()

@@ -10,7 +10,7 @@ namespace Tessera.Server.Admin;
 /// <c>If-None-Match: *</c> creates and a stale <c>If-Match</c> fails. The store re-checks the tag
 /// under its own lock, so of two writers holding the same tag exactly one succeeds.
 /// </summary>
-public sealed class TokenResource(TokenStore store)
+public sealed class TokenResource(ITokenStore store)
 {
     public async Task ListAsync(HttpContext context, AdminPath path)
     {

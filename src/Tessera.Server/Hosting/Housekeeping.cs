@@ -6,7 +6,7 @@ namespace Tessera.Server.Hosting;
 /// The 15-minute sweep (files.md §4.7, §8.4): public groups loaded, idle groups evicted, tokens
 /// expired for over a week purged.
 /// </summary>
-public sealed class Housekeeping(GroupRegistry registry, Tessera.Auth.Tokens.TokenStore tokens, ILogger<Housekeeping> logger) : BackgroundService
+public sealed class Housekeeping(GroupRegistry registry, Tessera.Auth.Tokens.ITokenStore tokens, ILogger<Housekeeping> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
 

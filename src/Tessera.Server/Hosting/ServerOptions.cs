@@ -24,6 +24,12 @@ public sealed record ServerOptions
     /// <summary><c>--turn</c>: the built-in TURN server (<c>auto</c>, <c>""</c>, <c>:PORT</c>, <c>ADDRESS:PORT</c>; see <see cref="Turn.TurnFlag"/>).</summary>
     public string Turn { get; init; } = Tessera.Server.Turn.TurnFlag.AutoValue;
 
+    /// <summary><c>--redis</c>: the Redis of a cluster (<c>redis://host:port</c>); null: a single server, no cluster.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary><c>--public-url</c>: this node's base URL as clients reach it (cluster mode).</summary>
+    public string? PublicUrl { get; init; }
+
     /// <summary>Keep-alive timings; tests shrink them, production keeps Galène's (protocol.md §3.2).</summary>
     public KeepAliveTimings KeepAlive { get; init; } = KeepAliveTimings.Default;
 

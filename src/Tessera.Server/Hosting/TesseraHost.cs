@@ -82,10 +82,12 @@ public static class TesseraHost
             sp.GetRequiredService<GroupDescriptionStore>(), sp.GetRequiredService<ServerConfigSource>(),
             sp.GetRequiredService<IceServers>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "Tessera.Protocol")));
         builder.Services.AddSingleton<PasswordVerifier>();
-        builder.Services.AddSingleton(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+        // A cluster keeps its tokens in Redis instead (Cluster/RedisTokenStore), registered by AddCluster.
+        if (options.Redis is null)
+            builder.Services.AddSingleton<ITokenStore>(sp => new TokenStore(Path.Combine(options.Data, "var", "tokens.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new TokenCommands(sp.GetRequiredService<ITokenStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new CredentialChecker(sp.GetRequiredService<PasswordVerifier>(),
-                                                                  sp.GetRequiredService<TokenStore>(), sp.GetRequiredService<TimeProvider>()));
+                                                                  sp.GetRequiredService<ITokenStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => JwksFetcher.CreateCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new AuthKeyCache(sp.GetRequiredService<Tessera.Auth.Jwk.JwksCache>()));
         builder.Services.AddSingleton(sp => new JoinAuthenticator(sp.GetRequiredService<CredentialChecker>(), sp.GetRequiredService<AuthKeyCache>()));
@@ -113,15 +115,19 @@ public static class TesseraHost
             Recording = sp.GetRequiredService<GroupRecordings>(),
             Tokens = sp.GetRequiredService<TokenCommands>(),
             Throttle = new Tessera.Auth.Throttling.LoginThrottle(
-                () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>()),
+                () => ThrottleOptions(sp.GetRequiredService<GroupRegistry>()), sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<Action<Tessera.Auth.Throttling.SharedFailure>>()), // a cluster shares failures
+
             Logger = Logger(sp, "Tessera.Protocol"),
             Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
+            Placement = sp.GetService<IGroupPlacement>() ?? LocalPlacement.Instance,
         }.WithStandardHandlers());
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<OutgoingBudget>();
         builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(), options,
                                                                   sp.GetRequiredService<ConnectionTracker>(),
-                                                                  sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket")));
+                                                                  sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket"),
+                                                                  sp.GetService<Tessera.Server.Cluster.IClusterDirectory>()));
         builder.Services.AddSingleton(new StaticFiles(options.StaticRoot));
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipSessions>();
         builder.Services.AddSingleton<Tessera.Server.Whip.WhipEndpoint>();
@@ -132,6 +138,7 @@ public static class TesseraHost
         builder.Services.AddSingleton<PublicGroups>();
         builder.Services.AddAdministration();
         builder.Services.AddMonitoring();
+        if (options.Redis is not null) Tessera.Server.Cluster.ClusterComposition.AddCluster(builder.Services, options);
         builder.Services.AddHostedService<Housekeeping>();
         builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.AddHostedService<RecordingDrain>();
@@ -140,6 +147,7 @@ public static class TesseraHost
         var app = builder.Build();
         app.Services.GetRequiredService<Tessera.Server.Streams.MediaPlane>(); // bind the media port now, so a bad --udp-range fails at start-up
         app.Services.GetRequiredService<TurnHolder>(); // and start TURN, so the log says at once what runs
+        if (options.Redis is not null) Tessera.Server.Cluster.ClusterComposition.Start(app.Services);
         app.UseRateLimitedExceptionLogging(app.Services.GetRequiredService<TimeProvider>());
         app.UseMiddleware<CanonicalHost>(options.Insecure);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
@@ -152,8 +160,9 @@ public static class TesseraHost
         app.MapMonitoring();
         app.MapFallback("{**path}", (HttpContext c, StaticFiles s) => s.HandleAsync(c));
 
+        // A cluster node hands its groups to other nodes instead (Cluster/ClusterMaintenance).
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() =>
+        if (options.Redis is null) lifetime.ApplicationStopping.Register(() =>
             app.Services.GetRequiredService<ConnectionTracker>().KickAll(app.Services.GetRequiredService<GroupRegistry>()));
         return app;
     }

@@ -8,7 +8,8 @@ using Tessera.Protocol.Groups;
 namespace Tessera.Server.Http;
 
 /// <summary>The group page, <c>.status</c> and <c>.status.json</c> (http.md §6.2, §7.1); <c>.whip</c> goes to <see cref="Whip.WhipEndpoint"/>.</summary>
-public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whip.WhipEndpoint whip)
+/// <remarks>In cluster mode every node serves the page, and <c>.status</c> names the endpoint of the node that hosts the group.</remarks>
+public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whip.WhipEndpoint whip, Cluster.IClusterDirectory? cluster = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -78,10 +79,23 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whi
             await HttpErrors.InternalError(context);
             return;
         }
-        await WriteJson(context, StatusOf(name, access, config!, baseUrl));
+        Cluster.GroupHost? host = null;
+        if (cluster is not null && string.IsNullOrEmpty(access.Lookup.Description!.Redirect))
+        {
+            host = await cluster.HostAsync(name, context.RequestAborted);
+            if (host is null)
+            {
+                await HttpErrors.Text(context, StatusCodes.Status503ServiceUnavailable, "the cluster cannot place this group now; try again\n");
+                return;
+            }
+        }
+        await WriteJson(context, StatusOf(name, access, config!, baseUrl, host, cluster?.NodeId));
     }
 
-    public static JsonObject StatusOf(string name, GroupAccess access, ServerConfig config, BaseUrl baseUrl)
+    /// <param name="host">In cluster mode, the node that serves the group (null: none yet, so this node's endpoint).</param>
+    /// <param name="self">In cluster mode, this node's name: the member count of a group served elsewhere is its host's.</param>
+    public static JsonObject StatusOf(string name, GroupAccess access, ServerConfig config, BaseUrl baseUrl,
+                                      Cluster.GroupHost? host = null, string? self = null)
     {
         var group = access.Group!;
         int count;
@@ -91,8 +105,9 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whi
             count = group.Count;
             locked = group.Locked;
         }
+        if (host is not null && host.Node != self) count = host.Members;
         return GroupStatus.ForHttp(name, access.Lookup.Description!, config, baseUrl.GroupLocation(name),
-                                   baseUrl.WebSocketEndpoint(), count, locked);
+                                   host?.WebSocketEndpoint ?? baseUrl.WebSocketEndpoint(), count, locked);
     }
 
     public static async Task WriteJson(HttpContext context, JsonNode body)

@@ -8,7 +8,8 @@ namespace Tessera.Server.Http;
 /// parsed form is cached by modification time), so a new public group shows up at once
 /// instead of after Galène's 15-minute sweep.
 /// </summary>
-public sealed class PublicGroups(GroupRegistry registry)
+/// <remarks>In cluster mode each group shows its host's endpoint and member count (groups nobody hosts: this node's, and 0).</remarks>
+public sealed class PublicGroups(GroupRegistry registry, Cluster.IClusterDirectory? cluster = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -20,14 +21,25 @@ public sealed class PublicGroups(GroupRegistry registry)
             await HttpErrors.InternalError(context);
             return;
         }
-        var list = new JsonArray();
+        var shown = new List<(string Name, GroupAccess Access)>();
         foreach (var name in registry.Descriptions.ListFileGroups())
         {
             var lookup = registry.Descriptions.Lookup(name);
             if (!lookup.Found || !lookup.Description!.Public) continue;
             var access = registry.Open(name);
-            if (access.Group is null) continue;
-            list.Add(GroupRoutes.StatusOf(name, access, config!, baseUrl));
+            if (access.Group is not null) shown.Add((name, access));
+        }
+        // One lookup per group, all in flight at once (the client pipelines them to Redis).
+        var hosts = cluster is null
+            ? new Cluster.GroupHost?[shown.Count]
+            : await Task.WhenAll(shown.Select(g => cluster.CurrentHostAsync(g.Name, context.RequestAborted)));
+        var list = new JsonArray();
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var status = GroupRoutes.StatusOf(shown[i].Name, shown[i].Access, config!, baseUrl, hosts[i], cluster?.NodeId);
+            if (hosts[i] is { } host) status["node"] = host.Node;
+            else if (cluster is not null) status["clientCount"] = 0;
+            list.Add(status);
         }
         await GroupRoutes.WriteJson(context, list);
     }

@@ -11,7 +11,8 @@ public static class MonitoringComposition
     public static IServiceCollection AddMonitoring(this IServiceCollection services)
     {
         services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<GroupRegistry>(),
-                                                      sp.GetRequiredService<MediaPlane>().Multiplexer.Counters));
+                                                      sp.GetRequiredService<MediaPlane>().Multiplexer.Counters,
+                                                      sp.GetService<Tessera.Server.Cluster.IClusterDirectory>()?.NodeId));
         services.AddSingleton(sp => new JoinAudit(sp.GetRequiredService<ServerMetrics>(),
                                                   sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Audit")));
         services.AddSingleton(sp =>

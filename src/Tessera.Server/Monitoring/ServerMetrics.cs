@@ -15,9 +15,11 @@ public sealed class ServerMetrics
 {
     private readonly Counter _joins, _refusals, _verifications, _throttled;
 
-    public ServerMetrics(GroupRegistry groups, MediaCounters media)
+    /// <param name="node">In cluster mode, this node's name: every series carries it as the label <c>node</c>.</param>
+    public ServerMetrics(GroupRegistry groups, MediaCounters media, string? node = null)
     {
         Registry = Metrics.NewCustomRegistry();
+        if (node is not null) Registry.SetStaticLabels(new Dictionary<string, string> { ["node"] = node });
         var factory = Metrics.WithCustomRegistry(Registry);
         _joins = factory.CreateCounter("tessera_joins_total", "Successful joins, by kind of credential.", "credential");
         _refusals = factory.CreateCounter("tessera_join_refusals_total", "Refused joins, by reason.", "reason");

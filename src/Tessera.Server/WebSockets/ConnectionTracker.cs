@@ -25,6 +25,13 @@ public sealed class ConnectionTracker
             session.Kick(null, null, Texts.ShuttingDown);
     }
 
+    /// <summary>Closes the connections of a group's members without a kick, so that clients reconnect (cluster mode: the group moved).</summary>
+    public void CloseMembers(Tessera.Protocol.Groups.Group group, CloseReason reason)
+    {
+        foreach (var (session, transport) in _live)
+            if (ReferenceEquals(session.Group, group)) transport.Close(reason);
+    }
+
     private sealed class Registration(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();

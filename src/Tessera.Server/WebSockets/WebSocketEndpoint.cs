@@ -23,12 +23,15 @@ public sealed class WebSocketEndpoint
     private readonly ILogger _logger;
     private readonly ConnectionTracker _connections;
     private readonly OutgoingBudget _budget;
+    /// <summary>In cluster mode, pages served by any node may open a WebSocket here.</summary>
+    private readonly Cluster.IClusterDirectory? _cluster;
     private readonly SharedMessageEncoder _encoder = new();
     private readonly Tessera.Diagnostics.LogThrottle _failures;
 
     public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
-                             OutgoingBudget budget, ILogger logger)
+                             OutgoingBudget budget, ILogger logger, Cluster.IClusterDirectory? cluster = null)
     {
+        _cluster = cluster;
         _budget = budget;
         _failures = new Tessera.Diagnostics.LogThrottle(protocol.Time, Tessera.Web.ExceptionLoggingExtensions.FailureCauses);
         _protocol = protocol;
@@ -36,6 +39,11 @@ public sealed class WebSocketEndpoint
         _connections = connections;
         _logger = logger;
     }
+
+    /// <summary>The cluster's shared name (proxyURL) is the origin of pages loaded through it.</summary>
+    private bool IsSharedOrigin(string origin, string? proxyUrl) =>
+        _cluster is not null && Uri.TryCreate(proxyUrl, UriKind.Absolute, out var proxy)
+        && string.Equals(proxy.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -53,7 +61,9 @@ public sealed class WebSocketEndpoint
             return;
         }
         var config = _protocol.Registry.Config.TryGet(out _);
-        if (!OriginCheck.Allowed(context.Request, config?.AllowOrigin, configReadable: config is not null))
+        if (!OriginCheck.Allowed(context.Request, config?.AllowOrigin, configReadable: config is not null)
+            && _cluster?.IsNodeOrigin(context.Request.Headers.Origin.ToString()) != true
+            && !IsSharedOrigin(context.Request.Headers.Origin.ToString(), config?.ProxyUrl))
         {
             await HttpErrors.Text(context, StatusCodes.Status403Forbidden, "Forbidden");
             return;

@@ -22,6 +22,23 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The process id, for signals a test sends itself (SIGSTOP, SIGKILL).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Sends <paramref name="signal"/> to this process only.</summary>
+    public void Signal(int signal)
+    {
+        if (Terminate(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({signal}) failed: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>SIGKILL, and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        Signal(9);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public string Output
     {
         get { lock (_output) return string.Join("\n", _output); }

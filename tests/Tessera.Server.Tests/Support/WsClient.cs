@@ -23,11 +23,12 @@ public sealed class WsClient : IAsyncDisposable
     public WebSocketState State => _socket.State;
 
     /// <param name="from">A loopback source address other than 127.0.0.1, to play a second machine.</param>
-    public static async Task<WsClient> ConnectAsync(Uri url, string? origin = null, System.Net.IPAddress? from = null)
+    /// <param name="timeout">How long the opening handshake may take (20 s unless said).</param>
+    public static async Task<WsClient> ConnectAsync(Uri url, string? origin = null, System.Net.IPAddress? from = null, TimeSpan? timeout = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         if (from is null)
         {
             await socket.ConnectAsync(url, cts.Token);
