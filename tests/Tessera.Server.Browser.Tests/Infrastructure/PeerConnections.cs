@@ -90,25 +90,34 @@ public static class PeerConnections
         """;
 
     // Runs before the client: every peer connection it makes keeps only the turns: URLs it is given.
-    const string TurnsOnly = """
-        (() => {
+    /// <summary>Keeps only the TURN URLs that match a regular expression (its source is the script's argument).</summary>
+    const string KeepTurnUrls = """
+        (pattern) => {
+            const keep = new RegExp(pattern);
             const Native = window.RTCPeerConnection;
             window.RTCPeerConnection = class extends Native {
                 constructor(config, ...rest) {
                     const iceServers = ((config && config.iceServers) || [])
-                        .map((s) => ({ ...s, urls: [].concat(s.urls).filter((u) => u.startsWith("turns:")) }))
+                        .map((s) => ({ ...s, urls: [].concat(s.urls).filter((u) => keep.test(u)) }))
                         .filter((s) => s.urls.length > 0);
                     super({ ...(config || {}), iceServers }, ...rest);
                 }
             };
-        })();
+        }
         """;
 
+    /// <summary>TURN over TLS only.</summary>
+    public const string TurnsUrls = "^turns:";
+
+    /// <summary>TURN over UDP only (no <c>transport=tcp</c>, no <c>turns:</c>).</summary>
+    public const string UdpTurnUrls = "^turn:(?!.*transport=tcp)";
+
     /// <summary>Makes the page's peer connections relay-only; before <see cref="RecordAsync"/> and before the page loads.</summary>
-    /// <param name="turnsOnly">Also drop every TURN URL but the <c>turns:</c> ones, so the relay is reached over TLS or not at all.</param>
-    public static async Task ForceRelayAsync(IPage page, bool turnsOnly = false)
+    /// <param name="keepTurnUrls">When given, every TURN URL that does not match this regular expression is dropped, so the relay is reached that way or not at all.</param>
+    public static async Task ForceRelayAsync(IPage page, string? keepTurnUrls = null)
     {
-        if (turnsOnly) await page.AddInitScriptAsync(TurnsOnly);
+        if (keepTurnUrls is not null)
+            await page.AddInitScriptAsync($"({KeepTurnUrls})({JsonSerializer.Serialize(keepTurnUrls)});");
         await page.AddInitScriptAsync(RelayOnly);
     }
 
