@@ -13,8 +13,10 @@ public sealed class ClientSession : IGroupMember
 {
     private readonly IClientTransport _transport;
     private bool _handshakeDone;
-    private readonly MessageAllowance _chatAllowance = new(Texts.TooManyMessages);
-    private readonly MessageAllowance _fileTransferAllowance = new(Texts.TooManyFileTransferMessages);
+    // Made when the client first chats or sets up a file transfer: most members of a large group
+    // never do, and each connection's idle memory is what a big group costs.
+    private MessageAllowance? _chatAllowance;
+    private MessageAllowance? _fileTransferAllowance;
 
     /// <param name="isPseudo">A member that only publishes (a WHIP encoder): it neither chats nor is acted on.</param>
     public ClientSession(IClientTransport transport, ProtocolServices services, bool isPseudo = false)
@@ -146,11 +148,11 @@ public sealed class ClientSession : IGroupMember
     /// dropped message, so a flood cannot fill its own queue with our answers.
     /// </summary>
     public bool TakeChatAllowance(Config.ServerLimits limits) =>
-        _chatAllowance.Take(this, limits.ChatBurst, limits.ChatPerSecond);
+        (_chatAllowance ??= new(Texts.TooManyMessages)).Take(this, limits.ChatBurst, limits.ChatPerSecond);
 
     /// <summary>As <see cref="TakeChatAllowance"/>, for file-transfer signalling, which has an allowance of its own.</summary>
     public bool TakeFileTransferAllowance(Config.ServerLimits limits) =>
-        _fileTransferAllowance.Take(this, limits.FileTransferBurst, limits.FileTransferPerSecond);
+        (_fileTransferAllowance ??= new(Texts.TooManyFileTransferMessages)).Take(this, limits.FileTransferBurst, limits.FileTransferPerSecond);
 
     private void Handshake(Message message)
     {

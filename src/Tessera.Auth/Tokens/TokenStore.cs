@@ -173,7 +173,8 @@ public sealed class TokenStore : ITokenStore
         }
     }
 
-    private static List<StatefulToken> SortByExpiry(IEnumerable<StatefulToken> tokens) =>
+    /// <summary>The order every token store lists in: by expiry, tokens without one first.</summary>
+    public static List<StatefulToken> SortByExpiry(IEnumerable<StatefulToken> tokens) =>
         tokens.OrderBy(t => t.Expires.HasValue).ThenBy(t => t.Expires).ToList();
 
     private void CheckTag(string? ifMatch)

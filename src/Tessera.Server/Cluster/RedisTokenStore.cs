@@ -95,8 +95,7 @@ public sealed class RedisTokenStore(IDatabase db, TimeProvider time) : ITokenSto
     {
         try
         {
-            return db.HashGetAll(Tokens).Select(e => TryParse(e.Value)).OfType<StatefulToken>()
-                .OrderBy(t => t.Expires.HasValue).ThenBy(t => t.Expires).ToList();
+            return TokenStore.SortByExpiry(db.HashGetAll(Tokens).Select(e => TryParse(e.Value)).OfType<StatefulToken>());
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
