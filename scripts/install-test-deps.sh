@@ -49,12 +49,15 @@ if [ ${#need[@]} -gt 0 ]; then
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   export DEBIAN_FRONTEND=noninteractive
-  # A slapd or turnserver already running may be someone's real service: remember them, so only a
+  # A slapd, turnserver or redis-server already running may be someone's real service: remember them, so only a
   # daemon that a package script started during this install (despite policy-rc.d) is stopped below.
-  before=" $( (pgrep -x 'slapd|turnserver' || true) | tr '\n' ' ') "
+  # (one pgrep per name: pgrep matches at most 15 characters of a name, so an alternation pattern
+  # longer than that matches nothing at all)
+  daemons() { for name in slapd turnserver redis-server; do pgrep -x "$name" || true; done; }
+  before=" $(daemons | tr '\n' ' ') "
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  for pid in $(pgrep -x 'slapd|turnserver' || true); do
+  for pid in $(daemons); do
     case "$before" in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
   done
 fi
