@@ -35,9 +35,18 @@ public abstract class ConferenceFixture : IAsyncLifetime
     {
         try
         {
-            await StartHelpersAsync();
-            server = await TesseraProcess.StartAsync(Groups(), ServerPort, ConfigJson);
-            browser = await BrowserHost.StartAsync(extraArguments: BrowserArguments);
+            // The browser needs nothing of the server's: it starts while the helpers and the server do.
+            var browserStarting = BrowserHost.StartAsync(extraArguments: BrowserArguments);
+            try
+            {
+                await StartHelpersAsync();
+                server = await TesseraProcess.StartAsync(Groups(), ServerPort, ConfigJson);
+            }
+            finally
+            {
+                // Awaited even when the server failed, so a browser that did start is closed below.
+                browser = await browserStarting;
+            }
         }
         catch
         {
