@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Tessera.Server.Browser.Tests;
 
 /// <summary>Logins through an authorisation server that refuses or declines to decide.</summary>
-public sealed class DelegatedLoginTests(TokenFixture fixture) : IClassFixture<TokenFixture>
+[Collection(TokenCollection.Name)]
+public sealed class DelegatedLoginTests(TokenFixture fixture)
 {
     [Fact]
     public async Task An_authorisation_server_refusal_is_shown_with_its_status()

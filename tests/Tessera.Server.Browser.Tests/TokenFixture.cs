@@ -93,3 +93,10 @@ public sealed class TokenFixture : ConferenceFixture
         ["invite"] = GroupFiles.Ordinary,
     };
 }
+
+/// <summary>The token and delegated-login test classes share one fixture: its groups serve both.</summary>
+[CollectionDefinition(Name)]
+public sealed class TokenCollection : ICollectionFixture<TokenFixture>
+{
+    public const string Name = "tokens";
+}

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Tessera.Server.Browser.Tests;
 
 /// <summary>Logins by token: JWT in the URL, authorisation server, portal, invitations.</summary>
-public sealed class TokenLoginTests(TokenFixture fixture) : IClassFixture<TokenFixture>
+[Collection(TokenCollection.Name)]
+public sealed class TokenLoginTests(TokenFixture fixture)
 {
     [Fact]
     public async Task A_jwt_in_the_query_logs_in_and_disappears_from_the_address_and_history()
