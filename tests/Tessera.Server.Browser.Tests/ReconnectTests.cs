@@ -160,11 +160,12 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         var portA = FreePort.Find();
         var portB = FreePort.Find();
         var originA = $"http://127.0.0.1:{portA}";
-        await using var nodeA = await TesseraProcess.StartAsync(OneGroup, portA,
-            $$"""{"proxyURL":"http://127.0.0.1:{{portB}}"}""");
-        await using var nodeB = await TesseraProcess.StartAsync(
-            new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://localhost:{{portA}}/group/g/"}""" },
-            portB, $$"""{"allowOrigin":["{{originA}}"]}""");
+        await using var nodes = await NodesAsync(
+            TesseraProcess.StartAsync(OneGroup, portA, $$"""{"proxyURL":"http://127.0.0.1:{{portB}}"}"""),
+            TesseraProcess.StartAsync(
+                new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://localhost:{{portA}}/group/g/"}""" },
+                portB, $$"""{"allowOrigin":["{{originA}}"]}"""));
+        var nodeA = nodes.A;
         await using var watched = await OpenOnFakeClockAsync();
         var (page, attempts) = (watched.Page, watched.Attempts);
 
@@ -198,12 +199,14 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
     {
         var portA = FreePort.Find();
         var portB = FreePort.Find();
-        await using var nodeA = await TesseraProcess.StartAsync(
-            new Dictionary<string, string> { ["g"] = GroupFiles.Ordinary, ["elsewhere"] = GroupFiles.Ordinary }, portA,
-            $$"""{"proxyURL":"http://127.0.0.1:{{portB}}"}""");
-        await using var nodeB = await TesseraProcess.StartAsync(
-            new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://127.0.0.1:{{portA}}/group/elsewhere/"}""" },
-            portB, $$"""{"allowOrigin":["http://127.0.0.1:{{portA}}"]}""");
+        await using var nodes = await NodesAsync(
+            TesseraProcess.StartAsync(
+                new Dictionary<string, string> { ["g"] = GroupFiles.Ordinary, ["elsewhere"] = GroupFiles.Ordinary }, portA,
+                $$"""{"proxyURL":"http://127.0.0.1:{{portB}}"}"""),
+            TesseraProcess.StartAsync(
+                new Dictionary<string, string> { ["g"] = $$"""{"redirect":"http://127.0.0.1:{{portA}}/group/elsewhere/"}""" },
+                portB, $$"""{"allowOrigin":["http://127.0.0.1:{{portA}}"]}"""));
+        var nodeA = nodes.A;
         await using var watched = await OpenOnFakeClockAsync();
         var (page, attempts) = (watched.Page, watched.Attempts);
 
@@ -227,18 +230,54 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         return new WatchedPage(page, attempts);
     }
 
-    /// <summary>A server with group g, and a page on the fake clock.</summary>
+    /// <summary>A server with group g, and a page on the fake clock, started side by side.</summary>
     async Task<Scene> StartSceneAsync()
     {
-        var server = await TesseraProcess.StartAsync(OneGroup);
+        var starting = TesseraProcess.StartAsync(OneGroup);
+        WatchedPage watched;
         try
         {
-            return new Scene(server, await OpenOnFakeClockAsync());
+            watched = await OpenOnFakeClockAsync();
         }
         catch
         {
-            await server.DisposeAsync();
+            await (await starting).DisposeAsync();
             throw;
+        }
+        try
+        {
+            return new Scene(await starting, watched);
+        }
+        catch
+        {
+            await watched.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Two servers started side by side (start-up is the slow part); if either fails, the other is stopped.</summary>
+    static async Task<Nodes> NodesAsync(Task<TesseraProcess> a, Task<TesseraProcess> b)
+    {
+        try
+        {
+            await Task.WhenAll(a, b);
+        }
+        catch
+        {
+            if (a.IsCompletedSuccessfully) await a.Result.DisposeAsync();
+            if (b.IsCompletedSuccessfully) await b.Result.DisposeAsync();
+            throw;
+        }
+        return new Nodes(a.Result, b.Result);
+    }
+
+    /// <summary>Disposing stops both servers.</summary>
+    sealed record Nodes(TesseraProcess A, TesseraProcess B) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
         }
     }
 
