@@ -107,7 +107,13 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
 
     sealed record Gathering(int Relays, IReadOnlyList<int> Errors);
 
-    /// <summary>A relay-only peer connection of the page's own, with the given TURN credential: what it gathers.</summary>
+    /// <summary>
+    /// A relay-only peer connection of the page's own, with the given TURN credential: what it
+    /// gathered by the time coturn decided, that is its first relay candidate or its refusal (401)
+    /// of the credential, or else by the end of gathering. Gathering itself ends only once every
+    /// local address has given up on the TURN server, which from one that cannot reach it (the
+    /// loopback interface) takes STUN's whole retransmission schedule, about 40 s.
+    /// </summary>
     static async Task<Gathering> GatherRelayAsync(IPage page, string url, string username, string secret)
     {
         var result = await page.EvaluateAsync<JsonElement>("""
@@ -115,13 +121,14 @@ public sealed class NetworkPathTests(NetworkPathFixture fixture) : IAsyncLifetim
                 const pc = new RTCPeerConnection({ iceServers: [{ urls: [url], username, credential }], iceTransportPolicy: "relay" });
                 const errors = [];
                 let relays = 0;
-                pc.addEventListener("icecandidateerror", (e) => errors.push(e.errorCode));
-                pc.addEventListener("icecandidate", (e) => { if (e.candidate && e.candidate.type === "relay") relays++; });
-                const complete = new Promise((resolve) => pc.addEventListener("icegatheringstatechange",
-                    () => { if (pc.iceGatheringState === "complete") resolve(); }));
+                let decided;
+                const outcome = new Promise((resolve) => { decided = resolve; });
+                pc.addEventListener("icecandidateerror", (e) => { errors.push(e.errorCode); if (e.errorCode === 401) decided(); });
+                pc.addEventListener("icecandidate", (e) => { if (e.candidate && e.candidate.type === "relay") { relays++; decided(); } });
+                pc.addEventListener("icegatheringstatechange", () => { if (pc.iceGatheringState === "complete") decided(); });
                 pc.createDataChannel("probe");
                 await pc.setLocalDescription(await pc.createOffer());
-                await complete;
+                await outcome;
                 pc.close();
                 return { relays, errors };
             }
