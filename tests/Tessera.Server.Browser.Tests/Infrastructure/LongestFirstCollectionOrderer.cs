@@ -17,8 +17,8 @@ public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
     /// </summary>
     static readonly string[] Longest =
     [
-        MediaCollection.Name, "ReconnectTests", "CallViewTests", NetworkPathCollection.Name,
-        "ConferenceTests", "RecordingTests", TokenCollection.Name, "PasswordLoginTests",
+        "ReconnectTests", MediaCollection.Name, NetworkPathCollection.Name, "CallViewTests",
+        TokenCollection.Name, "RecordingTests", "ConferenceTests", "PasswordLoginTests",
     ];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
