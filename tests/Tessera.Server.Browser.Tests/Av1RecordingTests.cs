@@ -23,9 +23,7 @@ public sealed class Av1RecordingFixture : ConferenceFixture
 /// <summary>Chromium's AV1 camera through the real server: forwarded to another page, recorded, judged by ffprobe and ffmpeg.</summary>
 public sealed class Av1RecordingTests(Av1RecordingFixture fixture) : IClassFixture<Av1RecordingFixture>
 {
-    // Long enough for the duration and decode checks; the 10-second recording the feature asks
-    // for is RecordingTests' (VP8), so this one need not spend as long.
-    static readonly TimeSpan RecordingLength = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan RecordingLength = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task A_recorded_av1_camera_is_a_webm_ffmpeg_decodes_without_an_error()
