@@ -18,7 +18,7 @@ public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
     static readonly string[] Longest =
     [
         "ReconnectTests", MediaCollection.Name, NetworkPathCollection.Name, "CallViewTests",
-        TokenCollection.Name, "RecordingTests", "ConferenceTests", "PasswordLoginTests",
+        TokenCollection.Name, "ConferenceTests", "PasswordLoginTests",
     ];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
