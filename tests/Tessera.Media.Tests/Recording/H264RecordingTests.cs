@@ -1,12 +1,7 @@
 using System.Buffers.Binary;
 using Tessera.Media.Codecs;
-using Tessera.Media.Processing;
 using Tessera.Media.Recording;
-using Tessera.Media.Rtp;
-using Tessera.Media.Sdp;
-using Tessera.Media.Sfu;
 using Tessera.Media.Testing;
-using Tessera.Media.Tests.Sfu;
 
 namespace Tessera.Media.Tests.Recording;
 
@@ -17,7 +12,6 @@ namespace Tessera.Media.Tests.Recording;
 /// </summary>
 public class H264RecordingTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
     private readonly string _folder = Directory.CreateTempSubdirectory("tessera-h264-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -34,18 +28,7 @@ public class H264RecordingTests : IDisposable
 
     private static string Stored(byte[] unit) => Stored(Nals(unit));
 
-    private static List<(string Unit, bool Key)> Assemble(IEnumerable<byte[]> packets)
-    {
-        var assembler = FrameAssembler.For(Codec.H264);
-        var units = new List<(string, bool)>();
-        foreach (var data in packets)
-        {
-            Assert.True(RtpPacket.TryParse(data, out var header));
-            if (assembler.Add(new ReceivedPacket(data, header, default, T0)))
-                units.Add((Convert.ToHexString(assembler.Frame), assembler.FrameIsKeyframe));
-        }
-        return units;
-    }
+    private static List<(string Unit, bool Key)> Assemble(IEnumerable<byte[]> packets) => RecordingHarness.Assemble(Codec.H264, packets);
 
     [Theory]
     [InlineData(120)] // most slices in FU-A fragments
@@ -143,24 +126,10 @@ public class H264RecordingTests : IDisposable
     [Fact]
     public async Task A_recorded_h264_track_is_a_matroska_file_ffmpeg_decodes_without_an_error()
     {
-        var clock = new ManualTimeProvider();
-        var publisher = new RecordingSink();
-        var codec = new NegotiatedCodec(102, CodecCatalog.ByName("h264")!, "packetization-mode=1;profile-level-id=42e01f", ["nack pli"]);
-        var media = new NegotiatedMedia("0", "video", [codec], new Dictionary<int, string>(), [], [7u], "s", "t");
-        var track = new IncomingTrack("0", media, codec, 7, null, publisher, 0x5E4F, clock);
         var path = Path.Combine(_folder, "h264.mkv");
-        var recorder = new StreamRecorder(Codec.H264, audio: false, () => File.Create(path), clock);
-        Assert.True(recorder.Attach(track));
         var clip = EncodedVideo.Repeated(Clip(), times: 2);
-        var packetizer = new VideoPacketizer("h264", ssrc: 7, payloadType: 102, maxPayload: 1000);
 
-        foreach (var frame in clip)
-        {
-            foreach (var packet in packetizer.Packets(frame.Data, frame.Milliseconds, frame.Keyframe))
-                track.Deliver(packet);
-            clock.Advance(TimeSpan.FromMilliseconds(1000.0 / 30));
-        }
-        await recorder.StopAsync();
+        var recorder = await RecordingHarness.RecordAsync("h264", 102, "packetization-mode=1;profile-level-id=42e01f", clip, maxPayload: 1000, path);
 
         var head = File.ReadAllBytes(path).AsSpan(0, 64);
         Assert.True(head.IndexOf("matroska"u8) > 0, "DocType matroska: WebM cannot hold H.264");
