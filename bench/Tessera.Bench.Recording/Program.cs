@@ -17,15 +17,20 @@ using Tessera.Testing;
 // their bounds); the disk writer runs on its own threads as in the server.
 // Prints CPU per recorded packet (whole process, and the delivering thread alone), the disk write
 // rate, frames dropped, and the delivering thread's time per packet (p50/p99/p99.9) without and
-// with recording. Run: dotnet run -c Release --project bench/Tessera.Bench.Recording [streams] [seconds] [bitrate]
+// with recording. Run: dotnet run -c Release --project bench/Tessera.Bench.Recording [streams] [seconds] [bitrate] [vp8|h264]
+// With h264 the video is single NAL unit packets (RFC 6184), each keyframe a STAP-A of SPS, PPS and
+// an IDR slice, recorded into Matroska files.
 int streams = args.Length > 0 ? int.Parse(args[0]) : 10;
 int mediaSeconds = args.Length > 1 ? int.Parse(args[1]) : 60;
 int bitrate = args.Length > 2 ? int.Parse(args[2]) : 1_000_000;
+string videoCodec = args.Length > 3 ? args[3] : "vp8";
+if (videoCodec is not ("vp8" or "h264"))
+    throw new ArgumentException("the video codec is vp8 or h264");
 const int VideoPacket = 1100, AudioPacket = 100;
 const double Speed = 10; // media milliseconds per real millisecond
 double videoPerSecond = bitrate / 8.0 / VideoPacket;
 var folder = Directory.CreateTempSubdirectory("tessera-recbench-").FullName;
-Console.WriteLine($"Recording bench: {streams} streams, {mediaSeconds} s of media each, video {bitrate / 1000} kbit/s " +
+Console.WriteLine($"Recording bench: {streams} streams, {mediaSeconds} s of media each, {videoCodec} video {bitrate / 1000} kbit/s " +
                   $"({videoPerSecond:F0} packets/s of {VideoPacket} B) + audio 50 packets/s of {AudioPacket} B; load average {LoadAverage()}");
 try
 {
@@ -58,13 +63,13 @@ Result Run(bool record)
     var recorders = new List<StreamRecorder>();
     for (int i = 0; i < streams; i++)
     {
-        var video = Track(clock, sink, "vp8", "video", (uint)(2 * i + 1));
+        var video = Track(clock, sink, videoCodec, "video", (uint)(2 * i + 1));
         var audio = Track(clock, sink, "opus", "audio", (uint)(2 * i + 2));
         tracks.Add((video, audio));
         if (record)
         {
-            var path = Path.Combine(folder, $"stream-{i}.webm");
-            var recorder = new StreamRecorder(Codec.Vp8, audio: true, () => File.Create(path), clock);
+            var path = Path.Combine(folder, $"stream-{i}" + (videoCodec == "h264" ? ".mkv" : ".webm"));
+            var recorder = new StreamRecorder(videoCodec == "h264" ? Codec.H264 : Codec.Vp8, audio: true, () => File.Create(path), clock);
             recorder.Attach(video);
             recorder.Attach(audio);
             recorders.Add(recorder);
@@ -90,12 +95,12 @@ Result Run(bool record)
             bool keyframe = videoSent % (long)Math.Max(1, videoPerSecond * 3) == 0;
             for (int i = 0; i < streams; i++)
                 durations.Add(Deliver(tracks[i].Video, packet, Build(packet, (uint)(2 * i + 1), 96, (ushort)videoSent,
-                    (uint)(videoSent * 90_000 / videoPerSecond), VideoPacket, keyframe)));
+                    (uint)(videoSent * 90_000 / videoPerSecond), VideoPacket, keyframe, videoCodec)));
         }
         for (; audioSent < audioDue; audioSent++)
             for (int i = 0; i < streams; i++)
                 durations.Add(Deliver(tracks[i].Audio, packet, Build(packet, (uint)(2 * i + 2), 111, (ushort)audioSent,
-                    (uint)(audioSent * 960), AudioPacket, false)));
+                    (uint)(audioSent * 960), AudioPacket, false, "opus")));
     }
     Task.WaitAll(recorders.Select(r => r.StopAsync()).ToArray());
     double seconds = wall.Elapsed.TotalSeconds;
@@ -117,10 +122,26 @@ static double Deliver(IncomingTrack track, byte[] buffer, int length)
     return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 }
 
-static int Build(byte[] buffer, uint ssrc, byte payloadType, ushort sequence, uint timestamp, int size, bool keyframe)
+static int Build(byte[] buffer, uint ssrc, byte payloadType, ushort sequence, uint timestamp, int size, bool keyframe, string codec)
 {
     var payload = new byte[size];
-    if (payloadType == 96)
+    if (codec == "h264" && keyframe)
+    {
+        // STAP-A: a baseline SPS (level 3.1), a PPS, and an IDR slice starting the picture (first_mb_in_slice 0).
+        byte[] sps = [0x67, 0x42, 0xE0, 0x1F, 0x8C, 0x8D, 0x40, 0x50, 0x1E, 0xD0, 0x0F, 0x08, 0x84, 0x6A];
+        byte[] pps = [0x68, 0xCE, 0x3C, 0x80];
+        int idr = size - 1 - 2 - sps.Length - 2 - pps.Length - 2;
+        var stap = new List<byte> { 0x78, 0, (byte)sps.Length };
+        stap.AddRange(sps);
+        stap.AddRange([0, (byte)pps.Length, .. pps, (byte)(idr >> 8), (byte)idr, 0x65, 0x88]);
+        stap.CopyTo(payload);
+    }
+    else if (codec == "h264")
+    {
+        payload[0] = 0x41; // a non-IDR slice starting the picture
+        payload[1] = 0x9A;
+    }
+    else if (codec == "vp8")
     {
         payload[0] = 0x10; // VP8 descriptor: S=1, partition 0
         payload[1] = keyframe ? (byte)0 : (byte)1; // frame tag: P bit clear on a keyframe
@@ -136,7 +157,7 @@ static int Build(byte[] buffer, uint ssrc, byte payloadType, ushort sequence, ui
 
 static IncomingTrack Track(TimeProvider clock, IRtpSink sink, string codecName, string kind, uint ssrc)
 {
-    var codec = new NegotiatedCodec(codecName == "vp8" ? 96 : 111, CodecCatalog.ByName(codecName)!, "", ["nack pli"]);
+    var codec = new NegotiatedCodec(codecName == "opus" ? 111 : 96, CodecCatalog.ByName(codecName)!, "", ["nack pli"]);
     var media = new NegotiatedMedia(ssrc.ToString(), kind, [codec], new Dictionary<int, string>(), [], [ssrc], "s", "t");
     return new IncomingTrack(ssrc.ToString(), media, codec, ssrc, null, sink, 0x5E4F, clock);
 }

@@ -8,7 +8,8 @@ namespace Tessera.Media.Testing;
 /// non-flexible descriptor (RFC 9628: B and E bits, P for inter pictures), the marker on each
 /// picture's last packet, 90 kHz timestamps. AV1 as its RTP payload format says: temporal
 /// delimiters dropped, OBUs without their size fields, packed into packets behind an aggregation
-/// header and split across packets where they do not fit.
+/// header and split across packets where they do not fit. H.264 as RFC 6184 says (single NAL
+/// units, STAP-A, FU-A).
 /// </summary>
 public sealed class VideoPacketizer(string codec, uint ssrc, byte payloadType = 96, int maxPayload = 1000, int? midExtensionId = null, string? mid = null, int? ridExtensionId = null, string? rid = null)
 {
@@ -22,6 +23,8 @@ public sealed class VideoPacketizer(string codec, uint ssrc, byte payloadType = 
     {
         if (codec == "av1")
             return Av1Packets(picture, milliseconds, keyframe);
+        if (codec == "h264")
+            return H264Packets(picture, milliseconds);
         var packets = new List<byte[]>();
         for (int at = 0; at < picture.Length; at += maxPayload)
         {
@@ -101,6 +104,61 @@ public sealed class VideoPacketizer(string codec, uint ssrc, byte payloadType = 
             payloads.Add([.. payload]);
         }
         return payloads.Select((payload, n) => Packet(payload, milliseconds, last: n == payloads.Count - 1)).ToList();
+    }
+
+    /// <summary>Kinds of H.264 packet made so far: single NAL units, STAP-As and FU-A fragments.</summary>
+    public (int Single, int StapA, int FuA) H264PacketKinds { get; private set; }
+
+    /// <summary>
+    /// H.264 (RFC 6184, packetization-mode 1) from an Annex B access unit: access unit delimiters
+    /// dropped, NAL units that fit together aggregated into a STAP-A, one that does not fit in a
+    /// packet split into FU-As, any other sent alone.
+    /// </summary>
+    private List<byte[]> H264Packets(ReadOnlySpan<byte> unit, long milliseconds)
+    {
+        var nals = new List<byte[]>();
+        foreach (var (start, length) in AnnexB.NalUnits(unit))
+            if ((unit[start] & 0x1F) != 9)
+                nals.Add(unit.Slice(start, length).ToArray());
+        var payloads = new List<byte[]>();
+        for (int n = 0; n < nals.Count;)
+        {
+            var nal = nals[n];
+            if (nal.Length > maxPayload)
+            {
+                for (int at = 1; at < nal.Length;)
+                {
+                    int take = Math.Min(maxPayload - 2, nal.Length - at);
+                    byte header = (byte)((at == 1 ? 0x80 : 0) | (at + take == nal.Length ? 0x40 : 0) | (nal[0] & 0x1F));
+                    payloads.Add([(byte)((nal[0] & 0xE0) | 28), header, .. nal.AsSpan(at, take)]);
+                    H264PacketKinds = H264PacketKinds with { FuA = H264PacketKinds.FuA + 1 };
+                    at += take;
+                }
+                n++;
+                continue;
+            }
+            int together = 0, size = 1;
+            while (n + together < nals.Count && size + 2 + nals[n + together].Length <= maxPayload)
+                size += 2 + nals[n + together++].Length;
+            if (together < 2)
+            {
+                payloads.Add(nal);
+                H264PacketKinds = H264PacketKinds with { Single = H264PacketKinds.Single + 1 };
+                n++;
+                continue;
+            }
+            var stap = new List<byte> { (byte)(nals.Skip(n).Take(together).Max(x => x[0] & 0x60) | 24) };
+            foreach (var part in nals.Skip(n).Take(together))
+            {
+                stap.Add((byte)(part.Length >> 8));
+                stap.Add((byte)part.Length);
+                stap.AddRange(part);
+            }
+            payloads.Add([.. stap]);
+            H264PacketKinds = H264PacketKinds with { StapA = H264PacketKinds.StapA + 1 };
+            n += together;
+        }
+        return payloads.Select((payload, i) => Packet(payload, milliseconds, last: i == payloads.Count - 1)).ToList();
     }
 
     private static byte[] Leb128(int value)

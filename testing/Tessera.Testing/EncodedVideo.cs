@@ -8,7 +8,8 @@ public sealed record EncodedFrame(byte[] Data, long Milliseconds, bool Keyframe)
 
 /// <summary>
 /// Real VP8/VP9/AV1 pictures for the recording tests, encoded by Debian's ffmpeg (libvpx, libaom) into IVF —
-/// the simplest container: a 32-byte header, then per picture its size, time and bytes.
+/// the simplest container: a 32-byte header, then per picture its size, time and bytes — and H.264
+/// (libx264) as an elementary stream.
 /// </summary>
 public static class EncodedVideo
 {
@@ -29,6 +30,8 @@ public static class EncodedVideo
 
     private static IReadOnlyList<EncodedFrame> EncodeNow(string codec, double seconds, int keyframeInterval, int width, int height)
     {
+        if (codec == "h264")
+            return EncodeH264(seconds, keyframeInterval, width, height);
         var path = Path.Combine(Path.GetTempPath(), $"tessera-{codec}-{Guid.NewGuid():N}.ivf");
         try
         {
@@ -71,6 +74,44 @@ public static class EncodedVideo
             at += 12 + size;
         }
         return frames;
+    }
+
+    /// <summary>
+    /// H.264 from libx264 (constrained baseline, as browsers send) as an Annex B elementary stream:
+    /// each access unit starts with a delimiter (x264's aud option), which is how the stream is cut
+    /// into pictures; each picture keeps its start codes. x264 repeats SPS and PPS at every IDR.
+    /// </summary>
+    private static IReadOnlyList<EncodedFrame> EncodeH264(double seconds, int keyframeInterval, int width, int height)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tessera-h264-{Guid.NewGuid():N}.h264");
+        try
+        {
+            Run("ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=size={width}x{height}:rate=30",
+                "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
+                "-g", keyframeInterval.ToString(), "-keyint_min", keyframeInterval.ToString(), "-x264-params", "aud=1",
+                "-b:v", "200k", "-f", "h264", path]);
+            var stream = File.ReadAllBytes(path);
+            // x264 writes each delimiter (NAL type 9) behind a 4-byte start code: the stream is cut there.
+            var starts = new List<int>();
+            for (int i = 0; i + 4 < stream.Length; i++)
+                if (stream[i] == 0 && stream[i + 1] == 0 && stream[i + 2] == 0 && stream[i + 3] == 1 && (stream[i + 4] & 0x1F) == 9)
+                    starts.Add(i);
+            var frames = new List<EncodedFrame>();
+            for (int n = 0; n < starts.Count; n++)
+            {
+                var unit = stream[starts[n]..(n + 1 < starts.Count ? starts[n + 1] : stream.Length)];
+                bool key = false; // an IDR slice (type 5) behind any start code
+                for (int i = 0; i + 3 < unit.Length; i++)
+                    key |= unit[i] == 0 && unit[i + 1] == 0 && unit[i + 2] == 1 && (unit[i + 3] & 0x1F) == 5;
+                frames.Add(new EncodedFrame(unit, n * 1000L / 30, key));
+            }
+            return frames;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Whether a temporal unit (OBUs with their sizes) holds a sequence header OBU (type 1).</summary>

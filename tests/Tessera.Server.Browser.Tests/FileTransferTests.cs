@@ -132,7 +132,11 @@ public sealed class FileTransferTests(MediaFixture fixture)
             // Accepted together: the five connections set up at once, their candidates in one burst each way.
             var accept = offers.GetByRole(AriaRole.Button, new() { Name = "Accept" });
             for (int i = 0; i < 5; i++)
+            {
                 await accept.First.ClickAsync();
+                // Each click must have hit its button: a miss shows here, not as a transfer that never starts.
+                await Expect(accept).ToHaveCountAsync(4 - i);
+            }
 
             try
             {

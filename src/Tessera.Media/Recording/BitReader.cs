@@ -28,6 +28,27 @@ internal ref struct BitReader(ReadOnlySpan<byte> bytes)
 
     public bool Flag() => Read(1) == 1;
 
+    /// <summary>H.264's ue(v): leading zeros, a one, then as many bits again (at most 32 bits of value).</summary>
+    public uint ReadExpGolomb()
+    {
+        int zeros = 0;
+        while (!Overrun && Read(1) == 0)
+            zeros++;
+        if (zeros > 31)
+        {
+            Overrun = true; // no field of a parameter set is that long: treat as malformed
+            return 0;
+        }
+        return (uint)((1UL << zeros) - 1 + Read(zeros));
+    }
+
+    /// <summary>H.264's se(v): ue(v) mapped to 0, 1, -1, 2, -2…</summary>
+    public long ReadSignedExpGolomb()
+    {
+        uint k = ReadExpGolomb();
+        return (k & 1) != 0 ? (k + 1L) / 2 : -(long)(k / 2);
+    }
+
     /// <summary>AV1's uvlc(): leading zeros, a one, then as many bits again.</summary>
     public void SkipUvlc()
     {

@@ -34,6 +34,7 @@ public abstract class FrameAssembler
         Codec.Vp8 => new Vp8FrameAssembler(),
         Codec.Vp9 => new Vp9FrameAssembler(),
         Codec.Av1 => new Av1FrameAssembler(),
+        Codec.H264 => new H264FrameAssembler(),
         Codec.Opus => new OpusFrameAssembler(),
         _ => throw new NotSupportedException($"{codec} cannot be recorded"),
     };

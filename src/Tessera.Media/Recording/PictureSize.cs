@@ -10,6 +10,7 @@ public static class PictureSize
         Codec.Vp8 => Vp8(keyframe),
         Codec.Vp9 => Vp9(keyframe),
         Codec.Av1 => Av1SequenceHeader.In(keyframe) is { } header ? (header.MaxWidth, header.MaxHeight) : null,
+        Codec.H264 => H264ParameterSets.PictureSize(keyframe),
         _ => null,
     };
 

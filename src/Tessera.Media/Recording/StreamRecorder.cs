@@ -6,7 +6,7 @@ using Tessera.Media.Sfu;
 namespace Tessera.Media.Recording;
 
 /// <summary>
-/// Records one published stream into one WebM file: one video and one audio track at most. Its
+/// Records one published stream into one file (WebM, or Matroska for H.264): one video and one audio track at most. Its
 /// <see cref="TrackRecorder"/>s sit on the stream's incoming tracks and hand over whole frames on the
 /// receive thread; a writer task drains a bounded queue to the file, so a slow disk never holds up
 /// forwarding — past the bound frames are dropped and counted, and video waits for a keyframe.
@@ -238,13 +238,21 @@ public sealed class StreamRecorder : IAsyncDisposable
                         if (frame.Kind == MediaKind.Audio)
                             firstAudio ??= frame.Time;
                         bool start = VideoCodec is null || videoKey
-                                     || (frame.Kind == MediaKind.Audio && frame.Time - firstAudio >= AudioBeforeVideo);
+                                     || (frame.Kind == MediaKind.Audio && VideoCodec != Codec.H264
+                                         && frame.Time - firstAudio >= AudioBeforeVideo);
                         if (!start)
                             continue;
                         var size = videoKey ? PictureSize.Of(VideoCodec!.Value, frame.Bytes) : null;
                         // AV1's track carries the sequence header of the keyframe that starts the file. A file
                         // started by audio has none there: decoders then take it from the first keyframe.
-                        var codecPrivate = videoKey && VideoCodec == Codec.Av1 ? Av1SequenceHeader.ConfigurationRecord(frame.Bytes) : null;
+                        // H.264's must (Matroska has no in-band form of avcC): its keyframes all carry their
+                        // parameter sets, and an H.264 file is never started by audio alone.
+                        var codecPrivate = !videoKey ? null : VideoCodec switch
+                        {
+                            Codec.Av1 => Av1SequenceHeader.ConfigurationRecord(frame.Bytes),
+                            Codec.H264 => H264ParameterSets.ConfigurationRecord(frame.Bytes),
+                            _ => null,
+                        };
                         file = _openFile();
                         FileCreated = true;
                         writer = new WebmWriter(file, Tracks(size, codecPrivate));

@@ -61,7 +61,7 @@ public sealed class WebmWriter : IDisposable
             e.UInt(MatroskaIds.EbmlReadVersion, 1);
             e.UInt(MatroskaIds.EbmlMaxIdLength, 4);
             e.UInt(MatroskaIds.EbmlMaxSizeLength, 8);
-            e.String(MatroskaIds.DocType, "webm");
+            e.String(MatroskaIds.DocType, tracks.All(t => t.FitsWebm) ? "webm" : "matroska");
             e.UInt(MatroskaIds.DocTypeVersion, 4);
             e.UInt(MatroskaIds.DocTypeReadVersion, 2);
         });

@@ -60,7 +60,7 @@ public sealed class GroupRecorder : IPublishedStreamSink
             {
                 if (tracks.Count > 0 && _refused.Add(stream))
                     _warnOperators($"Stream {stream.Label} of {stream.Publisher.Username} is not recorded: " +
-                                   $"{string.Join(", ", tracks.Select(t => t.Codec.Id.ToString().ToUpperInvariant()).Distinct())} cannot be recorded (VP8, VP9, AV1 and Opus can)");
+                                   $"{string.Join(", ", tracks.Select(t => t.Codec.Id.ToString().ToUpperInvariant()).Distinct())} cannot be recorded (VP8, VP9, AV1, H.264 and Opus can)");
                 return;
             }
             if (_streams.TryGetValue(stream, out var recorder) && (recorder.VideoCodec != video || recorder.HasAudio != audio))
@@ -72,7 +72,8 @@ public sealed class GroupRecorder : IPublishedStreamSink
             if (recorder is null)
             {
                 var publisher = stream.Publisher.Username;
-                recorder = new StreamRecorder(video, audio, () => _directory.CreateFile(Group.Name, publisher), _time,
+                var extension = video == Codec.H264 ? ".mkv" : ".webm"; // WebM cannot hold H.264
+                recorder = new StreamRecorder(video, audio, () => _directory.CreateFile(Group.Name, publisher, extension), _time,
                                               e => Failed(stream, e));
                 _streams[stream] = recorder;
                 _finishing(recorder.Completion);

@@ -5,7 +5,8 @@ namespace Tessera.Server.Recording;
 /// <summary>
 /// The recordings folder (files.md §10): one folder per group (mode 0700), one file per recorded
 /// stream, named after the local start time and the publisher, e.g.
-/// <c>2026-12-04T09:15:02.123-ada.webm</c>, with <c>-01</c>…<c>-99</c> added on a collision.
+/// <c>2026-12-04T09:15:02.123-ada.webm</c> (<c>.mkv</c> for H.264), with <c>-01</c>…<c>-99</c> added
+/// on a collision.
 /// </summary>
 public sealed class RecordingsDirectory
 {
@@ -42,7 +43,8 @@ public sealed class RecordingsDirectory
     }
 
     /// <summary>Creates a new recording file for a stream of <paramref name="username"/>, never overwriting one.</summary>
-    public FileStream CreateFile(string group, string username)
+    /// <param name="extension">".webm", or ".mkv" for what WebM cannot hold.</param>
+    public FileStream CreateFile(string group, string username, string extension = ".webm")
     {
         var folder = EnsureGroupFolder(group);
         var stem = _time.GetLocalNow().ToString(OperatingSystem.IsWindows() ? "yyyy-MM-dd'T'HH-mm-ss-fff" : "yyyy-MM-dd'T'HH:mm:ss.fff",
@@ -51,7 +53,7 @@ public sealed class RecordingsDirectory
             stem += "-" + username.Replace("/", "-slash-").Replace("\\", "-backslash-");
         for (int n = 0; n <= 99; n++)
         {
-            var path = Path.Combine(folder, (n == 0 ? stem : $"{stem}-{n:D2}") + ".webm");
+            var path = Path.Combine(folder, (n == 0 ? stem : $"{stem}-{n:D2}") + extension);
             try
             {
                 var options = new FileStreamOptions
@@ -70,6 +72,6 @@ public sealed class RecordingsDirectory
                 // Taken (two streams of one user started in the same millisecond): try the next suffix.
             }
         }
-        throw new IOException($"no free file name for {stem}.webm");
+        throw new IOException($"no free file name for {stem}{extension}");
     }
 }

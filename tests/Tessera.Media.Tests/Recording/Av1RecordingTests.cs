@@ -1,11 +1,6 @@
 using Tessera.Media.Codecs;
-using Tessera.Media.Processing;
 using Tessera.Media.Recording;
-using Tessera.Media.Rtp;
-using Tessera.Media.Sdp;
-using Tessera.Media.Sfu;
 using Tessera.Media.Testing;
-using Tessera.Media.Tests.Sfu;
 
 namespace Tessera.Media.Tests.Recording;
 
@@ -15,7 +10,6 @@ namespace Tessera.Media.Tests.Recording;
 /// </summary>
 public class Av1RecordingTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
     private readonly string _folder = Directory.CreateTempSubdirectory("tessera-av1-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -30,18 +24,7 @@ public class Av1RecordingTests : IDisposable
         return Convert.ToHexString(unit.AsSpan(2));
     }
 
-    private static List<(string Unit, bool Key)> Assemble(IEnumerable<byte[]> packets)
-    {
-        var assembler = FrameAssembler.For(Codec.Av1);
-        var units = new List<(string, bool)>();
-        foreach (var data in packets)
-        {
-            Assert.True(RtpPacket.TryParse(data, out var header));
-            if (assembler.Add(new ReceivedPacket(data, header, default, T0)))
-                units.Add((Convert.ToHexString(assembler.Frame), assembler.FrameIsKeyframe));
-        }
-        return units;
-    }
+    private static List<(string Unit, bool Key)> Assemble(IEnumerable<byte[]> packets) => RecordingHarness.Assemble(Codec.Av1, packets);
 
     [Theory]
     [InlineData(true, 120)] // W=1..3: the last element of a packet without its length
@@ -112,24 +95,10 @@ public class Av1RecordingTests : IDisposable
     [Fact]
     public async Task A_recorded_av1_track_is_a_webm_ffmpeg_decodes_without_an_error()
     {
-        var clock = new ManualTimeProvider();
-        var publisher = new RecordingSink();
-        var codec = new NegotiatedCodec(35, CodecCatalog.ByName("av1")!, "", ["nack pli"]);
-        var media = new NegotiatedMedia("0", "video", [codec], new Dictionary<int, string>(), [], [7u], "s", "t");
-        var track = new IncomingTrack("0", media, codec, 7, null, publisher, 0x5E4F, clock);
         var path = Path.Combine(_folder, "av1.webm");
-        var recorder = new StreamRecorder(Codec.Av1, audio: false, () => File.Create(path), clock);
-        Assert.True(recorder.Attach(track));
         var clip = EncodedVideo.Repeated(Clip(), times: 2);
-        var packetizer = new VideoPacketizer("av1", ssrc: 7, payloadType: 35, maxPayload: 300);
 
-        foreach (var frame in clip)
-        {
-            foreach (var packet in packetizer.Packets(frame.Data, frame.Milliseconds, frame.Keyframe))
-                track.Deliver(packet);
-            clock.Advance(TimeSpan.FromMilliseconds(1000.0 / 30));
-        }
-        await recorder.StopAsync();
+        var recorder = await RecordingHarness.RecordAsync("av1", 35, "", clip, maxPayload: 300, path);
 
         var probe = await MediaProbe.ProbeAsync(path);
         Assert.Equal("", probe.Errors);

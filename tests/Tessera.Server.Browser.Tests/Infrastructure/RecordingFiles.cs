@@ -3,12 +3,12 @@ namespace Tessera.Server.Browser.Tests.Infrastructure;
 /// <summary>The recording files a server wrote, as found on disk.</summary>
 public static class RecordingFiles
 {
-    /// <summary>The WebM files in the group's recordings folder, oldest first.</summary>
-    public static IReadOnlyList<string> In(TesseraProcess server, string group)
+    /// <summary>The recording files (.webm, or .mkv for H.264) in the group's recordings folder, oldest first.</summary>
+    public static IReadOnlyList<string> In(TesseraProcess server, string group, string pattern = "*.webm")
     {
         var folder = Path.Combine(server.Recordings, group);
         return Directory.Exists(folder)
-            ? Directory.GetFiles(folder, "*.webm").OrderBy(File.GetCreationTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(folder, pattern).OrderBy(File.GetCreationTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList()
             : [];
     }
 

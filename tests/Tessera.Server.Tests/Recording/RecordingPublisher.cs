@@ -23,10 +23,10 @@ public sealed class RecordingPublisher
     public static string VideoOffer(string codec = "VP8") => string.Join("\r\n", new[]
     {
         "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
-        "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
+        $"m={(codec == "PCMU" ? "audio" : "video")} 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
         "a=ice-ufrag:Ab1c", "a=ice-pwd:q8Zr2Kp0Wm4Tn6Vb1Xc3Yd5E", "a=fingerprint:" + ReceiverSdp.Fingerprint,
         "a=setup:actpass", "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly",
-        "a=msid:s1 v1", "a=rtcp-mux", $"a=rtpmap:96 {codec}/90000",
+        "a=msid:s1 v1", "a=rtcp-mux", $"a=rtpmap:96 {codec}/{(codec == "PCMU" ? 8000 : 90000)}",
         "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli", $"a=ssrc:{Ssrc} cname:abc",
     }.Concat(codec == "H264" ? ["a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"] : []).Append(""));
 

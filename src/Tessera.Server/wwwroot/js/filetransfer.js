@@ -128,6 +128,7 @@ class Transfer {
 
     show(text, ...actions) {
         this.text.textContent = text;
+        this.text.title = text; // the line is cut short with an ellipsis where it does not fit
         this.actions.replaceChildren(...actions);
         this.progress.hidden = !(this.state === "connecting" || this.state === "transferring");
     }
