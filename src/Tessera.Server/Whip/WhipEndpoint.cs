@@ -118,7 +118,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
 
     /// <summary>
     /// In a cluster, an offer for a group another node serves (placed now if nobody did) is sent
-    /// there with 307, which keeps the method and the body (RFC 9725 §4.3 allows it): an encoder
+    /// there with 307, which keeps the method and the body (RFC 9725 allows redirecting the offer): an encoder
     /// configured with any node's URL ends up at the host. Read before the body, which the client
     /// sends again. Where the host cannot be learnt, the join below decides as for any client.
     /// </summary>
