@@ -6,27 +6,13 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tessera.Server.Browser.Tests;
 
-/// <summary>One browser for the cluster tests; each test starts its own Redis and nodes.</summary>
-public sealed class ClusterBrowserFixture : IAsyncLifetime
-{
-    BrowserHost? browser;
-
-    public BrowserHost Browser => browser ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => browser = await BrowserHost.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (browser is not null) await browser.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Browsers in a cluster of three real nodes sharing one Redis: pages loaded from two different
 /// nodes meet in one group on the node that serves it, and when that node is killed both find
 /// the group again on a survivor by themselves.
 /// </summary>
-public sealed class ClusterFailoverTests(ClusterBrowserFixture fixture) : IClassFixture<ClusterBrowserFixture>
+/// (The reconnection tests' fixture: one browser, servers started by each test.)
+public sealed class ClusterFailoverTests(ReconnectFixture fixture) : IClassFixture<ReconnectFixture>
 {
     [Fact]
     public async Task Pages_on_different_nodes_meet_and_after_the_host_is_killed_reconnect_by_themselves_to_one_survivor()
@@ -41,7 +27,7 @@ public sealed class ClusterFailoverTests(ClusterBrowserFixture fixture) : IClass
         await GroupPage.LoginAsync(pages.Ada, $"{origins[0].BaseUrl}/group/g/", "ada", "secret");
         await GroupPage.LoginAsync(pages.Bob, $"{origins[1].BaseUrl}/group/g/", "bob", "builder");
         await Expect(GroupPage.Users(pages.Ada)).ToContainTextAsync("bob");
-        Assert.Equal(host, await cluster.HostOfAsync("g"));
+        Assert.Equal(host, await cluster.AwaitHostAsync("g"));
         await MediaPage.Button(pages.Ada, "Camera").ClickAsync();
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada");
         await GroupPage.SayAsync(pages.Ada, "before the failure");
@@ -61,8 +47,7 @@ public sealed class ClusterFailoverTests(ClusterBrowserFixture fixture) : IClass
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada");
 
         // One survivor serves the group, and both pages are connected to it.
-        var survivor = await cluster.HostOfAsync("g");
-        Assert.NotNull(survivor);
+        var survivor = await cluster.AwaitHostAsync("g");
         var endpoint = survivor.BaseUrl.Replace("http://", "ws://") + "/ws";
         Assert.Equal(endpoint, await LastSocketUrlAsync(pages.Ada));
         Assert.Equal(endpoint, await LastSocketUrlAsync(pages.Bob));

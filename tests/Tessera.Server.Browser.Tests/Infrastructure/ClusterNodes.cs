@@ -93,6 +93,10 @@ public sealed class ClusterNodes : IAsyncDisposable
         return live.SingleOrDefault(n => n.BaseUrl == host);
     }
 
+    /// <summary>The node serving <paramref name="group"/>, once one says so (a node adopts a lease within its next tick at the latest).</summary>
+    public async Task<TesseraProcess> AwaitHostAsync(string group) =>
+        (await Eventually.Value<TesseraProcess?>(() => HostOfAsync(group), h => h is not null, $"a node serving {group}"))!;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in live) await node.DisposeAsync();
