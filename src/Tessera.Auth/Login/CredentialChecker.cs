@@ -17,7 +17,7 @@ public sealed class CredentialChecker(PasswordVerifier passwords, ITokenStore? t
         CredentialCheckResult result;
         if (!string.IsNullOrEmpty(credentials.Token))
             result = await CheckJwtAsync(credentials, group, cancellationToken).ConfigureAwait(false)
-                     ?? CheckStatefulToken(credentials, group);
+                     ?? await CheckStatefulTokenAsync(credentials, group, cancellationToken).ConfigureAwait(false);
         else if (credentials.Username is not null)
             result = await CheckPasswordAsync(credentials.Username, credentials.Password ?? "", group, cancellationToken).ConfigureAwait(false);
         else
@@ -103,10 +103,11 @@ public sealed class CredentialChecker(PasswordVerifier passwords, ITokenStore? t
         };
     }
 
-    private CredentialCheckResult CheckStatefulToken(JoinCredentials credentials, GroupAuthContext group)
+    private async ValueTask<CredentialCheckResult> CheckStatefulTokenAsync(JoinCredentials credentials, GroupAuthContext group,
+                                                                           CancellationToken cancellationToken)
     {
         if (tokens is null) return CredentialCheckResult.NotAuthorised("no token store") with { Method = "token" };
-        var stored = tokens.Get(credentials.Token!);
+        var stored = await tokens.GetAsync(credentials.Token!, cancellationToken).ConfigureAwait(false);
         var result = StatefulTokenValidator.Check(stored, group.GroupName, credentials.Username,
                                                   group.Users.ContainsKey, time.GetUtcNow());
         return result.IsGranted ? result with { TokenFingerprint = Fingerprint(credentials.Token!) } : result with { Method = "token" };

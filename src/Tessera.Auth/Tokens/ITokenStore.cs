@@ -16,6 +16,13 @@ public interface ITokenStore
     /// <summary>The token with exactly this string, or null.</summary>
     StatefulToken? Get(string token);
 
+    /// <summary>
+    /// <see cref="Get(string)"/> for the authentication path (joins, administrators' bearer
+    /// tokens): a shared store asks over the network without holding a thread meanwhile; the file
+    /// store answers at once.
+    /// </summary>
+    ValueTask<StatefulToken?> GetAsync(string token, CancellationToken cancellationToken = default);
+
     /// <summary>Like <see cref="Get(string)"/>, with the store's entity tag at the moment of reading.</summary>
     StatefulToken? Get(string token, out string? etag);
 

@@ -74,6 +74,9 @@ public sealed class TokenStore : ITokenStore
         }
     }
 
+    /// <summary>Answered at once from memory (the file is re-read only when it changed).</summary>
+    public ValueTask<StatefulToken?> GetAsync(string token, CancellationToken cancellationToken = default) => new(Get(token));
+
     /// <summary>Like <see cref="Get"/>, with the store's entity tag at the moment of reading.</summary>
     public StatefulToken? Get(string token, out string? etag)
     {

@@ -83,7 +83,7 @@ public sealed class AdminGate(PasswordVerifier passwords, ITokenStore tokens, Jo
         if (config is null) return AdminDecision.Refuse("config.json is unreadable");
         if (credentials.BearerToken is { } bearer)
         {
-            var token = tokens.Get(bearer);
+            var token = await tokens.GetAsync(bearer);
             var check = StatefulTokenValidator.Check(token, "", token?.Username ?? "", _ => false, time.GetUtcNow());
             if (check.IsGranted && token!.Permissions?.Contains(PermissionNames.Admin) == true)
                 return AdminDecision.Allow($"global token of '{token.Username ?? ""}'");

@@ -38,21 +38,30 @@ public static class LeaseScripts
         """;
 
     /// <summary>
-    /// KEYS: lease. ARGV: node, fence, lease ms, count, url. 1: renewed; 0: another node holds it
-    /// (the caller stops serving the group); 2: the lease was gone while the caller still held it
-    /// by its own clock (Redis lost its data), so it is taken back under the same fence.
+    /// Renews all of a node's leases at once. KEYS: the leases. ARGV: node, lease ms, url, then
+    /// for each key in order its fence and member count. Returns one answer per key: 1 renewed;
+    /// 0 another node holds it (the caller stops serving the group); 2 the lease was gone while
+    /// the caller still held it by its own clock (Redis lost its data), so it is taken back under
+    /// the same fence. Each lease is checked against its own fence, as a renewal of one would be.
     /// </summary>
-    public const string Renew = """
-        local l = redis.call('HMGET', KEYS[1], 'node', 'fence')
-        if l[1] == ARGV[1] and l[2] == ARGV[2] then
-          redis.call('HSET', KEYS[1], 'count', ARGV[4])
-          redis.call('PEXPIRE', KEYS[1], ARGV[3])
-          return 1
+    public const string RenewAll = """
+        local answers = {}
+        for i, key in ipairs(KEYS) do
+          local fence, count = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
+          local l = redis.call('HMGET', key, 'node', 'fence')
+          if l[1] == ARGV[1] and l[2] == fence then
+            redis.call('HSET', key, 'count', count)
+            redis.call('PEXPIRE', key, ARGV[2])
+            answers[i] = 1
+          elseif l[1] then
+            answers[i] = 0
+          else
+            redis.call('HSET', key, 'node', ARGV[1], 'fence', fence, 'url', ARGV[3], 'count', count)
+            redis.call('PEXPIRE', key, ARGV[2])
+            answers[i] = 2
+          end
         end
-        if l[1] then return 0 end
-        redis.call('HSET', KEYS[1], 'node', ARGV[1], 'fence', ARGV[2], 'url', ARGV[5], 'count', ARGV[4])
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return 2
+        return answers
         """;
 
     /// <summary>KEYS: lease. ARGV: node, fence. Deletes the lease if it is still this one.</summary>

@@ -184,25 +184,59 @@ public sealed class RedisCluster : IGroupPlacement, IClusterDirectory, IAsyncDis
         _nodeOrigins = origins;
     }
 
-    /// <summary>Renews one lease; false when another node holds it now (this node must stop serving the group).</summary>
-    public async Task<bool?> RenewAsync(HeldLeases.HeldLease lease, int members)
+    /// <summary>
+    /// The most leases one renewal script handles: a node with more sends several, so that no
+    /// single script keeps Redis from other nodes' requests for long.
+    /// </summary>
+    public const int RenewalBatch = 500;
+
+    /// <summary>
+    /// Renews the leases (each with its group's member count) in one script call per
+    /// <see cref="RenewalBatch"/>. Leases renewed get a new deadline; those another node holds
+    /// now are dropped here and returned, for the caller to stop serving their groups. A call
+    /// Redis does not answer changes nothing: those leases run out by their deadline unless a
+    /// later renewal works.
+    /// </summary>
+    public async Task<IReadOnlyList<HeldLeases.HeldLease>> RenewAllAsync(IReadOnlyList<(HeldLeases.HeldLease Lease, int Members)> leases)
     {
-        var started = _time.GetTimestamp();
-        long answer;
-        try
+        var lost = new List<HeldLeases.HeldLease>();
+        foreach (var batch in leases.Chunk(RenewalBatch))
         {
-            answer = (long)await Db.ScriptEvaluateAsync(LeaseScripts.Renew, [ClusterKeys.Lease(lease.Group)],
-                [NodeId, lease.Fence, (long)_settings.LeaseTime.TotalMilliseconds, members, PublicUrl]);
+            var started = _time.GetTimestamp();
+            var keys = batch.Select(b => ClusterKeys.Lease(b.Lease.Group)).ToArray();
+            var args = new List<RedisValue>(3 + 2 * batch.Length) { NodeId, (long)_settings.LeaseTime.TotalMilliseconds, PublicUrl };
+            foreach (var (lease, members) in batch)
+            {
+                args.Add(lease.Fence);
+                args.Add(members);
+            }
+            RedisResult[] answers;
+            try
+            {
+                answers = (RedisResult[])(await Db.ScriptEvaluateAsync(LeaseScripts.RenewAll, keys, args.ToArray()))!;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Failed("lease renewal", e);
+                continue;
+            }
+            var deadline = Deadline(started, _settings.LeaseTime);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var lease = batch[i].Lease;
+                switch ((long)answers[i])
+                {
+                    case 0:
+                        if (Leases.Drop(lease.Group, lease.Fence)) lost.Add(lease);
+                        continue;
+                    case 2:
+                        _logger.LogWarning("cluster: the lease on {Group} was missing from Redis (restarted?); taken back", lease.Group);
+                        break;
+                }
+                Leases.Extend(lease.Group, lease.Fence, deadline);
+            }
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            Failed("lease renewal", e);
-            return null; // unknown: the lease runs out by its deadline unless a later renewal works
-        }
-        if (answer == 0) return false;
-        if (answer == 2) _logger.LogWarning("cluster: the lease on {Group} was missing from Redis (restarted?); taken back", lease.Group);
-        Leases.Extend(lease.Group, lease.Fence, Deadline(started, _settings.LeaseTime));
-        return true;
+        return lost;
     }
 
     public async Task ReleaseAsync(HeldLeases.HeldLease lease)

@@ -73,6 +73,20 @@ public sealed class RedisTokenStore(IDatabase db, TimeProvider time) : ITokenSto
 
     public StatefulToken? Get(string token) => Get(token, out _);
 
+    public async ValueTask<StatefulToken?> GetAsync(string token, CancellationToken cancellationToken = default)
+    {
+        RedisValue json;
+        try
+        {
+            json = await db.HashGetAsync(Tokens, token).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null; // unknown is refused
+        }
+        return json.IsNull ? null : TryParse(json);
+    }
+
     public StatefulToken? Get(string token, out string? etag)
     {
         etag = null;

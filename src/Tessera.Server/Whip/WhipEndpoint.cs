@@ -13,7 +13,8 @@ namespace Tessera.Server.Whip;
 /// <c>PATCH</c> on its resource trickles candidates or restarts ICE, <c>DELETE</c> ends it.
 /// Every answer carries the CORS headers of http.md §8; every refusal says why in plain text.
 /// </summary>
-public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, StaticFiles statics, ILogger<WhipEndpoint> logger)
+public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, StaticFiles statics, ILogger<WhipEndpoint> logger,
+                                 Cluster.IClusterDirectory? cluster = null)
 {
     /// <summary>An offer is a few kilobytes; this leaves room for hundreds of candidates and codecs.</summary>
     public const int MaxOfferBytes = 256 * 1024;
@@ -64,6 +65,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
             await Unauthorised(context, "only bearer tokens are accepted (Authorization: Bearer <token>)");
             return;
         }
+        if (await ServedElsewhereAsync(context, access.Group!.Name)) return;
         var offer = await ReadBodyAsync(context, MaxOfferBytes);
         if (offer is null) return;
         // Read before joining, so that garbage never shows up in the group, even briefly.
@@ -112,6 +114,23 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         context.Response.Headers.ETag = session.ETag;
         context.Response.Headers.AccessControlExposeHeaders = "Location, Content-Type, Link, ETag";
         await context.Response.WriteAsync(outcome.AnswerSdp!);
+    }
+
+    /// <summary>
+    /// In a cluster, an offer for a group another node serves (placed now if nobody did) is sent
+    /// there with 307, which keeps the method and the body (RFC 9725 allows redirecting the offer): an encoder
+    /// configured with any node's URL ends up at the host. Read before the body, which the client
+    /// sends again. Where the host cannot be learnt, the join below decides as for any client.
+    /// </summary>
+    private async Task<bool> ServedElsewhereAsync(HttpContext context, string group)
+    {
+        if (cluster is null || await cluster.HostAsync(group, context.RequestAborted) is not { } host || host.Node == cluster.NodeId)
+            return false;
+        context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+        context.Response.Headers.Location = $"{host.PublicUrl}/group/{Uri.EscapeDataString(group).Replace("%2F", "/")}/.whip";
+        context.Response.Headers.AccessControlExposeHeaders = "Location";
+        await context.Response.WriteAsync($"group {group} is served by {host.PublicUrl}; publish there\n");
+        return true;
     }
 
     private async Task ResourceAsync(HttpContext context, string group, string resourceId)

@@ -9,6 +9,7 @@ public sealed class TesseraProcess : IAsyncDisposable
     DotnetProcess process;
     readonly string root;
     readonly Func<Task<DotnetProcess>> launch;
+    readonly string groupsDirectory;
 
     public string BaseUrl { get; }
 
@@ -19,10 +20,11 @@ public sealed class TesseraProcess : IAsyncDisposable
     public string Data => Path.Combine(root, "data");
 
     /// <summary>The server's groups directory, for tests that change a group file while it runs.</summary>
-    public string GroupsDirectory => Path.Combine(root, "groups");
+    public string GroupsDirectory => groupsDirectory;
 
-    TesseraProcess(DotnetProcess process, string root, string baseUrl, Func<Task<DotnetProcess>> launch)
+    TesseraProcess(DotnetProcess process, string root, string groupsDirectory, string baseUrl, Func<Task<DotnetProcess>> launch)
     {
+        this.groupsDirectory = groupsDirectory;
         this.process = process;
         this.root = root;
         this.launch = launch;
@@ -49,7 +51,7 @@ public sealed class TesseraProcess : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "tessera-browser-" + Guid.NewGuid().ToString("N"));
         var data = Path.Combine(root, "data");
-        var groupsDir = Path.Combine(root, "groups");
+        var groupsDir = placement.GroupsDirectory ?? Path.Combine(root, "groups");
         try
         {
             Directory.CreateDirectory(data);
@@ -69,7 +71,7 @@ public sealed class TesseraProcess : IAsyncDisposable
             Task<DotnetProcess> Launch() => DotnetProcess.StartAsync(BuildInfo.ServerAssembly,
                 [.. placement.Tls ? Array.Empty<string>() : ["--insecure"], "--http", $"{placement.Host}:{listen}", "--data", data, "--groups", groupsDir, .. placement.Arguments],
                 root, baseUrl + "/", placement.Launcher, placement.Launcher is null ? null : "Tessera listening on");
-            return new TesseraProcess(await Launch(), root, baseUrl, Launch);
+            return new TesseraProcess(await Launch(), root, groupsDir, baseUrl, Launch);
         }
         catch
         {
@@ -97,6 +99,9 @@ public sealed class TesseraProcess : IAsyncDisposable
         /// one, the self-signed one the server makes; false: plain HTTP (--insecure).
         /// </summary>
         public bool Tls { get; init; }
+
+        /// <summary>A groups directory shared with other servers (a cluster's nodes), which outlives this one; null: its own.</summary>
+        public string? GroupsDirectory { get; init; }
 
         /// <summary>Files written into the data directory (ice-servers.json), name → content.</summary>
         public IReadOnlyDictionary<string, string> DataFiles { get; init; } = new Dictionary<string, string>();

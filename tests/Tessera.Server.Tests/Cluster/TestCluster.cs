@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Tessera.Server.Tests.Support;
 
@@ -83,13 +81,15 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<JsonObject> ViewAsync(ServerProcess node)
     {
         using var http = AdminHttp();
-        var text = await http.GetStringAsync(BaseUrl(node) + "/galene-api/v0/.cluster");
-        return JsonNode.Parse(text)!.AsObject();
+        return await ClusterView.ReadAsync(http, BaseUrl(node));
     }
 
     /// <summary>The groups the node holds a valid lease on, by its own account.</summary>
-    public static async Task<IReadOnlyList<string>> HostingAsync(ServerProcess node) =>
-        (await ViewAsync(node))["self"]!["hosting"]!.AsArray().Select(g => (string)g!).ToList();
+    public static async Task<IReadOnlyList<string>> HostingAsync(ServerProcess node)
+    {
+        using var http = AdminHttp();
+        return await ClusterView.HostingAsync(http, BaseUrl(node));
+    }
 
     /// <summary>The node that serves <paramref name="group"/>, once one says so (a lease adopted at a join shows at once, but a busy machine may be slower).</summary>
     public async Task<ServerProcess> AwaitHostAsync(string group) =>
@@ -98,30 +98,15 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The live node that serves <paramref name="group"/> by its own account; fails if two claim it.</summary>
     public async Task<ServerProcess?> HostOfAsync(string group)
     {
-        var hosts = new List<ServerProcess>();
-        foreach (var node in Live)
-            if ((await HostingAsync(node)).Contains(group)) hosts.Add(node);
-        Assert.True(hosts.Count <= 1, $"{group} is served by {hosts.Count} nodes at once");
-        return hosts.SingleOrDefault();
+        using var http = AdminHttp();
+        var live = Live.ToList();
+        var host = await ClusterView.HostOfAsync(http, live.Select(BaseUrl), group);
+        return live.SingleOrDefault(n => BaseUrl(n) == host);
     }
 
     /// <param name="from">A loopback source address other than 127.0.0.1, to play another machine.</param>
-    public static HttpClient AdminHttp(string password = AdminPassword, System.Net.IPAddress? from = null)
-    {
-        var handler = new SocketsHttpHandler();
-        if (from is not null)
-            handler.ConnectCallback = async (context, ct) =>
-            {
-                var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                s.Bind(new System.Net.IPEndPoint(from, 0));
-                await s.ConnectAsync(context.DnsEndPoint, ct);
-                return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
-            };
-        var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
-        http.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AdminUser}:{password}")));
-        return http;
-    }
+    public static HttpClient AdminHttp(string password = AdminPassword, System.Net.IPAddress? from = null) =>
+        ClusterView.AdminHttp(AdminUser, password, from);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tessera.Server.Tests.Cluster;
+namespace Tessera.Testing;
 
 /// <summary>
 /// A <c>redis-server</c> of the test's own on a free loopback port, without persistence (the
