@@ -41,5 +41,14 @@ internal static class ProcStat
         return total;
     }
 
+    /// <summary>Resident set size in bytes (VmRSS of /proc/&lt;pid&gt;/status).</summary>
+    public static long ResidentBytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:"))
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) * 1024; // reported in kB
+        throw new InvalidOperationException("no VmRSS in /proc/" + pid + "/status");
+    }
+
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

@@ -39,6 +39,8 @@ try
         await p.StartAsync(endpoint, cancel.Token);
     sender.Start();
     Console.WriteLine($"publishers connected in {setup.Elapsed.TotalSeconds:F1} s");
+    // The server's memory with the publishers only, so that what the subscribers add can be told apart.
+    long residentBeforeSubscribers = ProcStat.ResidentBytes(server.Pid);
     await Task.WhenAll(subscribers.Select(s => s.StartAsync(endpoint)));
     int wanted = options.Publishers;
     var deadline = Stopwatch.StartNew();
@@ -49,6 +51,7 @@ try
 
     await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
     var plain = await MeasureAsync();
+    long residentReceiving = ProcStat.ResidentBytes(server.Pid);
     Window? recording = null;
     SignallingClient? op = null;
     if (options.Record)
@@ -81,6 +84,9 @@ try
     Row($"server CPU per packet above idle ({idleFraction * 100:F1} % idle)", w =>
         $"{(w.Received == 0 ? double.NaN : (w.ServerCpu - idleFraction * w.Seconds * 1e6) / w.Received):F2} µs");
     Row("server context switches per forwarded packet", w => $"{(w.Received == 0 ? double.NaN : (double)w.Switches / w.Received):F2} ({w.Switches / w.Seconds:F0}/s)");
+    Console.WriteLine($"| server RSS: publishers only / all receiving | {residentBeforeSubscribers / 1e6:F1} MB / {residentReceiving / 1e6:F1} MB |{(recording is null ? "" : " |")}");
+    // With one publisher this is the memory of a member receiving one video (and one audio) stream.
+    Console.WriteLine($"| **server RSS per subscriber** ({options.Publishers} stream(s) each) | **{(residentReceiving - residentBeforeSubscribers) / 1024.0 / options.Subscribers:F0} KB** |{(recording is null ? "" : " |")}");
     Row("load client CPU", w => $"{w.Self / w.Seconds / 1e4:F1} % of one core");
     Row("load average (1/5/15 min)", w => w.Load);
     Row("recordings written", w => $"{w.RecordingBytes / w.Seconds / 1e6:F2} MB/s in {w.RecordingFiles} files");

@@ -12,6 +12,7 @@ internal sealed class AesGcmTransform : SrtpTransform
 {
     private const int TagLength = 16;
     private readonly AesGcm _rtp;
+    private readonly AesGcmEncryptor? _rtpEncryptor; // the send path's cheaper cipher, where the processor allows
     private readonly AesGcm _rtcp;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
@@ -19,6 +20,8 @@ internal sealed class AesGcmTransform : SrtpTransform
     public AesGcmTransform(SrtpSessionKeys keys)
     {
         _rtp = new AesGcm(keys.RtpKey, TagLength);
+        if (AesGcmEncryptor.IsSupported)
+            _rtpEncryptor = new AesGcmEncryptor(keys.RtpKey);
         _rtcp = new AesGcm(keys.RtcpKey, TagLength);
         _rtpSalt = keys.RtpSalt;
         _rtcpSalt = keys.RtcpSalt;
@@ -49,7 +52,10 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> iv = stackalloc byte[12];
         BuildIv(iv, _rtpSalt, ssrc, (uint)(index >> 16), (uint)(index & 0xFFFF), rtcp: false);
         Span<byte> payload = packet[headerLength..length];
-        _rtp.Encrypt(iv, payload, payload, packet.Slice(length, TagLength), packet[..headerLength]);
+        if (_rtpEncryptor is { } encryptor)
+            encryptor.Encrypt(iv, payload, packet.Slice(length, TagLength), packet[..headerLength]);
+        else
+            _rtp.Encrypt(iv, payload, payload, packet.Slice(length, TagLength), packet[..headerLength]);
         return length + TagLength;
     }
 
