@@ -75,28 +75,33 @@ public sealed class WebSocketTransport : IClientTransport
     {
         if (_closeReason is not null) return false;
         var bytes = _encoder.Encode(message);
-        bool writeNow = false, overMine;
+        bool writeNow = false, overMine = false;
         lock (_gate)
         {
             if (_released || _closeReason is not null) return false;
-            overMine = _queuedBytes + bytes.Length > _limits.ClientQueueBytes;
-            if (overMine) { }
-            else if (_owned)
+            if (_owned)
             {
                 (_queue ??= new Queue<byte[]>()).Enqueue(bytes);
                 _queuedBytes += bytes.Length;
                 _budget.Add(bytes.Length);
+                overMine = _queuedBytes > _limits.ClientQueueBytes;
             }
             else writeNow = _owned = true;
         }
-        if (overMine)
+        if (writeNow)
+        {
+            WriteInline(bytes);
+            return true;
+        }
+        // The server-wide bound first: when both are crossed, the client furthest behind goes,
+        // which is this one only if no other is further behind.
+        if (_budget.Queued > _limits.ServerQueueBytes) _budget.Enforce(_limits.ServerQueueBytes);
+        if (overMine && !_aborted.IsCancellationRequested)
         {
             // The client is not reading: drop it.
             Abort("outgoing queue over its byte limit");
             return false;
         }
-        if (writeNow) WriteInline(bytes);
-        else if (_budget.Queued > _limits.ServerQueueBytes) _budget.Enforce(_limits.ServerQueueBytes);
         return true;
     }
 
