@@ -75,6 +75,7 @@ public sealed class WebSocketEndpoint
         var session = new ClientSession(transport, _protocol);
         var liveness = new Liveness(_protocol.Time.GetTimestamp());
         using var registration = _connections.Add(session, transport, liveness);
+        var writer = transport.RunWriterAsync();
         try
         {
             await ReceiveLoopAsync(socket, session, transport, liveness);
@@ -102,14 +103,16 @@ public sealed class WebSocketEndpoint
                 _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
-            await transport.Finished;
+            await writer;
         }
     }
 
     private async Task ReceiveLoopAsync(WebSocket socket, ClientSession session, WebSocketTransport transport, Liveness liveness)
     {
-        // Aborting the transport aborts the socket, which ends a waiting receive (a token per
-        // receive would only do the same); the token stops the handling of a message under way.
+        // The transport's own token, not one linked to the request's: the connection's end fails
+        // the read anyway, and a linked source per connection was one more allocation and
+        // registration per join. It also ends a receive that waits after the writer is done (no
+        // answer to the close frame).
         var stop = transport.Aborted;
         var time = _protocol.Time;
         while (true)
@@ -117,7 +120,7 @@ public sealed class WebSocketEndpoint
             // An idle connection holds no receive buffer: wait for a frame's header with a
             // zero-byte read, and rent one only while that frame is being read (16 KB per idle
             // member was the largest part of its memory).
-            var first = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop);
             if (first.MessageType == WebSocketMessageType.Close)
             {
                 // The client said goodbye: echo a normal closure (RFC 6455 §5.5.1), not an error.
@@ -125,7 +128,7 @@ public sealed class WebSocketEndpoint
                 return;
             }
             Message message;
-            var (buffer, length, type, tooBig) = await ReadMessageAsync(socket, first, CancellationToken.None);
+            var (buffer, length, type, tooBig) = await ReadMessageAsync(socket, first, stop);
             try
             {
                 if (type == WebSocketMessageType.Close)
