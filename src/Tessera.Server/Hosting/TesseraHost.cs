@@ -122,9 +122,9 @@ public static class TesseraHost
             Joins = sp.GetRequiredService<Tessera.Server.Monitoring.JoinAudit>(),
             Placement = sp.GetService<IGroupPlacement>() ?? LocalPlacement.Instance,
         }.WithStandardHandlers());
-        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton(sp => new ConnectionTracker(options.KeepAlive, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<OutgoingBudget>();
-        builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(), options,
+        builder.Services.AddSingleton(sp => new WebSocketEndpoint(sp.GetRequiredService<ProtocolServices>(),
                                                                   sp.GetRequiredService<ConnectionTracker>(),
                                                                   sp.GetRequiredService<OutgoingBudget>(), Logger(sp, "Tessera.WebSocket"),
                                                                   sp.GetService<Tessera.Server.Cluster.IClusterDirectory>()));

@@ -19,7 +19,6 @@ public sealed class WebSocketEndpoint
     private const int InitialReceiveBytes = 16 * 1024;
 
     private readonly ProtocolServices _protocol;
-    private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionTracker _connections;
     private readonly OutgoingBudget _budget;
@@ -28,14 +27,13 @@ public sealed class WebSocketEndpoint
     private readonly SharedMessageEncoder _encoder = new();
     private readonly Tessera.Diagnostics.LogThrottle _failures;
 
-    public WebSocketEndpoint(ProtocolServices protocol, ServerOptions options, ConnectionTracker connections,
+    public WebSocketEndpoint(ProtocolServices protocol, ConnectionTracker connections,
                              OutgoingBudget budget, ILogger logger, Cluster.IClusterDirectory? cluster = null)
     {
         _cluster = cluster;
         _budget = budget;
         _failures = new Tessera.Diagnostics.LogThrottle(protocol.Time, Tessera.Web.ExceptionLoggingExtensions.FailureCauses);
         _protocol = protocol;
-        _options = options;
         _connections = connections;
         _logger = logger;
     }
@@ -75,11 +73,12 @@ public sealed class WebSocketEndpoint
                                                _encoder);
         var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
-        using var registration = _connections.Add(session, transport);
+        var liveness = new Liveness(_protocol.Time.GetTimestamp());
+        using var registration = _connections.Add(session, transport, liveness);
         var writer = transport.RunWriterAsync();
         try
         {
-            await ReceiveLoopAsync(socket, session, transport, context.RequestAborted);
+            await ReceiveLoopAsync(socket, session, transport, liveness);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -108,35 +107,20 @@ public sealed class WebSocketEndpoint
         }
     }
 
-    private async Task ReceiveLoopAsync(WebSocket socket, ClientSession session, WebSocketTransport transport, CancellationToken requestAborted)
+    private async Task ReceiveLoopAsync(WebSocket socket, ClientSession session, WebSocketTransport transport, Liveness liveness)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, transport.Aborted);
+        // The transport's own token, not one linked to the request's: the connection's end fails
+        // the read anyway, and a linked source per connection was one more allocation and
+        // registration per join. It also ends a receive that waits after the writer is done (no
+        // answer to the close frame).
+        var stop = transport.Aborted;
         var time = _protocol.Time;
-        var lastHeard = time.GetTimestamp();
-        var gotFirst = false;
-        long firstPing = 0; // when the current silence was first answered with a ping; 0: not yet
-        var answerTime = _options.KeepAlive.DropAfter - _options.KeepAlive.PingAfter;
-        using var watchdog = new Timer(_ =>
-        {
-            var silence = time.GetElapsedTime(Volatile.Read(ref lastHeard));
-            var pinged = Volatile.Read(ref firstPing);
-            if (!Volatile.Read(ref gotFirst) && silence > _options.KeepAlive.Handshake) transport.Close(CloseReason.Internal);
-            // A client is dropped only once it has had its full time to answer a ping: on a busy
-            // host this timer can fire late, and a late tick must not skip the ping.
-            else if (silence > _options.KeepAlive.DropAfter && pinged != 0 && time.GetElapsedTime(pinged) >= answerTime) transport.Close(CloseReason.Internal);
-            else if (silence > _options.KeepAlive.PingAfter)
-            {
-                if (pinged == 0) Volatile.Write(ref firstPing, time.GetTimestamp());
-                transport.Send(new Message { Type = MessageTypes.Ping });
-            }
-        }, null, _options.KeepAlive.Tick, _options.KeepAlive.Tick);
-
         while (true)
         {
             // An idle connection holds no receive buffer: wait for a frame's header with a
             // zero-byte read, and rent one only while that frame is being read (16 KB per idle
             // member was the largest part of its memory).
-            var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop.Token);
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, stop);
             if (first.MessageType == WebSocketMessageType.Close)
             {
                 // The client said goodbye: echo a normal closure (RFC 6455 §5.5.1), not an error.
@@ -144,7 +128,7 @@ public sealed class WebSocketEndpoint
                 return;
             }
             Message message;
-            var (buffer, length, type, tooBig) = await ReadMessageAsync(socket, first, stop.Token);
+            var (buffer, length, type, tooBig) = await ReadMessageAsync(socket, first, stop);
             try
             {
                 if (type == WebSocketMessageType.Close)
@@ -152,9 +136,7 @@ public sealed class WebSocketEndpoint
                     transport.Close(new CloseReason(CloseReason.Normal, null));
                     return;
                 }
-                Volatile.Write(ref lastHeard, time.GetTimestamp());
-                Volatile.Write(ref firstPing, 0);
-                Volatile.Write(ref gotFirst, true);
+                liveness.Heard(time.GetTimestamp());
                 if (tooBig)
                 {
                     transport.Close(new CloseReason(CloseReason.TooBig, "message too big"));
@@ -176,7 +158,7 @@ public sealed class WebSocketEndpoint
                 // The decoded message no longer refers to the buffer: give it back before handling.
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-            await session.HandleAsync(message, stop.Token);
+            await session.HandleAsync(message, stop);
         }
     }
 
