@@ -18,8 +18,7 @@ public sealed class ModerationFixture : ConferenceFixture
 /// <summary>Operators acting on members through the user menu and slash commands.</summary>
 public sealed class ModerationTests(ModerationFixture fixture) : IClassFixture<ModerationFixture>
 {
-    static ILocator UserEntry(IPage page, string name) =>
-        GroupPage.Users(page).GetByRole(AriaRole.Listitem).Filter(new() { HasText = name });
+    static ILocator UserEntry(IPage page, string name) => GroupPage.UserEntry(page, name);
 
     [Fact]
     public async Task A_raised_hand_shows_in_everybodys_user_list()

@@ -47,6 +47,8 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         await MediaPage.Button(pages.Ada, "Microphone").ClickAsync();
         await MediaPage.Button(pages.Ada, "Mute").ClickAsync();
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada");
+        await pages.Ada.GetByRole(AriaRole.Button, new() { Name = "Raise hand" }).ClickAsync();
+        await Expect(GroupPage.UserEntry(pages.Bob, "ada")).ToContainTextAsync("hand raised");
 
         await server.KillAsync();
 
@@ -68,6 +70,9 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         await MediaPage.ExpectPlayingVideoAsync(pages.Bob, "ada", timeoutMs: 60_000);
         await Expect(MediaPage.Button(pages.Ada, "Camera")).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(MediaPage.Button(pages.Ada, "Mute")).ToHaveAttributeAsync("aria-pressed", "true");
+        // The raised hand comes back with the session: the others see it again.
+        await Expect(GroupPage.UserEntry(pages.Bob, "ada")).ToContainTextAsync("hand raised");
+        await Expect(pages.Ada.GetByRole(AriaRole.Button, new() { Name = "Raise hand" })).ToHaveAttributeAsync("aria-pressed", "true");
         Assert.False(await pages.Ada.EvaluateAsync<bool>(
             "() => document.querySelector('figure.tile-local video').srcObject.getAudioTracks()[0].enabled"));
     }

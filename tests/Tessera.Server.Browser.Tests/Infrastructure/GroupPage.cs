@@ -11,6 +11,10 @@ public static class GroupPage
 
     public static ILocator Users(IPage page) => page.GetByRole(AriaRole.List, new() { Name = "Users", Exact = true });
 
+    /// <summary>The entry of the user list that names <paramref name="name"/>.</summary>
+    public static ILocator UserEntry(IPage page, string name) =>
+        Users(page).GetByRole(AriaRole.Listitem).Filter(new() { HasText = name });
+
     public static ILocator Notices(IPage page) => page.GetByRole(AriaRole.Status);
 
     public static ILocator Chat(IPage page) => page.GetByRole(AriaRole.List, new() { Name = "Chat messages" });

@@ -568,6 +568,9 @@ class GroupPage {
         if (this.conn === conn) this.conn = null;
         conn.close();
         if (wasJoined) {
+            // A raised hand is the user's own state, like a muted microphone: the new session
+            // starts without it, so it is put back once the group has taken us in again.
+            this.handToRestore = !!this.users.get(conn.id)?.data.raisehand;
             this.joined = false;
             this.media.suspend();
             this.files.closeAll();
@@ -610,6 +613,8 @@ class GroupPage {
         if (!this.reconnection.active) return "stop";
         switch (result.kind) {
             case "join":
+                if (this.handToRestore) this.setRaisedHand(true);
+                this.handToRestore = false;
                 return "joined";
             case "redirect":
                 if (this.conn === conn) this.conn = null;
