@@ -146,13 +146,17 @@ public sealed class LayerWiringTests
         static JsonNode Down(JsonNode stats) =>
             stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
                  .Single(c => c!["down"] is JsonArray { Count: > 0 })!["down"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
-        var stats = await Eventually.Value(() => admin.GetJsonAsync(".stats"), st => Down(st)["maxTid"] is not null, "the layers counted");
+        static JsonNode Up(JsonNode stats) =>
+            stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
+                 .Single(c => c!["up"] is JsonArray { Count: > 0 })!["up"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
+        // Each side takes its own snapshot of the source's sliding window, so one answer can hold the
+        // layers on one side only when it is read as the packets above age out: wait for both.
+        var stats = await Eventually.Value(() => admin.GetJsonAsync(".stats"),
+            st => Down(st)["maxTid"] is not null && Up(st)["maxTid"] is not null, "the layers counted");
         var track = Down(stats);
         Assert.Equal(1, (int)track["tid"]!);
         Assert.Equal(2, (int)track["maxTid"]!);
         Assert.Null(track["sid"]); // one spatial layer: nothing to say
-        var upTrack = stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
-                           .Single(c => c!["up"] is JsonArray { Count: > 0 })!["up"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
-        Assert.Equal(2, (int)upTrack["maxTid"]!);
+        Assert.Equal(2, (int)Up(stats)["maxTid"]!);
     }
 }
