@@ -71,6 +71,13 @@ public sealed class RedisCluster : IGroupPlacement, IClusterDirectory, IAsyncDis
         if (Leases.Holds(group)) return Placement.Here;
         var host = await HostAsync(group, cancellationToken);
         if (host is null) return new Placement(null, Unavailable: true);
+        if (host.Node == NodeId && !Leases.Holds(group))
+        {
+            // Placed here (by a .status) but with less time left than the safety margin: too short to
+            // serve under, yet Redis still names this node, so a redirect would come straight back
+            // here until the lease ran out. Renew it under its own fence instead.
+            await RenewAllAsync([(new HeldLeases.HeldLease(group, host.Fence, 0, null), 0)]);
+        }
         return host.Node == NodeId && Leases.Holds(group) ? Placement.Here : new Placement(PageUrl(group));
     }
 

@@ -50,6 +50,28 @@ public sealed class LeaseRenewalTests
         Assert.Equal(fence, (long)await db.HashGetAsync(ClusterKeys.Lease("g550"), "fence"));
     }
 
+    [Fact]
+    public async Task A_join_reaching_the_node_a_short_lease_names_is_served_there_instead_of_redirected_back()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await RedisCluster.ConnectAsync(new ClusterSettings(redis.Url, "http://127.0.0.1:1"), () => null,
+                                                               TimeProvider.System, NullLogger.Instance);
+        await node.HeartbeatAsync(new NodeLoad.Sample(0, 0, 0, 0));
+        // A .status placed the group here long ago (on a loaded machine): what is left of the lease
+        // in Redis is shorter than the node's safety margin, and nothing holds it locally.
+        Assert.Equal(node.NodeId, (await node.HostAsync("exam", default))!.Node);
+        var db = node.Database;
+        await db.KeyExpireAsync(ClusterKeys.Lease("exam"), TimeSpan.FromMilliseconds(600));
+        node.Leases.Drop("exam", node.Leases.All().Single(l => l.Group == "exam").Fence);
+
+        var placement = await node.PlaceAsync("exam", default);
+
+        // Redirected, the client would read .status, be sent here again, and loop until the lease ran out.
+        Assert.Equal(Tessera.Protocol.Groups.Placement.Here, placement);
+        Assert.True(node.Leases.Holds("exam"));
+        Assert.InRange((await db.KeyTimeToLiveAsync(ClusterKeys.Lease("exam")))!.Value, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+    }
+
     /// <summary>Scripts Redis has run, by its own count (EVAL and EVALSHA).</summary>
     private static async Task<long> ScriptCallsAsync(RedisServer redis)
     {
