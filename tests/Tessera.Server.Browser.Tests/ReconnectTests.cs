@@ -228,10 +228,12 @@ public sealed partial class ReconnectTests(ReconnectFixture fixture) : IClassFix
         var page = await fixture.Browser.NewPageAsync();
         await PageSocket.RecordAsync(page);
         var attempts = new AttemptLog(page);
-        // Installed, the fake clock still follows real time; paused, it moves only when told.
+        // Installed, the fake clock still follows real time; paused, it moves only when told. It is
+        // paused well ahead of the start, since pausing at a moment already past fails, and under load
+        // seconds can go by between the two calls; the blank page has no timer to fire on the way.
         var start = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
         await page.Clock.InstallAsync(new() { TimeDate = start });
-        await page.Clock.PauseAtAsync(start.AddSeconds(1));
+        await page.Clock.PauseAtAsync(start.AddMinutes(10));
         return new WatchedPage(page, attempts);
     }
 
