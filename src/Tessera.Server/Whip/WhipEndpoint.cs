@@ -127,7 +127,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         if (cluster is null || await cluster.HostAsync(group, context.RequestAborted) is not { } host || host.Node == cluster.NodeId)
             return false;
         context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-        context.Response.Headers.Location = $"{host.PublicUrl}/group/{Uri.EscapeDataString(group).Replace("%2F", "/")}/.whip";
+        context.Response.Headers.Location = $"{host.PublicUrl}/group/{Tessera.Auth.GroupNames.ToPath(group)}/.whip";
         context.Response.Headers.AccessControlExposeHeaders = "Location";
         await context.Response.WriteAsync($"group {group} is served by {host.PublicUrl}; publish there\n");
         return true;
