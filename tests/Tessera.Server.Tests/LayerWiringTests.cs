@@ -143,12 +143,12 @@ public sealed class LayerWiringTests
         // The source's layers are measured over completed quarter-second slots of the media clock:
         // read until the packets above have been counted.
         var admin = Tessera.Server.Tests.Admin.AdminClient.Basic(s.Http, "root", "rootpw");
-        static JsonNode Down(JsonNode stats) =>
+        // The one track of group g's one client with streams on that side ("up" or "down").
+        static JsonNode Track(JsonNode stats, string side) =>
             stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
-                 .Single(c => c!["down"] is JsonArray { Count: > 0 })!["down"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
-        static JsonNode Up(JsonNode stats) =>
-            stats.AsArray().Single(g => (string)g!["name"]! == "g")!["clients"]!.AsArray()
-                 .Single(c => c!["up"] is JsonArray { Count: > 0 })!["up"]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
+                 .Single(c => c![side] is JsonArray { Count: > 0 })![side]!.AsArray().Single()!["tracks"]!.AsArray().Single()!;
+        static JsonNode Down(JsonNode stats) => Track(stats, "down");
+        static JsonNode Up(JsonNode stats) => Track(stats, "up");
         // Each side takes its own snapshot of the source's sliding window, so one answer can hold the
         // layers on one side only when it is read as the packets above age out: wait for both.
         var stats = await Eventually.Value(() => admin.GetJsonAsync(".stats"),
