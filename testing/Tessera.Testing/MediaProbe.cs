@@ -43,6 +43,14 @@ public static class MediaProbe
                      .Select(line => int.Parse(line.TrimEnd(','), CultureInfo.InvariantCulture)).ToList();
     }
 
+    /// <summary>The time of every video packet in the file, in milliseconds, in file order (<c>ffprobe -show_packets</c>).</summary>
+    public static async Task<IReadOnlyList<long>> VideoPacketMillisecondsAsync(string path)
+    {
+        var (output, _, _) = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", path]);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                     .Select(line => (long)Math.Round(double.Parse(line.TrimEnd(','), CultureInfo.InvariantCulture) * 1000)).ToList();
+    }
+
     /// <summary>Decodes every frame (<c>ffmpeg -v error -i f -f null -</c>); returns what it complained about ("" when nothing).</summary>
     /// <param name="seekSeconds">Where to start (<c>-ss</c> before <c>-i</c>: a seek in the file, through its cues).</param>
     public static async Task<string> DecodeErrorsAsync(string path, double? seekSeconds = null)

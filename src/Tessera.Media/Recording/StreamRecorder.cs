@@ -21,6 +21,14 @@ public sealed class StreamRecorder : IAsyncDisposable
 {
     /// <summary>A recorded track silent this long gives way to another track of its kind.</summary>
     public static readonly TimeSpan SilenceBeforeSwitch = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The least time between two pictures in a file (100 per second; WebRTC sends at most 60).
+    /// The file's DefaultDuration is its shortest picture interval, and tools that assume a constant
+    /// rate take theirs from it, so a burst of pictures captured a millisecond apart would give the
+    /// whole file a nominal 1,000 per second; such pictures are spaced out by a few milliseconds instead.
+    /// </summary>
+    public const int MinimumPictureSpacingMilliseconds = 10;
     /// <summary>Audio recorded this long without a video keyframe starts the file without knowing the picture size.</summary>
     public const int AudioBeforeVideo = 5_000;
     /// <summary>Bytes queued for the disk, per recording, before frames are dropped.</summary>
@@ -42,8 +50,8 @@ public sealed class StreamRecorder : IAsyncDisposable
     private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<QueuedFrame> _queue = Channel.CreateUnbounded<QueuedFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TrackRecorder> _sources = [];
-    private readonly KindState _video = new();
-    private readonly KindState _audio = new();
+    private readonly KindState _video = new(MinimumPictureSpacingMilliseconds);
+    private readonly KindState _audio = new(1);
     private readonly Task _writing;
     private long _queuedBytes;
     private int _queuedFrames;
@@ -155,7 +163,7 @@ public sealed class StreamRecorder : IAsyncDisposable
                 }
                 state.Current = source;
                 long now = (long)(arrival - _epoch).TotalMilliseconds;
-                source.Anchor(timestamp, Math.Max(now, state.LastWritten + 1));
+                source.Anchor(timestamp, Math.Max(now, state.LastWritten + state.Spacing));
                 state.Broken = false;
             }
             if (state.Broken)
@@ -169,7 +177,7 @@ public sealed class StreamRecorder : IAsyncDisposable
                 state.Broken = false;
             }
             // Strictly increasing per kind: a file's frames of one track never share a timestamp.
-            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten + 1);
+            long time = Math.Max(source.MillisecondsOf(timestamp), state.LastWritten + state.Spacing);
             if (!Enqueue(source.Kind, time, assembler.FrameIsKeyframe, assembler.Frame))
             {
                 Interlocked.Increment(ref _framesDropped);
@@ -315,8 +323,10 @@ public sealed class StreamRecorder : IAsyncDisposable
         return tracks;
     }
 
-    private sealed class KindState
+    /// <param name="spacing">The least time between two of this kind's frames in the file, in milliseconds.</param>
+    private sealed class KindState(int spacing)
     {
+        public readonly int Spacing = spacing;
         public TrackRecorder? Current;
         public long LastWritten;
         public bool Broken;

@@ -67,6 +67,37 @@ public class StreamRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task Pictures_captured_a_millisecond_apart_are_spaced_out_so_the_file_keeps_a_plausible_frame_rate()
+    {
+        var clip = EncodedVideo.Encode("vp8", seconds: 2, keyframeInterval: 30);
+        var track = Track(1, null);
+        var packetizer = new VideoPacketizer("vp8", 1);
+        var path = Path.Combine(_folder, "burst.webm");
+        var recorder = new StreamRecorder(Codec.Vp8, audio: false, () => File.Create(path), _clock);
+        recorder.Attach(track);
+
+        // Every tenth picture is captured 1 ms after the one before it (a sender catching up), then the
+        // usual 33 ms resume from there.
+        long captured = -33;
+        for (int i = 0; i < clip.Count; i++)
+        {
+            captured += i % 10 == 0 && i > 0 ? 1 : 33;
+            Deliver(track, packetizer, clip[i] with { Milliseconds = captured });
+            _clock.Advance(TimeSpan.FromMilliseconds(33));
+        }
+        await recorder.StopAsync();
+
+        var times = await MediaProbe.VideoPacketMillisecondsAsync(path);
+        Assert.Equal(clip.Count, times.Count);
+        var intervals = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
+        Assert.Equal(StreamRecorder.MinimumPictureSpacingMilliseconds, intervals.Min());
+        // The picture after each pushed one is on time again: nothing drifts.
+        Assert.Equal(captured, times[^1] - times[0]);
+        Assert.True(intervals.Count(i => i != 33) <= 2 * clip.Count / 10, string.Join(",", intervals));
+        Assert.Equal("", await MediaProbe.DecodeErrorsAsync(path));
+    }
+
+    [Fact]
     public async Task A_disk_that_falls_behind_costs_dropped_frames_never_a_wait_and_video_resumes_at_a_keyframe()
     {
         var clip = EncodedVideo.Encode("vp8", seconds: 3, keyframeInterval: 30).Take(30).ToList();

@@ -56,6 +56,48 @@ public class WebmWriterTests : IDisposable
         Assert.Equal("", await MediaProbe.DecodeErrorsAsync(path, seekSeconds: 2.1));
     }
 
+    /// <summary>
+    /// WebRTC pictures come at uneven intervals, and ffmpeg's decoder output runs on a clock of one tick
+    /// per frame interval, guessed from the first pictures when the file gives none: two pictures closer
+    /// than that tick collide ("non monotonically increasing dts"). Pictures a few milliseconds apart after
+    /// a regular start (a burst from a loaded sender) did so once, in a recording of Chromium's AV1
+    /// camera. (Closer than 2 ms, ffmpeg ignores the file's DefaultDuration: the recorder never writes
+    /// pictures closer than <see cref="StreamRecorder.MinimumPictureSpacingMilliseconds"/>.)
+    /// </summary>
+    [Theory]
+    [InlineData(45, StreamRecorder.MinimumPictureSpacingMilliseconds)]
+    [InlineData(4, StreamRecorder.MinimumPictureSpacingMilliseconds)]
+    [InlineData(45, 2)]
+    [InlineData(45, 20)]
+    public async Task Pictures_closer_than_their_usual_interval_decode_each_in_its_own_tick(int at, int interval)
+    {
+        var encoded = EncodedVideo.Encode("vp8", seconds: 3, keyframeInterval: 30);
+        int[] usual = [33, 34, 33];
+        var frames = new List<EncodedFrame>();
+        long time = 0;
+        for (int i = 0; i < encoded.Count; i++)
+        {
+            frames.Add(encoded[i] with { Milliseconds = time });
+            time += i == at ? interval : usual[i % usual.Length];
+        }
+        var path = Write("uneven.webm", Codec.Vp8, frames);
+
+        Assert.Equal("", await MediaProbe.DecodeErrorsAsync(path));
+        Assert.Equal(frames.Count, (await MediaProbe.FrameWidthsAsync(path)).Count);
+    }
+
+    [Fact]
+    public async Task Pictures_far_apart_at_uneven_intervals_decode_each_in_its_own_tick()
+    {
+        var encoded = EncodedVideo.Encode("vp8", seconds: 1, keyframeInterval: 30);
+        int[] intervals = [250, 400, 300, 210, 390];
+        var frames = encoded.Select((f, i) => f with { Milliseconds = intervals.Take(i % 5).Sum() + i / 5 * intervals.Sum() }).ToList();
+        var path = Write("slow.webm", Codec.Vp8, frames);
+
+        Assert.Equal("", await MediaProbe.DecodeErrorsAsync(path));
+        Assert.Equal(frames.Count, (await MediaProbe.FrameWidthsAsync(path)).Count);
+    }
+
     [Fact]
     public async Task A_file_never_finished_still_reads_up_to_its_last_whole_cluster()
     {
