@@ -87,9 +87,10 @@ public sealed class RecordingTests(RecordingFixture fixture)
         Assert.True(await ada.EvaluateAsync<bool>(SetFullQuality, false), "ada's camera sender has a full-quality encoding");
 
         await Task.Delay(RecordingLength - clock.Elapsed); // the recording's length is the point here
+        var stopAsked = clock.Elapsed; // the file ends between this and the page seeing it stopped
         await GroupPage.SayAsync(ada, "/unrecord");
         await Expect(ada.Locator("#recording-state")).ToBeHiddenAsync();
-        var recorded = clock.Elapsed;
+        var stopSeen = clock.Elapsed;
         await Expect(bob.Locator("#recording-state")).ToBeHiddenAsync();
         await Expect(GroupPage.Chat(bob)).ToContainTextAsync("Recording stopped");
         await Eventually.True(() => RecordingFiles.IsFinished(file), "the first file finished");
@@ -98,7 +99,7 @@ public sealed class RecordingTests(RecordingFixture fixture)
         Assert.Equal("", probe.Errors);
         Assert.Equal(["audio opus", "video vp8"], probe.Streams.Select(s => $"{s.CodecType} {s.CodecName}").Order());
         Assert.NotNull(probe.Duration);
-        Assert.InRange(probe.Duration!.Value, recorded.TotalSeconds * 0.9, recorded.TotalSeconds * 1.1);
+        Assert.InRange(probe.Duration!.Value, stopAsked.TotalSeconds * 0.9, stopSeen.TotalSeconds * 1.1);
         Assert.Equal("", await MediaProbe.DecodeErrorsAsync(file));
         var widths = await MediaProbe.FrameWidthsAsync(file);
         Assert.True(widths[0] == widths.Max() && widths[^1] == widths.Max() / 2,
