@@ -81,6 +81,29 @@ public class HttpRoutesTests
         Assert.Equal("/group/g/.status", response.Headers.Location!.OriginalString);
     }
 
+    /// <summary>A group name may hold anything a file name can; in a URL each of its segments is percent-encoded.</summary>
+    private const string OddName = "lab/salle #2? café 50%";
+    private const string OddPath = "/group/lab/salle%20%232%3F%20caf%C3%A9%2050%25";
+
+    [Fact]
+    public async Task Every_url_made_from_a_group_name_is_escaped_and_leads_back_to_the_group()
+    {
+        await using var s = await TestServer.StartAsync(f => f.Group(OddName, "{}"));
+
+        var unslashed = await s.Http.GetAsync(OddPath);
+        Assert.Equal(HttpStatusCode.PermanentRedirect, unslashed.StatusCode);
+        Assert.Equal(OddPath + "/", unslashed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync(unslashed.Headers.Location)).StatusCode);
+
+        var statusJson = await s.Http.GetAsync(OddPath + "/.status.json");
+        Assert.Equal(HttpStatusCode.PermanentRedirect, statusJson.StatusCode);
+        Assert.Equal(OddPath + "/.status", statusJson.Headers.Location!.OriginalString);
+        var status = (await GetJson(s, statusJson.Headers.Location.OriginalString)).AsObject();
+        Assert.Equal(OddName, status.Str("name"));
+        Assert.Equal($"http://{s.Url.Authority}{OddPath}/", status.Str("location"));
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync(status.Str("location"))).StatusCode);
+    }
+
     [Fact]
     public async Task Unknown_group_is_404_and_other_dotted_suffixes_too()
     {

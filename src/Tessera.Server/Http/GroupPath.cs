@@ -33,5 +33,9 @@ public sealed record GroupPath(string Name, string? Suffix, string? Rest)
         return new GroupPath(string.Join('/', clean), suffix, rest);
     }
 
+    /// <summary>The group page's path as ASP.NET Core hands it over (decoded), to compare with the request's.</summary>
     public string CanonicalPagePath => $"/group/{Name}/";
+
+    /// <summary>The same path as it goes into a URL or a <c>Location</c> header: each segment percent-encoded.</summary>
+    public string CanonicalPageUrlPath => $"/group/{Tessera.Auth.GroupNames.ToPath(Name)}/";
 }

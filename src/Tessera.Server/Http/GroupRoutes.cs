@@ -29,7 +29,7 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whi
                 await whip.HandleAsync(context, path.Name, path.Rest ?? "");
                 return;
             case ".status.json" when path.Rest is "" or null:
-                HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, $"/group/{path.Name}/.status");
+                HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, path.CanonicalPageUrlPath + ".status");
                 return;
             default:
                 await HttpErrors.NotFound(context, statics.Root);
@@ -44,7 +44,7 @@ public sealed class GroupRoutes(GroupRegistry registry, StaticFiles statics, Whi
         }
         if (context.Request.Path.Value != path.CanonicalPagePath)
         {
-            HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, path.CanonicalPagePath + context.Request.QueryString);
+            HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, path.CanonicalPageUrlPath + context.Request.QueryString);
             return;
         }
         var description = access.Lookup.Description!;

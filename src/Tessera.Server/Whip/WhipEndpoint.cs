@@ -110,7 +110,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         logger.LogInformation("WHIP session in {Group} from {Address} as {User}", session.GroupName, session.RemoteAddress, session.Member.Username);
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.ContentType = SdpMediaType;
-        context.Response.Headers.Location = $"/group/{session.GroupName}/.whip/{session.ResourceId}";
+        context.Response.Headers.Location = $"/group/{Tessera.Auth.GroupNames.ToPath(session.GroupName)}/.whip/{session.ResourceId}";
         context.Response.Headers.ETag = session.ETag;
         context.Response.Headers.AccessControlExposeHeaders = "Location, Content-Type, Link, ETag";
         await context.Response.WriteAsync(outcome.AnswerSdp!);

@@ -7,28 +7,31 @@ namespace Tessera.Server.Tests.Cluster;
 [Collection(TestCluster.Collection)]
 public sealed class ClusterPlacementTests
 {
+    private const string Lecture = "lecture hall é";
+    private const string LecturePath = "lecture%20hall%20%C3%A9";
+
     [Fact]
     public async Task Two_clients_through_different_nodes_end_up_in_one_group_and_chat()
     {
-        await using var cluster = await TestCluster.StartAsync("lecture");
+        await using var cluster = await TestCluster.StartAsync(Lecture);
         var (n1, n2, n3) = (cluster.Nodes[0]!, cluster.Nodes[1]!, cluster.Nodes[2]!);
 
-        var (alice, aliceEndpoint) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(n1), "lecture", "alice");
+        var (alice, aliceEndpoint) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(n1), Lecture, "alice");
         await using var _ = alice;
         // Every node's .status names the same endpoint: the host's.
         foreach (var node in new[] { n2, n3 })
-            Assert.Equal(aliceEndpoint, (string?)(await ClusterClient.StatusAsync($"{TestCluster.BaseUrl(node)}/group/lecture/"))["endpoint"]);
+            Assert.Equal(aliceEndpoint, (string?)(await ClusterClient.StatusAsync($"{TestCluster.BaseUrl(node)}/group/{LecturePath}/"))["endpoint"]);
 
         // Bob opens his WebSocket on a node that does not host the group: he is redirected to the
         // group's page, whose .status leads him to the host.
-        var host = await cluster.AwaitHostAsync("lecture");
+        var host = await cluster.AwaitHostAsync(Lecture);
         var other = cluster.Live.First(n => n != host);
-        var (wrong, refused) = await ClusterClient.JoinAtAsync($"ws://127.0.0.1:{other.Port}/ws", "lecture", "bob");
+        var (wrong, refused) = await ClusterClient.JoinAtAsync($"ws://127.0.0.1:{other.Port}/ws", Lecture, "bob");
         await wrong.DisposeAsync();
         Assert.Equal("redirect", refused.Kind);
-        Assert.EndsWith("/group/lecture/", (string?)refused.Value);
+        Assert.EndsWith($"/group/{LecturePath}/", (string?)refused.Value); // a URL: the name's space and accent escaped
 
-        var (bob, bobEndpoint) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(other), "lecture", "bob");
+        var (bob, bobEndpoint) = await ClusterClient.JoinAsync(TestCluster.BaseUrl(other), Lecture, "bob");
         await using var __ = bob;
         Assert.Equal(aliceEndpoint, bobEndpoint);
         await alice.ReceiveAsync("user", where: m => (string?)m["kind"] == "add" && (string?)m["username"] == "bob");
@@ -38,12 +41,12 @@ public sealed class ClusterPlacementTests
         // public-groups.json, from any node, shows the host and its member count.
         using var http = new HttpClient();
         var list = JsonNode.Parse(await http.GetStringAsync(TestCluster.BaseUrl(other) + "/public-groups.json"))!.AsArray();
-        var entry = list.Single(g => (string?)g!["name"] == "lecture")!;
+        var entry = list.Single(g => (string?)g!["name"] == Lecture)!;
         Assert.Equal(TestCluster.NodeId(host!), (string?)entry["node"]);
         await Eventually.True(async () =>
         {
             var l = JsonNode.Parse(await http.GetStringAsync(TestCluster.BaseUrl(other) + "/public-groups.json"))!.AsArray();
-            return (int?)l.Single(g => (string?)g!["name"] == "lecture")!["clientCount"] == 2;
+            return (int?)l.Single(g => (string?)g!["name"] == Lecture)!["clientCount"] == 2;
         }, "the host's member count reaches the other nodes");
     }
 

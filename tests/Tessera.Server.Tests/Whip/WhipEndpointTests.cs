@@ -54,6 +54,21 @@ public sealed class WhipEndpointTests
     }
 
     [Fact]
+    public async Task The_resource_of_a_group_whose_name_needs_escaping_is_a_valid_url_that_DELETE_reaches()
+    {
+        const string name = "lab/salle #2? café 50%";
+        const string path = "/group/lab/salle%20%232%3F%20caf%C3%A9%2050%25";
+        await using var s = await TestServer.StartAsync(f => f.Group(name, Open));
+
+        using var response = await PostAsync(s, path + "/.whip", AudioOffer());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.StartsWith(path + "/.whip/", location);
+        using var deleted = await s.Http.DeleteAsync(location);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+    }
+
+    [Fact]
     public async Task Every_refusal_has_its_status_and_says_why_and_none_shows_up_in_the_group()
     {
         await using var s = await TestServer.StartAsync(f =>
