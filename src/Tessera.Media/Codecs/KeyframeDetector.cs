@@ -27,24 +27,22 @@ public static class KeyframeDetector
     {
         if (p.Length < 1)
             return false;
-        int type = p[0] & 0x1F;
-        switch (type)
+        switch (H264Nal.TypeOf(p[0]))
         {
-            case 5:
-            case 7:
+            case H264Nal.IdrSlice:
+            case H264Nal.Sps:
                 return true;
-            case 24: // STAP-A: 16-bit sizes followed by NAL units
+            case H264Nal.StapA: // 16-bit sizes followed by NAL units
                 for (int at = 1; at + 2 < p.Length;)
                 {
                     int size = (p[at] << 8) | p[at + 1];
-                    int nal = p[at + 2] & 0x1F;
-                    if (nal is 5 or 7)
+                    if (H264Nal.TypeOf(p[at + 2]) is H264Nal.IdrSlice or H264Nal.Sps)
                         return true;
                     at += 2 + size;
                 }
                 return false;
-            case 28: // FU-A
-                return p.Length >= 2 && (p[1] & 0x80) != 0 && (p[1] & 0x1F) is 5 or 7;
+            case H264Nal.FuA:
+                return p.Length >= 2 && (p[1] & 0x80) != 0 && H264Nal.TypeOf(p[1]) is H264Nal.IdrSlice or H264Nal.Sps;
             default:
                 return false;
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tessera.Media.Codecs;
 using Tessera.Media.Processing;
 
 namespace Tessera.Media.Recording;
@@ -13,8 +14,6 @@ namespace Tessera.Media.Recording;
 /// </summary>
 public sealed class H264FrameAssembler : FrameAssembler
 {
-    private const int StapA = 24;
-    private const int FuA = 28;
     private const int LengthPrefix = 4;
 
     private readonly ParameterSet _sps = new();
@@ -41,14 +40,14 @@ public sealed class H264FrameAssembler : FrameAssembler
     {
         if (payload.Length < 1)
             return false;
-        int type = payload[0] & 0x1F;
-        if (type == FuA)
+        int type = H264Nal.TypeOf(payload[0]);
+        if (type == H264Nal.FuA)
             return AppendFragment(payload);
         if (_fragmentStart >= 0)
             return false; // the open fragment's end is missing
-        if (type is >= 1 and <= 23)
+        if (type is >= H264Nal.FirstSlice and <= H264Nal.LastSingle)
             return AppendNal(payload);
-        if (type != StapA)
+        if (type != H264Nal.StapA)
             return false; // STAP-B, MTAP and FU-B belong to the interleaved mode, which WebRTC does not use
         for (int at = 1; at < payload.Length;)
         {
@@ -122,16 +121,16 @@ public sealed class H264FrameAssembler : FrameAssembler
 
     private void Saw(ReadOnlySpan<byte> nal)
     {
-        switch (nal[0] & 0x1F)
+        switch (H264Nal.TypeOf(nal[0]))
         {
-            case 5:
+            case H264Nal.IdrSlice:
                 _sawIdr = true;
                 break;
-            case 7:
+            case H264Nal.Sps:
                 _sawSps = true;
                 _sps.Keep(nal);
                 break;
-            case 8:
+            case H264Nal.Pps:
                 _sawPps = true;
                 _pps.Keep(nal);
                 break;
@@ -166,18 +165,18 @@ public sealed class H264FrameAssembler : FrameAssembler
     {
         if (payload.Length < 2)
             return false;
-        int type = payload[0] & 0x1F;
-        if (type == StapA)
-            return payload.Length >= 4 && StartsWith(payload[3] & 0x1F, payload[4..]);
-        if (type == FuA)
-            return payload.Length >= 3 && (payload[1] & 0x80) != 0 && StartsWith(payload[1] & 0x1F, payload[2..]);
+        int type = H264Nal.TypeOf(payload[0]);
+        if (type == H264Nal.StapA)
+            return payload.Length >= 4 && StartsWith(H264Nal.TypeOf(payload[3]), payload[4..]);
+        if (type == H264Nal.FuA)
+            return payload.Length >= 3 && (payload[1] & 0x80) != 0 && StartsWith(H264Nal.TypeOf(payload[1]), payload[2..]);
         return StartsWith(type, payload[1..]);
     }
 
     private static bool StartsWith(int type, ReadOnlySpan<byte> afterHeader) => type switch
     {
-        >= 1 and <= 5 => afterHeader.Length > 0 && (afterHeader[0] & 0x80) != 0,
-        6 or 7 or 8 or 9 => true,
+        >= H264Nal.FirstSlice and <= H264Nal.IdrSlice => afterHeader.Length > 0 && (afterHeader[0] & 0x80) != 0,
+        H264Nal.Sei or H264Nal.Sps or H264Nal.Pps or H264Nal.AccessUnitDelimiter => true,
         _ => false,
     };
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tessera.Media.Codecs;
 
 namespace Tessera.Media.Recording;
 
@@ -12,7 +13,7 @@ public static class H264ParameterSets
     /// <summary>The <c>avcC</c> record of the first SPS and PPS of a length-prefixed (AVCC) access unit; null when either is missing.</summary>
     public static byte[]? ConfigurationRecord(ReadOnlySpan<byte> accessUnit)
     {
-        if (Find(accessUnit, 7) is not { } sps || Find(accessUnit, 8) is not { } pps || sps.Length < 4)
+        if (Find(accessUnit, H264Nal.Sps) is not { } sps || Find(accessUnit, H264Nal.Pps) is not { } pps || sps.Length < 4)
             return null;
         var record = new byte[6 + 2 + sps.Length + 1 + 2 + pps.Length];
         record[0] = 1; // configurationVersion
@@ -32,7 +33,7 @@ public static class H264ParameterSets
 
     /// <summary>The picture size of the first SPS of a length-prefixed access unit, cropping applied.</summary>
     public static (int Width, int Height)? PictureSize(ReadOnlySpan<byte> accessUnit) =>
-        Find(accessUnit, 7) is { } sps ? SpsPictureSize(Unescape(sps)) : null;
+        Find(accessUnit, H264Nal.Sps) is { } sps ? SpsPictureSize(Unescape(sps)) : null;
 
     private static (int, int)? SpsPictureSize(byte[] rbsp)
     {
@@ -117,7 +118,7 @@ public static class H264ParameterSets
             at += 4;
             if (length <= 0 || length > accessUnit.Length - at)
                 return null;
-            if ((accessUnit[at] & 0x1F) == type)
+            if (H264Nal.TypeOf(accessUnit[at]) == type)
                 return accessUnit.Slice(at, length).ToArray();
             at += length;
         }
