@@ -15,15 +15,17 @@ namespace Tessera.Media.Srtp;
 /// the cipher for a 1,100-byte packet. Decryption, with its tag check, stays with .NET's class.
 /// Both instructions run in constant time. Read-only after construction, so thread-safe.
 /// </summary>
-internal sealed class AesGcmEncryptor
+internal sealed class AesGcmEncryptor : IDisposable
 {
     public const int TagLength = 16;
 
     // Round keys in fields rather than an array: no bounds checks, and the JIT keeps them in registers.
-    private readonly Vector128<byte> _k0, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _k8, _k9, _k10;
+    // Not readonly: Dispose overwrites them.
+    private Vector128<byte> _k0, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _k8, _k9, _k10;
     // H = E(K, 0^128) and its powers up to H^4, bytes reversed for the multiply: four blocks are
     // hashed with one reduction, (Y ^ X1)·H^4 ^ X2·H^3 ^ X3·H^2 ^ X4·H.
-    private readonly Vector128<byte> _h1, _h2, _h3, _h4;
+    private Vector128<byte> _h1, _h2, _h3, _h4;
+    private bool _disposed;
 
     public AesGcmEncryptor(ReadOnlySpan<byte> key)
     {
@@ -50,12 +52,24 @@ internal sealed class AesGcmEncryptor
         _h4 = Multiply(_h3, _h1);
     }
 
+    /// <summary>
+    /// Overwrites the round keys and hash subkeys, which are the session key in all but name, so they
+    /// do not outlive the session in memory (earlier copies the garbage collector made may remain).
+    /// </summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _k0 = _k1 = _k2 = _k3 = _k4 = _k5 = _k6 = _k7 = _k8 = _k9 = _k10 = default;
+        _h1 = _h2 = _h3 = _h4 = default;
+    }
+
     /// <summary>Whether this processor has the instructions (x86-64 with AES-NI, PCLMULQDQ, SSSE3).</summary>
     public static bool IsSupported => X86Aes.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the tag over <paramref name="associated"/> and the ciphertext.</summary>
     public void Encrypt(ReadOnlySpan<byte> iv, Span<byte> data, Span<byte> tag, ReadOnlySpan<byte> associated)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (iv.Length != 12)
             throw new ArgumentException("The IV must be 12 bytes.", nameof(iv));
         if (tag.Length != TagLength)

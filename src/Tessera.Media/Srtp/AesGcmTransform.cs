@@ -130,6 +130,7 @@ internal sealed class AesGcmTransform : SrtpTransform
     public override void Dispose()
     {
         _rtp.Dispose();
+        _rtpEncryptor?.Dispose();
         _rtcp.Dispose();
     }
 }
