@@ -50,17 +50,27 @@ public sealed class LayerWiringTests
         await receiver.RoundTripAsync();
     }
 
+    private const string OpenGroup = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
+
+    /// <summary>Publisher p and receiver r joined to group g; r asks for <paramref name="request"/>, p offers one video stream, answered.</summary>
+    private static async Task<(WsClient Publisher, WsClient Receiver, PublishedStream Up)> PublishAsync(
+        TestServer s, string request, string codecLines, bool simulcast)
+    {
+        var p = await s.JoinAsync("g", "p", "w");
+        var r = await s.JoinAsync("g", "r", "w");
+        await r.SendAsync(Json.Obj($$$"""{"type": "request", "request": {"": {{{request}}}}}"""));
+        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer(codecLines, simulcast) });
+        await p.ReceiveAsync("answer");
+        return (p, r, ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single());
+    }
+
     [Fact]
     public async Task A_receiver_that_answers_passive_is_served_with_the_server_as_dtls_client()
     {
-        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
-        await using var s = await TestServer.StartAsync(f => f.Group("g", group));
-        await using var p = await s.JoinAsync("g", "p", "w");
-        await using var r = await s.JoinAsync("g", "r", "w");
-        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
-        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
-        await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
+        await using var s = await TestServer.StartAsync(f => f.Group("g", OpenGroup));
+        var (p, r, up) = await PublishAsync(s, """["video"]""", "a=rtpmap:96 VP8/90000", simulcast: false);
+        await using var _ = p;
+        await using var __ = r;
         ((IMediaReceiver)up.Connection).RtpReceived(Packet(2001, null, [0x10, 0x00, 0x9D]));
 
         // Before, such an answer was aborted ("would make us the DTLS client"); now it gets a forwarder.
@@ -73,14 +83,10 @@ public sealed class LayerWiringTests
     [Fact]
     public async Task A_receiver_of_the_high_encoding_may_fall_back_to_the_low_one_unless_it_asked_for_video_low()
     {
-        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
-        await using var s = await TestServer.StartAsync(f => f.Group("g", group));
-        await using var p = await s.JoinAsync("g", "p", "w");
-        await using var r = await s.JoinAsync("g", "r", "w");
-        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
-        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: true) });
-        await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
+        await using var s = await TestServer.StartAsync(f => f.Group("g", OpenGroup));
+        var (p, r, up) = await PublishAsync(s, """["video"]""", "a=rtpmap:96 VP8/90000", simulcast: true);
+        await using var _ = p;
+        await using var __ = r;
         ((IMediaReceiver)up.Connection).RtpReceived(Packet(0x1111, "h", [0x10, 0x00, 0x9D]));
         ((IMediaReceiver)up.Connection).RtpReceived(Packet(0x2222, "l", [0x10, 0x00, 0x9D]));
         var high = up.Tracks.Single(t => t.Rid == "h");
@@ -101,12 +107,9 @@ public sealed class LayerWiringTests
     {
         const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}, "codecs": ["vp9", "opus"]}""";
         await using var s = await TestServer.StartAsync(f => f.Group("g", group));
-        await using var p = await s.JoinAsync("g", "p", "w");
-        await using var r = await s.JoinAsync("g", "r", "w");
-        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["audio", "video-low"]}}"""));
-        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP9/90000\r\na=fmtp:96 profile-id=0", simulcast: false) });
-        await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
+        var (p, r, up) = await PublishAsync(s, """["audio", "video-low"]""", "a=rtpmap:96 VP9/90000\r\na=fmtp:96 profile-id=0", simulcast: false);
+        await using var _ = p;
+        await using var __ = r;
         ((IMediaReceiver)up.Connection).RtpReceived(Packet(2001, null, [0x28, 0x00, 0x00, 0x00]));
         Assert.Equal("vp9", up.Tracks.Single().Codec.Codec.Name);
 
@@ -117,18 +120,15 @@ public sealed class LayerWiringTests
         await RequestStreamAsync(r, """["video"]""");
         Assert.Null(forwarder.SpatialCeiling);
     }
+
     [Fact]
     public async Task Stats_show_the_temporal_layer_each_receiver_is_given_out_of_those_the_source_sends()
     {
-        const string group = """{"wildcard-user": {"password": "w", "permissions": "present"}}""";
         const string config = """{"users": {"root": {"password": "rootpw", "permissions": "admin"}}}""";
-        await using var s = await TestServer.StartAsync(f => { f.Config(config); f.Group("g", group); });
-        await using var p = await s.JoinAsync("g", "p", "w");
-        await using var r = await s.JoinAsync("g", "r", "w");
-        await r.SendAsync(Json.Obj("""{"type": "request", "request": {"": ["video"]}}"""));
-        await p.SendAsync(new JsonObject { ["type"] = "offer", ["id"] = "up1", ["label"] = "camera", ["sdp"] = VideoOffer("a=rtpmap:96 VP8/90000", simulcast: false) });
-        await p.ReceiveAsync("answer");
-        var up = ((SfuSignalling)s.Services.GetRequiredService<IStreamSignalling>()).PublishedStreams.Single();
+        await using var s = await TestServer.StartAsync(f => { f.Config(config); f.Group("g", OpenGroup); });
+        var (p, r, up) = await PublishAsync(s, """["video"]""", "a=rtpmap:96 VP8/90000", simulcast: false);
+        await using var _ = p;
+        await using var __ = r;
         // VP8 with a temporal-layer index (descriptor X and T bits): layers 0, 1 and 2, as a browser's L1T3.
         for (ushort seq = 1; seq <= 30; seq++)
         {
