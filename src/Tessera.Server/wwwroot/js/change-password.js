@@ -3,12 +3,11 @@
 // credentials). It works where the server's config.json sets writableGroups.
 
 import { attachNotices, notify, clearNotices } from "./notices.js";
+import { namePath } from "./login.js";
 const $ = (id) => document.getElementById(id);
 
 /** What was typed, without spaces and surrounding slashes. */
 const cleanGroupName = (text) => text.trim().replace(/^\/+|\/+$/g, "");
-
-const pathOf = (name) => name.split("/").map(encodeURIComponent).join("/");
 
 /** HTTP Basic credentials of UTF-8 text (btoa alone only takes Latin-1). */
 function basic(username, password) {
@@ -40,7 +39,7 @@ async function submit(event) {
     }
     let response;
     try {
-        response = await fetch(`/galene-api/v0/.groups/${pathOf(group)}/.users/${pathOf(username)}/.password`, {
+        response = await fetch(`/galene-api/v0/.groups/${namePath(group)}/.users/${namePath(username)}/.password`, {
             method: "POST",
             headers: { "Content-Type": "text/plain; charset=utf-8", "Authorization": basic(username, $("current").value) },
             body: $("new").value,

@@ -12,9 +12,14 @@ export function groupNameFromPath(pathname) {
     }
 }
 
-/** A group name as a URL path (each segment percent-encoded, slashes kept). */
+/** A group name (or username) as URL path segments: each percent-encoded, slashes kept. */
+export function namePath(name) {
+    return name.split("/").map(encodeURIComponent).join("/");
+}
+
+/** A group's page path. */
 export function groupPath(name) {
-    return `/group/${name.split("/").map(encodeURIComponent).join("/")}/`;
+    return `/group/${namePath(name)}/`;
 }
 
 /** The page URL without query or fragment: the `location` an authorisation server expects. */
