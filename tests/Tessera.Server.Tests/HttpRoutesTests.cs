@@ -188,14 +188,16 @@ public class HttpRoutesTests
         Assert.Equal(HttpStatusCode.NotFound, (await s.Http.GetAsync("/%2e%2e/%2e%2e/etc/passwd")).StatusCode);
     }
 
+    private static Task<TestServer> StartWithCanonicalHost(string group) => TestServer.StartAsync(f =>
+    {
+        f.Group(group, "{}");
+        f.Config("""{"canonicalHost": "meet.example.net"}""");
+    });
+
     [Fact]
     public async Task Canonical_host_redirect_keeps_the_path_and_query()
     {
-        await using var s = await TestServer.StartAsync(f =>
-        {
-            f.Group("g", "{}");
-            f.Config("""{"canonicalHost": "meet.example.net"}""");
-        });
+        await using var s = await StartWithCanonicalHost("g");
         var response = await s.Http.GetAsync("/group/g/?token=abc");
         Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
         Assert.Equal("http://meet.example.net/group/g/?token=abc", response.Headers.Location!.ToString());
@@ -204,6 +206,21 @@ public class HttpRoutesTests
         var right = new HttpRequestMessage(HttpMethod.Get, "/group/g/.status");
         right.Headers.Host = "meet.example.net";
         Assert.Equal(HttpStatusCode.OK, (await s.Http.SendAsync(right)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Canonical_host_redirect_keeps_an_escaped_percent_in_a_group_name()
+    {
+        // "%41" spelled out in a name: rebuilt from the decoded path it would come back as "A".
+        await using var s = await StartWithCanonicalHost("50%41");
+        var response = await s.Http.GetAsync("/group/50%2541/.status");
+        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+        Assert.Equal("http://meet.example.net/group/50%2541/.status", response.Headers.Location!.OriginalString);
+        var follow = new HttpRequestMessage(HttpMethod.Get, response.Headers.Location.PathAndQuery);
+        follow.Headers.Host = "meet.example.net";
+        var status = await s.Http.SendAsync(follow);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Contains("\"name\":\"50%41\"", await status.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Tessera.Protocol.Config;
 
 namespace Tessera.Server.Http;
@@ -22,8 +23,19 @@ public sealed class CanonicalHost(RequestDelegate next, ServerConfigSource confi
 
         var scheme = insecure ? "http" : "https";
         if (Uri.TryCreate(current!.ProxyUrl, UriKind.Absolute, out var proxy)) scheme = proxy.Scheme;
-        HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect,
-                            $"{scheme}://{canonical}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}");
+        HttpErrors.Redirect(context, StatusCodes.Status308PermanentRedirect, $"{scheme}://{canonical}{Target(context)}");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The path and query as the client sent them. Rebuilt from the decoded path, an escaped
+    /// percent sign ("%2541" for a group named "50%41") would come back unescaped and name another
+    /// group; the rebuilt form serves only a target that is not plain visible ASCII from '/'.
+    /// </summary>
+    private static string Target(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (raw is { Length: > 0 } && raw[0] == '/' && raw.All(c => c > ' ' && c < 0x7F)) return raw;
+        return $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
     }
 }
