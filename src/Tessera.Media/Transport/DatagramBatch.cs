@@ -133,25 +133,4 @@ internal sealed unsafe class DatagramBatch : IDisposable
 
     [DllImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     private static extern int SendMessages(int socket, MessageHeader* messages, uint count, int flags);
-
-    // struct iovec and struct mmsghdr (struct msghdr + msg_len) as laid out by 64-bit Linux.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVector
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
-    private struct MessageHeader
-    {
-        [FieldOffset(0)] public byte* Name;
-        [FieldOffset(8)] public uint NameLength;
-        [FieldOffset(16)] public IoVector* Vectors;
-        [FieldOffset(24)] public nuint VectorCount;
-        [FieldOffset(32)] public void* Control;
-        [FieldOffset(40)] public nuint ControlLength;
-        [FieldOffset(48)] public int Flags;
-        [FieldOffset(56)] public uint SentLength; // msg_len follows the 56-byte struct msghdr
-    }
 }
