@@ -19,25 +19,10 @@ internal sealed unsafe class DatagramReader : IDisposable
     private const int Truncated = 0x20; // MSG_TRUNC
     private const int Interrupted = 4; // EINTR
 
-    private readonly byte* _data;
-    private readonly byte* _addresses;
-    private readonly MessageHeader* _headers;
-    private readonly IoVector* _vectors;
-    private bool _disposed;
+    private readonly MessageSlots _slots = new(Capacity, MaxDatagram, MaxAddress);
 
     private DatagramReader()
     {
-        _data = (byte*)NativeMemory.AlignedAlloc((nuint)(Capacity * MaxDatagram), 64);
-        _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(Capacity * MaxAddress));
-        _headers = (MessageHeader*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MessageHeader)));
-        _vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(IoVector)));
-        for (int i = 0; i < Capacity; i++)
-        {
-            _vectors[i].Base = _data + i * MaxDatagram;
-            _headers[i].Name = _addresses + i * MaxAddress;
-            _headers[i].Vectors = &_vectors[i];
-            _headers[i].VectorCount = 1;
-        }
     }
 
     /// <summary>A reader when this platform has <c>recvmmsg</c>; null otherwise.</summary>
@@ -54,9 +39,9 @@ internal sealed unsafe class DatagramReader : IDisposable
         error = 0;
         for (int i = 0; i < Capacity; i++)
         {
-            _vectors[i].Length = MaxDatagram;
-            _headers[i].NameLength = MaxAddress;
-            _headers[i].Flags = 0;
+            _slots.Vectors[i].Length = MaxDatagram;
+            _slots.Headers[i].NameLength = MaxAddress;
+            _slots.Headers[i].Flags = 0;
         }
         bool added = false;
         try
@@ -65,7 +50,7 @@ internal sealed unsafe class DatagramReader : IDisposable
             int fd = (int)socket.SafeHandle.DangerousGetHandle();
             while (true)
             {
-                int n = ReceiveMessages(fd, _headers, Capacity, WaitForOne, null);
+                int n = ReceiveMessages(fd, _slots.Headers, Capacity, WaitForOne, null);
                 if (n >= 0)
                     return n;
                 error = Marshal.GetLastPInvokeError();
@@ -86,29 +71,20 @@ internal sealed unsafe class DatagramReader : IDisposable
     }
 
     /// <summary>Whether datagram <paramref name="index"/> of the last receive was longer than a slot (and so cut).</summary>
-    public bool WasTruncated(int index) => (_headers[index].Flags & Truncated) != 0;
+    public bool WasTruncated(int index) => (_slots.Headers[index].Flags & Truncated) != 0;
 
     /// <summary>Datagram <paramref name="index"/> of the last receive; valid until the next one.</summary>
-    public Span<byte> Datagram(int index) => new(_vectors[index].Base, (int)Math.Min(_headers[index].Length, MaxDatagram));
+    public Span<byte> Datagram(int index) => _slots.Data(index)[..(int)Math.Min(_slots.Headers[index].Length, MaxDatagram)];
 
     /// <summary>Copies the source of datagram <paramref name="index"/> into <paramref name="source"/> (no allocation).</summary>
     public void CopySource(int index, SocketAddress source)
     {
-        int size = (int)Math.Min(_headers[index].NameLength, (uint)source.Buffer.Length);
-        new ReadOnlySpan<byte>(_headers[index].Name, size).CopyTo(source.Buffer.Span);
+        int size = (int)Math.Min(_slots.Headers[index].NameLength, (uint)source.Buffer.Length);
+        _slots.Address(index)[..size].CopyTo(source.Buffer.Span);
         source.Size = size;
     }
 
-    public void Dispose()
-    {
-        if (_disposed)
-            return;
-        _disposed = true;
-        NativeMemory.AlignedFree(_data);
-        NativeMemory.Free(_addresses);
-        NativeMemory.Free(_headers);
-        NativeMemory.Free(_vectors);
-    }
+    public void Dispose() => _slots.Dispose();
 
     private static bool Probe()
     {
