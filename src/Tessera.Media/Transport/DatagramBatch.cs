@@ -16,26 +16,11 @@ internal sealed unsafe class DatagramBatch : IDisposable
     public const int MaxDatagram = 2048;
     private const int MaxAddress = 32; // sockaddr_in6 is 28 bytes
 
-    private readonly byte* _data;
-    private readonly byte* _addresses;
-    private readonly MessageHeader* _headers;
-    private readonly IoVector* _vectors;
+    private readonly MessageSlots _slots = new(Capacity, MaxDatagram, MaxAddress);
     private int _count;
-    private bool _disposed;
 
     private DatagramBatch()
     {
-        _data = (byte*)NativeMemory.AlignedAlloc((nuint)(Capacity * MaxDatagram), 64);
-        _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(Capacity * MaxAddress));
-        _headers = (MessageHeader*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MessageHeader)));
-        _vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(IoVector)));
-        for (int i = 0; i < Capacity; i++)
-        {
-            _vectors[i].Base = _data + i * MaxDatagram;
-            _headers[i].Name = _addresses + i * MaxAddress;
-            _headers[i].Vectors = &_vectors[i];
-            _headers[i].VectorCount = 1;
-        }
     }
 
     /// <summary>A batch when this platform has <c>sendmmsg</c>; null otherwise.</summary>
@@ -50,10 +35,10 @@ internal sealed unsafe class DatagramBatch : IDisposable
         if (_count == Capacity || datagram.Length > MaxDatagram || remote.Size > MaxAddress)
             return false;
         int i = _count++;
-        datagram.CopyTo(new Span<byte>(_data + i * MaxDatagram, MaxDatagram));
-        remote.Buffer.Span[..remote.Size].CopyTo(new Span<byte>(_addresses + i * MaxAddress, MaxAddress));
-        _vectors[i].Length = (nuint)datagram.Length;
-        _headers[i].NameLength = (uint)remote.Size;
+        datagram.CopyTo(_slots.Data(i));
+        remote.Buffer.Span[..remote.Size].CopyTo(_slots.Address(i));
+        _slots.Vectors[i].Length = (nuint)datagram.Length;
+        _slots.Headers[i].NameLength = (uint)remote.Size;
         return true;
     }
 
@@ -66,7 +51,7 @@ internal sealed unsafe class DatagramBatch : IDisposable
     /// </summary>
     public int Flush(Socket socket)
     {
-        if (_count == 0 || _disposed)
+        if (_count == 0 || _slots.IsDisposed)
             return 0;
         int dropped = 0;
         bool added = false;
@@ -77,7 +62,7 @@ internal sealed unsafe class DatagramBatch : IDisposable
             int sent = 0;
             while (sent < _count)
             {
-                int n = SendMessages(fd, _headers + sent, (uint)(_count - sent), 0);
+                int n = SendMessages(fd, _slots.Headers + sent, (uint)(_count - sent), 0);
                 if (n > 0)
                 {
                     sent += n;
@@ -104,16 +89,7 @@ internal sealed unsafe class DatagramBatch : IDisposable
         return dropped;
     }
 
-    public void Dispose()
-    {
-        if (_disposed)
-            return;
-        _disposed = true;
-        NativeMemory.AlignedFree(_data);
-        NativeMemory.Free(_addresses);
-        NativeMemory.Free(_headers);
-        NativeMemory.Free(_vectors);
-    }
+    public void Dispose() => _slots.Dispose();
 
     private const int Interrupted = 4; // EINTR
 
@@ -133,25 +109,4 @@ internal sealed unsafe class DatagramBatch : IDisposable
 
     [DllImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     private static extern int SendMessages(int socket, MessageHeader* messages, uint count, int flags);
-
-    // struct iovec and struct mmsghdr (struct msghdr + msg_len) as laid out by 64-bit Linux.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVector
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
-    private struct MessageHeader
-    {
-        [FieldOffset(0)] public byte* Name;
-        [FieldOffset(8)] public uint NameLength;
-        [FieldOffset(16)] public IoVector* Vectors;
-        [FieldOffset(24)] public nuint VectorCount;
-        [FieldOffset(32)] public void* Control;
-        [FieldOffset(40)] public nuint ControlLength;
-        [FieldOffset(48)] public int Flags;
-        [FieldOffset(56)] public uint SentLength; // msg_len follows the 56-byte struct msghdr
-    }
 }

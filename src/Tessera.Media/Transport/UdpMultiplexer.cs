@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Tessera.Diagnostics;
 using Tessera.Media.Ice;
@@ -13,8 +14,9 @@ namespace Tessera.Media.Transport;
 /// One UDP socket shared by every peer connection. Incoming datagrams are demultiplexed by their
 /// first byte (RFC 7983): STUN goes to the agent named by the USERNAME's ufrag, DTLS and SRTP/SRTCP
 /// to the agent whose authenticated check came from that source address.
-/// One dedicated thread receives and dispatches; what it sends while handling a datagram is batched
-/// and flushed once that datagram is handled (a <see cref="BatchScope"/> of its <see cref="DatagramSender"/>).
+/// One dedicated thread receives and dispatches; each wake-up reads every datagram queued (a
+/// <see cref="DatagramReader"/>), and what it sends while handling them is batched and flushed once
+/// they are handled (a <see cref="BatchScope"/> of its <see cref="DatagramSender"/>).
 /// </summary>
 public sealed class UdpMultiplexer : IAsyncDisposable
 {
@@ -196,7 +198,44 @@ public sealed class UdpMultiplexer : IAsyncDisposable
     // Blocking receives on a thread of our own: no thread-pool hand-off per datagram.
     private void ReceiveLoop()
     {
-        var buffer = new byte[2048];
+        using var reader = DatagramReader.TryCreate();
+        if (reader is null)
+            ReceiveOneAtATime();
+        else
+            ReceiveQueued(reader);
+    }
+
+    // One wake-up takes every datagram already queued; what handling all of them sends (their
+    // fan-outs) leaves together when the scope closes, in the order it was sent.
+    private void ReceiveQueued(DatagramReader reader)
+    {
+        var source = new SocketAddress(_socket.AddressFamily);
+        while (!_stop.IsCancellationRequested)
+        {
+            int received = reader.Receive(_socket, out int error);
+            if (received < 0)
+            {
+                Interlocked.Increment(ref _receiveErrors);
+                _throttle.Log(_logger, LogLevel.Debug, "receive " + error, null, "UDP receive failed: {Error}", Marshal.GetPInvokeErrorMessage(error));
+                continue;
+            }
+            using var batch = _sender.BeginBatch();
+            for (int i = 0; i < received; i++)
+            {
+                if (reader.WasTruncated(i))
+                {
+                    Interlocked.Increment(ref _receiveErrors); // as a receive into a too small buffer fails
+                    continue;
+                }
+                reader.CopySource(i, source);
+                Handle(reader.Datagram(i), source);
+            }
+        }
+    }
+
+    private void ReceiveOneAtATime()
+    {
+        var buffer = new byte[DatagramReader.MaxDatagram];
         var source = new SocketAddress(_socket.AddressFamily);
         while (!_stop.IsCancellationRequested)
         {
@@ -220,18 +259,23 @@ public sealed class UdpMultiplexer : IAsyncDisposable
             }
             // What handling this datagram sends (its fan-out) leaves in one go when the scope closes.
             using var batch = _sender.BeginBatch();
-            try
-            {
-                Dispatch(buffer.AsSpan(0, received), source);
-            }
-            catch (Exception e)
-            {
-                // One bad packet or a faulty handler must not stop the multiplexer; a bug a peer can
-                // trigger at will must not flood the log either.
-                Interlocked.Increment(ref _failed);
-                _throttle.Log(_logger, LogLevel.Error, LogThrottle.CauseOf(e), e,
-                    "Handling a {Length}-byte datagram from {Source} failed", received, ToEndPoint(source));
-            }
+            Handle(buffer.AsSpan(0, received), source);
+        }
+    }
+
+    private void Handle(Span<byte> datagram, SocketAddress source)
+    {
+        try
+        {
+            Dispatch(datagram, source);
+        }
+        catch (Exception e)
+        {
+            // One bad packet or a faulty handler must not stop the multiplexer; a bug a peer can
+            // trigger at will must not flood the log either.
+            Interlocked.Increment(ref _failed);
+            _throttle.Log(_logger, LogLevel.Error, LogThrottle.CauseOf(e), e,
+                "Handling a {Length}-byte datagram from {Source} failed", datagram.Length, ToEndPoint(source));
         }
     }
 

@@ -115,6 +115,58 @@ public sealed class UdpMultiplexerTests : IAsyncLifetime
         Assert.Equal(new byte[] { 0x80, 96, 0, 1 }, received.Media[0]);
     }
 
+    private static byte[] Check(IceLiteAgent agent, byte[] transaction) =>
+        new StunMessageBuilder(StunMessageType.BindingRequest, transaction)
+            .AddUsername(User(agent)).AddPriority(1845501695).AddIceControlling(1)
+            .AddMessageIntegrity(agent.Local.Password).AddFingerprint().ToArray();
+
+    [Fact]
+    public async Task Datagrams_sent_in_a_burst_are_all_handled_and_each_sender_s_replies_keep_its_order()
+    {
+        // Sent without waiting, the checks queue up on the socket and are read several per wake-up;
+        // each client must still get one reply per check, in the order it sent them.
+        var agent = _multiplexer.CreateAgent(new DatagramRecorder());
+        using var first = new StunTestClient();
+        using var second = new StunTestClient();
+        var sent = new Dictionary<StunTestClient, List<byte[]>> { [first] = [], [second] = [] };
+        for (int i = 0; i < 40; i++)
+            foreach (var client in new[] { first, second })
+            {
+                var transaction = StunMessageBuilder.NewTransactionId();
+                sent[client].Add(transaction);
+                await client.SendAsync(Check(agent, transaction), Server);
+            }
+
+        foreach (var client in new[] { first, second })
+            foreach (var transaction in sent[client])
+            {
+                Assert.True(StunMessage.TryParse(await client.ReceiveAsync(), out var reply));
+                Assert.Equal(transaction, reply!.TransactionId.ToArray());
+            }
+    }
+
+    [Fact]
+    public async Task A_burst_of_media_arrives_whole_and_in_order_and_an_oversized_datagram_does_not_cost_the_next()
+    {
+        var received = new DatagramRecorder();
+        var agent = _multiplexer.CreateAgent(received);
+        using var client = new StunTestClient();
+        await client.CheckAsync(Server, User(agent), agent.Local.Password);
+
+        var oversized = new byte[DatagramReader.MaxDatagram + 100];
+        oversized[0] = 0x80;
+        for (int i = 0; i < 50; i++)
+        {
+            if (i == 25)
+                await client.SendAsync(oversized, Server);
+            await client.SendAsync([0x80, 96, 0, (byte)i], Server);
+        }
+
+        await Eventually.True(() => received.Media.Count == 50);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (byte)i), received.Media.Select(m => m[3]));
+        Assert.Equal(1, _multiplexer.ReceiveErrors);
+    }
+
     /// <summary>Fails on the first media packet, as a handler with a bug would.</summary>
     private sealed class FailingOnce : IPeerDatagramReceiver
     {
