@@ -90,7 +90,7 @@ public sealed class RedisCluster : IGroupPlacement, IClusterDirectory, IAsyncDis
         var shared = _sharedUrl();
         var root = Uri.TryCreate(shared, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? shared!.TrimEnd('/') : PublicUrl;
-        return $"{root}/group/{Tessera.Auth.GroupNames.ToPath(group)}/";
+        return root + Http.GroupPath.PageUrlPath(group);
     }
 
     public Task<GroupHost?> HostAsync(string group, CancellationToken cancellationToken) => LookupAsync(group, place: true);

@@ -27,7 +27,7 @@ public sealed record BaseUrl(string Scheme, string Host, string Path)
         return new BaseUrl(scheme, host, path);
     }
 
-    public string GroupLocation(string name) => $"{Scheme}://{Host}{Path}/group/{Tessera.Auth.GroupNames.ToPath(name)}/";
+    public string GroupLocation(string name) => $"{Scheme}://{Host}{Path}{GroupPath.PageUrlPath(name)}";
 
     public string WebSocketEndpoint() => $"{(Scheme == "http" ? "ws" : "wss")}://{Host}{Path}/ws";
 }

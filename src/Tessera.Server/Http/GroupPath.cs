@@ -37,5 +37,11 @@ public sealed record GroupPath(string Name, string? Suffix, string? Rest)
     public string CanonicalPagePath => $"/group/{Name}/";
 
     /// <summary>The same path as it goes into a URL or a <c>Location</c> header: each segment percent-encoded.</summary>
-    public string CanonicalPageUrlPath => $"/group/{Tessera.Auth.GroupNames.ToPath(Name)}/";
+    public string CanonicalPageUrlPath => PageUrlPath(Name);
+
+    /// <summary>
+    /// The path of group <paramref name="name"/>'s page as it goes into a URL, a redirect or a
+    /// <c>Location</c> header (http.md §3): every place that names a group in a URL starts here.
+    /// </summary>
+    public static string PageUrlPath(string name) => $"/group/{Tessera.Auth.GroupNames.ToPath(name)}/";
 }

@@ -110,7 +110,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         logger.LogInformation("WHIP session in {Group} from {Address} as {User}", session.GroupName, session.RemoteAddress, session.Member.Username);
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.ContentType = SdpMediaType;
-        context.Response.Headers.Location = $"/group/{Tessera.Auth.GroupNames.ToPath(session.GroupName)}/.whip/{session.ResourceId}";
+        context.Response.Headers.Location = $"{Http.GroupPath.PageUrlPath(session.GroupName)}.whip/{session.ResourceId}";
         context.Response.Headers.ETag = session.ETag;
         context.Response.Headers.AccessControlExposeHeaders = "Location, Content-Type, Link, ETag";
         await context.Response.WriteAsync(outcome.AnswerSdp!);
@@ -127,7 +127,7 @@ public sealed class WhipEndpoint(GroupRegistry registry, WhipSessions sessions, 
         if (cluster is null || await cluster.HostAsync(group, context.RequestAborted) is not { } host || host.Node == cluster.NodeId)
             return false;
         context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-        context.Response.Headers.Location = $"{host.PublicUrl}/group/{Tessera.Auth.GroupNames.ToPath(group)}/.whip";
+        context.Response.Headers.Location = $"{host.PublicUrl}{Http.GroupPath.PageUrlPath(group)}.whip";
         context.Response.Headers.AccessControlExposeHeaders = "Location";
         await context.Response.WriteAsync($"group {group} is served by {host.PublicUrl}; publish there\n");
         return true;
