@@ -34,7 +34,7 @@ public class Av1RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("av1", ssrc: 5, maxPayload: maxPayload) { Av1CountElements = countElements };
-        var packets = clip.SelectMany(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+        var packets = RecordingHarness.Packets(packetizer, clip);
         if (maxPayload == 120)
             Assert.True(packets.Count > clip.Count * 2, "units fragmented across packets");
 
@@ -50,11 +50,10 @@ public class Av1RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("av1", ssrc: 5, maxPayload: 40);
-        var perUnit = clip.Select(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
-        int damaged = Enumerable.Range(2, 20).First(i => perUnit[i].Count > 2); // a delta unit of several packets
-        perUnit[damaged].RemoveAt(1); // a fragment from its middle never arrives
+        // A fragment from the middle of a delta unit of several packets never arrives.
+        var (packets, damaged) = RecordingHarness.WithOneMiddlePacketLost(packetizer, clip);
 
-        var units = Assemble(perUnit.SelectMany(p => p));
+        var units = Assemble(packets);
 
         var expected = clip.Take(damaged).Concat(clip.Skip(30)).Select(f => Stored(f.Data));
         Assert.Equal(expected, units.Select(u => u.Unit));
@@ -65,7 +64,7 @@ public class Av1RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("av1", ssrc: 5, maxPayload: 120);
-        var packets = clip.SelectMany(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+        var packets = RecordingHarness.Packets(packetizer, clip);
         Assert.NotEqual(0, packets[1][12] & 0x80); // the keyframe's second packet continues an OBU (Z=1)
 
         var units = Assemble(packets.Skip(1));

@@ -37,7 +37,7 @@ public class H264RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("h264", ssrc: 5, maxPayload: maxPayload);
-        var packets = clip.SelectMany(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+        var packets = RecordingHarness.Packets(packetizer, clip);
         var kinds = packetizer.H264PacketKinds;
         Assert.True(maxPayload == 120 ? kinds.FuA > clip.Count : kinds.StapA >= 3 && kinds.Single > 0, kinds.ToString());
 
@@ -53,11 +53,10 @@ public class H264RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("h264", ssrc: 5, maxPayload: 60);
-        var perUnit = clip.Select(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
-        int damaged = Enumerable.Range(2, 20).First(i => perUnit[i].Count > 2); // a P picture of several packets
-        perUnit[damaged].RemoveAt(1); // a fragment from its middle never arrives
+        // A fragment from the middle of a P picture of several packets never arrives.
+        var (packets, damaged) = RecordingHarness.WithOneMiddlePacketLost(packetizer, clip);
 
-        var units = Assemble(perUnit.SelectMany(p => p));
+        var units = Assemble(packets);
 
         Assert.Equal(clip.Take(damaged).Concat(clip.Skip(30)).Select(f => Stored(f.Data)), units.Select(u => u.Unit));
     }
@@ -67,7 +66,7 @@ public class H264RecordingTests : IDisposable
     {
         var clip = Clip();
         var packetizer = new VideoPacketizer("h264", ssrc: 5, maxPayload: 120);
-        var packets = clip.SelectMany(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+        var packets = RecordingHarness.Packets(packetizer, clip);
         int firstFragment = packets.FindIndex(p => (p[12] & 0x1F) == 28);
 
         var units = Assemble(packets.Skip(firstFragment + 1)); // from the IDR's second fragment

@@ -28,6 +28,22 @@ internal static class RecordingHarness
         return units;
     }
 
+    /// <summary>Every packet of <paramref name="clip"/>, unit after unit.</summary>
+    public static List<byte[]> Packets(VideoPacketizer packetizer, IEnumerable<EncodedFrame> clip) =>
+        clip.SelectMany(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+
+    /// <summary>
+    /// Every packet of <paramref name="clip"/> but one from the middle of a delta unit sent in more
+    /// than two packets (the first such among units 2 to 21), and that unit's index.
+    /// </summary>
+    public static (List<byte[]> Packets, int Damaged) WithOneMiddlePacketLost(VideoPacketizer packetizer, IReadOnlyList<EncodedFrame> clip)
+    {
+        var perUnit = clip.Select(f => packetizer.Packets(f.Data, f.Milliseconds, f.Keyframe)).ToList();
+        int damaged = Enumerable.Range(2, 20).First(i => perUnit[i].Count > 2);
+        perUnit[damaged].RemoveAt(1);
+        return (perUnit.SelectMany(p => p).ToList(), damaged);
+    }
+
     /// <summary>
     /// Delivers <paramref name="clip"/>, packetised for <paramref name="codecName"/>, to an incoming
     /// track that a <see cref="StreamRecorder"/> records into <paramref name="path"/>; returns the
