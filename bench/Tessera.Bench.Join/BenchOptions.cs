@@ -22,6 +22,7 @@ public sealed record BenchOptions
     public string? SetupDir { get; init; }
     public string? WriteSetup { get; init; }
     public string? ServerDll { get; init; }
+    public IReadOnlyList<string> ServerArgs { get; init; } = [];
 
     public static readonly string[] AllPhases = ["password", "hs256", "es256", "invitation", "chat"];
 
@@ -61,6 +62,7 @@ public sealed record BenchOptions
                 "--setup-dir" => o with { SetupDir = Next() },
                 "--write-setup" => o with { WriteSetup = Next() },
                 "--server-dll" => o with { ServerDll = Next() },
+                "--server-arg" => o with { ServerArgs = [.. o.ServerArgs, Next()] },
                 "--help" or "-h" => throw new HelpRequested(),
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
@@ -89,6 +91,7 @@ public sealed record BenchOptions
           --member-join-concurrency N   chat phase: joins in flight while filling the group (16)
           --token-pool N     pre-minted distinct tokens per kind, cycled (4096)
           --server-dll PATH  server to start (default: src/Tessera.Server/bin/Release/net10.0/tessera.dll)
+          --server-arg ARG   one more argument for the started server (repeatable), e.g. the floor's --fanout
           --write-setup DIR  only write data/, groups/ and keys to DIR and exit
           --server-url URL --setup-dir DIR [--server-pid PID]  attack a running server started on DIR
         """;

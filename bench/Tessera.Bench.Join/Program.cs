@@ -51,7 +51,7 @@ try
         tempRoot = Path.Combine(Path.GetTempPath(), "tessera-bench-join-" + Guid.NewGuid().ToString("N")[..8]);
         fixture = Fixture.Create(tempRoot, options.TokenPool);
         var dll = options.ServerDll ?? FindServerDll();
-        server = await ServerProcess.StartAsync(dll, fixture);
+        server = await ServerProcess.StartAsync(dll, fixture, options.ServerArgs);
         // Ctrl+C or SIGTERM must not leave the child server running.
         var child = server;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => child.Dispose();

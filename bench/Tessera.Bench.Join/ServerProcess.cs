@@ -22,7 +22,7 @@ public sealed partial class ServerProcess : IDisposable
     public int Pid => _process.Id;
     public Uri BaseUrl { get; private set; } = null!;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, Fixture fixture)
+    public static async Task<ServerProcess> StartAsync(string serverDll, Fixture fixture, IReadOnlyList<string> extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -30,7 +30,7 @@ public sealed partial class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { serverDll, "--insecure", "--http", "127.0.0.1:0", "--data", fixture.DataDir, "--groups", fixture.GroupsDir })
+        foreach (var a in new[] { serverDll, "--insecure", "--http", "127.0.0.1:0", "--data", fixture.DataDir, "--groups", fixture.GroupsDir }.Concat(extraArgs))
             info.ArgumentList.Add(a);
         var server = new ServerProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
         server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
