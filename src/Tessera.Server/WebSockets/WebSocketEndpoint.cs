@@ -75,7 +75,6 @@ public sealed class WebSocketEndpoint
         var session = new ClientSession(transport, _protocol);
         var liveness = new Liveness(_protocol.Time.GetTimestamp());
         using var registration = _connections.Add(session, transport, liveness);
-        var writer = transport.RunWriterAsync();
         try
         {
             await ReceiveLoopAsync(socket, session, transport, liveness);
@@ -103,7 +102,7 @@ public sealed class WebSocketEndpoint
                 _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
-            await writer;
+            await transport.WriterDone;
         }
     }
 
