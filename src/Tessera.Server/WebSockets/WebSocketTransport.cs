@@ -12,8 +12,8 @@ namespace Tessera.Server.WebSockets;
 /// </summary>
 /// <remarks>
 /// The writer is not a task parked on a channel for the connection's life: a send that finds no
-/// drain running queues one thread-pool item (this object), which writes everything queued and
-/// returns; it only becomes asynchronous while a write actually waits for the client. A channel
+/// drain running starts one (<see cref="DrainStarter"/>: on the sending thread once its handler
+/// returns, or as a thread-pool item), which writes everything queued and returns; it only becomes asynchronous while a write actually waits for the client. A channel
 /// and its async reader cost a wake-up, a state-machine resume and an execution-context restore
 /// per delivery, about a tenth of the server's CPU per chat delivery, and an idle member held
 /// their memory for nothing.
@@ -36,6 +36,7 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     private readonly Tessera.Protocol.Config.ServerLimits _limits;
     private readonly CancellationTokenSource _aborted = new();
     private readonly SharedMessageEncoder _encoder;
+    private readonly DrainStarter _drains;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseReason? _closeReason;
 
@@ -54,9 +55,11 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     private volatile bool _writeTimedOut;
 
     public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort,
-                              OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits, SharedMessageEncoder encoder)
+                              OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits, SharedMessageEncoder encoder,
+                              DrainStarter drains)
     {
         _encoder = encoder;
+        _drains = drains;
         _socket = socket;
         _budget = budget;
         _limits = limits;
@@ -102,7 +105,7 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
             Abort("outgoing queue over its byte limit");
             return false;
         }
-        if (start) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (start) _drains.Start(this);
         if (_budget.Queued > _limits.ServerQueueBytes) _budget.Enforce(_limits.ServerQueueBytes);
         return true;
     }
@@ -177,6 +180,9 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     }
 
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    /// <summary>Runs the drain <see cref="DrainStarter"/> was asked to start, on the caller's thread.</summary>
+    internal void Drain() => _ = DrainAsync();
 
     /// <summary>
     /// Writes what is queued, in order, then returns, unless the connection is finished: then it
