@@ -52,7 +52,6 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
 
     /// <summary>Armed only while a write waits; created by the first write that has to wait.</summary>
     private CancellationTokenSource? _writeTimeout;
-    private volatile bool _writeTimedOut;
 
     public WebSocketTransport(WebSocket socket, System.Net.IPAddress remoteIp, int remotePort,
                               OutgoingBudget budget, Tessera.Protocol.Config.ServerLimits limits, SharedMessageEncoder encoder,
@@ -230,7 +229,7 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
                 if (!send.IsCompleted)
                 {
                     // The client's TCP window is full: bound the wait. Its expiry aborts the
-                    // socket, which fails the write.
+                    // connection, which fails the write.
                     _writeTimeout ??= NewWriteTimeout();
                     _writeTimeout.CancelAfter(WriteTimeout);
                     await send;
@@ -251,9 +250,9 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
         {
-            if (_writeTimedOut && !_aborted.IsCancellationRequested) Abort("write timed out");
-            // The socket was aborted under the write (the read found the client gone meanwhile).
-            else if (_socket.State == WebSocketState.Aborted) Lost("connection lost");
+            // The socket was aborted under the write (the read found the client gone meanwhile, or
+            // the write timed out: that abort already gave its reason).
+            if (_socket.State == WebSocketState.Aborted) Lost("connection lost");
             else Abort("write failed: " + e.Message);
         }
         catch (Exception e)
@@ -272,12 +271,9 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     private CancellationTokenSource NewWriteTimeout()
     {
         var timeout = new CancellationTokenSource();
-        timeout.Token.UnsafeRegister(static s =>
-        {
-            var transport = (WebSocketTransport)s!;
-            transport._writeTimedOut = true;
-            transport._socket.Abort();
-        }, this);
+        // The reason is set before the abort reaches the socket: the failed read it causes must
+        // not be taken for the client going away (it was logged at Debug as a lost connection).
+        timeout.Token.UnsafeRegister(static s => ((WebSocketTransport)s!).Abort("write timed out"), this);
         return timeout;
     }
 }

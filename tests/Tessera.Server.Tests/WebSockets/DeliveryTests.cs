@@ -113,4 +113,36 @@ public sealed class DeliveryTests
         await flooder.RoundTripAsync();
         await Eventually.True(() => budget.Queued == 0, "the server-wide budget is back to zero");
     }
+
+    [Fact]
+    public async Task A_client_whose_window_stays_full_is_dropped_by_the_write_timeout_within_its_byte_budget()
+    {
+        // A byte budget far above what the socket buffers hold: the queue stays within it, and
+        // only the write timeout (2 s) can drop the client that stopped reading.
+        var log = new List<string>();
+        await using var s = await TestServer.StartAsync(f =>
+        {
+            f.Group("g", Group);
+            f.Config("""{"limits": {"chatBurst": 100000, "clientQueueBytes": 268435456}}""");
+        }, logSink: log);
+
+        using var stalled = new ClientWebSocket();
+        stalled.Options.SetBuffer(4096, 4096);
+        await stalled.ConnectAsync(s.WebSocketUrl, CancellationToken.None);
+        foreach (var text in new[] { """{"type":"handshake","version":["2"],"id":"stalled"}""",
+                                     """{"type":"join","kind":"join","group":"g","username":"stalled","password":""}""" })
+            await stalled.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        await using var flooder = await s.JoinAsync("g", "flooder", "x");
+        await flooder.ReceiveAsync("user", where: m => m.Str("kind") == "add" && m.Str("id") == "stalled");
+        var deleted = flooder.ReceiveAsync("user", TimeSpan.FromSeconds(30), m => m.Str("kind") == "delete" && m.Str("id") == "stalled");
+        var payload = new string('x', 16_000);
+        // Enough to fill loopback's socket buffers several times over (tens of MB at most), far below the budget.
+        for (var i = 0; i < 4000 && !deleted.IsCompleted; i++)
+            await flooder.SendAsync(new JsonObject { ["type"] = "chat", ["value"] = payload, ["noecho"] = true });
+        await deleted;
+        lock (log)
+            Assert.True(log.Any(l => l.StartsWith("Information Tessera.WebSocket", StringComparison.Ordinal) && l.Contains("dropped: write timed out", StringComparison.Ordinal)),
+                        string.Join("\n", log.Where(l => l.Contains("dropped", StringComparison.Ordinal) || l.Contains("limits", StringComparison.OrdinalIgnoreCase))));
+    }
 }
