@@ -117,6 +117,7 @@ public sealed class ChatFanout
         });
         await Task.Delay(200); // let the sender's own user/add reach everybody
 
+        RunHook("start");
         var beforeChat = CpuSample.Take(_serverPid);
         var pace = Stopwatch.StartNew();
         for (var n = 0; n < messages; n++)
@@ -132,6 +133,7 @@ public sealed class ChatFanout
         while (Stopwatch.GetTimestamp() < grace && all.Any(m => !m.Disconnected && Volatile.Read(ref m.ChatsSeen) < messages))
             await Task.Delay(20);
         var chatCpu = CpuSample.Take(_serverPid) - beforeChat;
+        RunHook("end");
 
         // Latency over all (message, member) pairs.
         var latencies = new List<double>(members * messages);
@@ -171,6 +173,17 @@ public sealed class ChatFanout
         return new ChatRunResult(members, joinSeconds, presenceSeconds, joinFailures, joinCpu,
             messages, sorted.Length, lost, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 99),
             sorted.Length > 0 ? sorted[^1] : double.NaN, chatCpu, disconnected, problems);
+    }
+
+    /// <summary>
+    /// Runs <c>$TESSERA_BENCH_ON_CHAT start|end</c> (when set) around the sending part, so that a
+    /// profiler or a counter can cover exactly the deliveries and not the presence flood.
+    /// </summary>
+    private static void RunHook(string when)
+    {
+        if (Environment.GetEnvironmentVariable("TESSERA_BENCH_ON_CHAT") is not { Length: > 0 } command) return;
+        using var hook = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command + " " + when]))!;
+        hook.WaitForExit();
     }
 
     private async Task<Member> JoinMemberAsync(string group, string username, int messages, CancellationToken stop)

@@ -25,6 +25,7 @@ public sealed class WebSocketEndpoint
     /// <summary>In cluster mode, pages served by any node may open a WebSocket here.</summary>
     private readonly Cluster.IClusterDirectory? _cluster;
     private readonly SharedMessageEncoder _encoder = new();
+    private readonly DrainStarter _drains = new();
     private readonly Tessera.Diagnostics.LogThrottle _failures;
 
     public WebSocketEndpoint(ProtocolServices protocol, ConnectionTracker connections,
@@ -70,12 +71,11 @@ public sealed class WebSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var transport = new WebSocketTransport(socket, context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
                                                context.Connection.RemotePort, _budget, config?.EffectiveLimits ?? Tessera.Protocol.Config.ServerLimits.Default,
-                                               _encoder);
+                                               _encoder, _drains);
         var remote = transport.RemoteAddress;
         var session = new ClientSession(transport, _protocol);
         var liveness = new Liveness(_protocol.Time.GetTimestamp());
         using var registration = _connections.Add(session, transport, liveness);
-        var writer = transport.RunWriterAsync();
         try
         {
             await ReceiveLoopAsync(socket, session, transport, liveness);
@@ -103,7 +103,7 @@ public sealed class WebSocketEndpoint
                 _logger.Log(level, "connection {Remote} dropped: {Reason}", remote, why);
             session.Disconnected();
             transport.Close(CloseReason.Internal);
-            await writer;
+            await transport.WriterDone;
         }
     }
 
@@ -158,7 +158,19 @@ public sealed class WebSocketEndpoint
                 // The decoded message no longer refers to the buffer: give it back before handling.
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-            await session.HandleAsync(message, stop);
+            // The drains this message's sends need run here once the handler is out of the
+            // group's lock (DrainStarter), before the next message is read.
+            Task handled;
+            var batch = _drains.Open();
+            try
+            {
+                handled = session.HandleAsync(message, stop);
+            }
+            finally
+            {
+                DrainStarter.Run(batch);
+            }
+            await handled;
         }
     }
 
