@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Tessera.Media.Rtp;
 
 namespace Tessera.Bench.Sfu;
@@ -14,7 +13,7 @@ internal static class BenchPayload
     public const int StampLength = 17;
     public const byte Audio = 0, Video = 1;
 
-    public static byte[] Build(int publisher, byte kind, uint seq, uint counter, uint timestamp, uint ssrc, byte payloadType, bool keyframe, int size, string mid)
+    public static byte[] Build(int publisher, byte kind, uint seq, uint counter, uint timestamp, uint ssrc, byte payloadType, bool keyframe, int size, string mid, long sentTicks)
     {
         var payload = new byte[size];
         if (kind == Video)
@@ -30,7 +29,7 @@ internal static class BenchPayload
         BinaryPrimitives.WriteInt32BigEndian(s, publisher);
         s[4] = kind;
         BinaryPrimitives.WriteUInt32BigEndian(s[5..], counter);
-        BinaryPrimitives.WriteInt64BigEndian(s[9..], Stopwatch.GetTimestamp());
+        BinaryPrimitives.WriteInt64BigEndian(s[9..], sentTicks);
         var b = new RtpPacketBuilder { PayloadType = payloadType, SequenceNumber = (ushort)seq, Timestamp = timestamp, Ssrc = ssrc, Marker = true, Payload = payload };
         b.Extensions.Add((PublisherOffer.MidExtensionId, System.Text.Encoding.ASCII.GetBytes(mid)));
         return b.ToArray();
