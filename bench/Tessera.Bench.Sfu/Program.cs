@@ -83,6 +83,7 @@ try
     Console.WriteLine($"| **server RSS per subscriber** ({options.Publishers} stream(s) each) | **{(residentReceiving - residentBeforeSubscribers) / 1024.0 / options.Subscribers:F0} KB** |{(recording is null ? "" : " |")}");
     Row($"load client CPU ({(options.Workers == 0 ? "one process" : $"{options.Workers} worker processes + coordinator")})", w =>
         $"{w.Self / w.Seconds / 1e4:F1} % of one core, {(w.Received == 0 ? double.NaN : (double)w.Self / w.Received):F2} µs per received packet");
+    Row("load client managed allocation (window + drain)", w => $"{w.Allocated / 1e6:F1} MB, {(w.Received == 0 ? double.NaN : (double)w.Allocated / w.Received):F1} B per received packet");
     Row("load average (1/5/15 min)", w => w.Load);
     Row("recordings written", w => $"{w.RecordingBytes / w.Seconds / 1e6:F2} MB/s in {w.RecordingFiles} files");
     if (recording is not null)
@@ -136,7 +137,7 @@ async Task<Window> MeasureAsync()
     var r = WorkerReport.Merge(await Task.WhenAll(workers.Select(w => w.CloseWindowAsync())));
     return new Window(seconds, r.Published, r.Received, r.Published * options.Subscribers, r.GapLoss, r.Tracks,
         r.Percentile(0.50), r.Percentile(0.99), userAfter - userBefore, systemAfter - systemBefore,
-        switches, selfAfter - selfBefore, ProcStat.LoadAverage(), bytesAfter - bytesBefore, files, r.Undecryptable);
+        switches, selfAfter - selfBefore, ProcStat.LoadAverage(), bytesAfter - bytesBefore, files, r.Undecryptable, r.AllocatedBytes);
 }
 
 static Task DelayUntil(long ticks)
@@ -155,7 +156,7 @@ static (long Bytes, int Files) RecordingBytes(string folder)
 
 /// <summary>What one measured window saw.</summary>
 internal sealed record Window(double Seconds, long Published, long Received, long Expected, double GapLoss, int Tracks,
-    double P50, double P99, long User, long System, long Switches, long Self, string Load, long RecordingBytes, int RecordingFiles, long Undecryptable)
+    double P50, double P99, long User, long System, long Switches, long Self, string Load, long RecordingBytes, int RecordingFiles, long Undecryptable, long Allocated)
 {
     public double ServerCpu => User + System;
 }

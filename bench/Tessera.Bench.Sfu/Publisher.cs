@@ -15,6 +15,7 @@ internal sealed class Publisher : IAsyncDisposable
     private readonly SignallingClient _signalling = new();
     private readonly MediaPeer _peer = new();
     private readonly uint _audioSsrc, _videoSsrc;
+    private readonly BenchPayload.Template _audio, _video;
     private readonly double _videoPacketsPerSecond;
     private readonly TaskCompletionSource<string> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private uint _audioSent, _videoSent;
@@ -29,6 +30,8 @@ internal sealed class Publisher : IAsyncDisposable
         _audioSsrc = 0x1000_0000u + (uint)index * 2;
         _videoSsrc = _audioSsrc + 1;
         _videoPacketsPerSecond = videoBitrate / 8.0 / VideoPacketSize;
+        _audio = new BenchPayload.Template(index, BenchPayload.Audio, _audioSsrc, PublisherOffer.OpusPayloadType, AudioPacketSize, "0");
+        _video = new BenchPayload.Template(index, BenchPayload.Video, _videoSsrc, PublisherOffer.Vp8PayloadType, VideoPacketSize, "1");
     }
 
     /// <summary>Packets stamped inside the window of the last <see cref="OpenWindow"/>.</summary>
@@ -96,8 +99,7 @@ internal sealed class Publisher : IAsyncDisposable
     private void SendAudio()
     {
         uint n = _audioSent++;
-        _peer.SendRtp(BenchPayload.Build(_index, BenchPayload.Audio, n, n, n * 960, _audioSsrc,
-            PublisherOffer.OpusPayloadType, false, AudioPacketSize, "0", Stamp()));
+        _peer.SendRtp(_audio.Next((ushort)n, n * 960, n, false, Stamp()));
     }
 
     private void SendVideo()
@@ -105,8 +107,7 @@ internal sealed class Publisher : IAsyncDisposable
         uint n = _videoSent++;
         bool keyframe = n % (uint)Math.Max(1, _videoPacketsPerSecond * KeyframeIntervalSeconds) == 0;
         uint timestamp = (uint)(n * 90000 / _videoPacketsPerSecond);
-        _peer.SendRtp(BenchPayload.Build(_index, BenchPayload.Video, n, n, timestamp, _videoSsrc,
-            PublisherOffer.Vp8PayloadType, keyframe, VideoPacketSize, "1", Stamp()));
+        _peer.SendRtp(_video.Next((ushort)n, timestamp, n, keyframe, Stamp()));
     }
 
     private long Stamp()

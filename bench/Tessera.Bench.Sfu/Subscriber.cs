@@ -70,13 +70,17 @@ internal sealed class Subscriber : IAsyncDisposable
     private MediaPeer NewPeer()
     {
         var peer = new MediaPeer();
-        var tracks = new Dictionary<(int, byte), Recorder.Track>();
+        // Indexed by publisher × 2 + kind: no hashing per packet (a down stream carries one publisher's two tracks).
+        var tracks = Array.Empty<Recorder.Track?>();
         peer.RtpReceived = rtp =>
         {
-            if (!_recorder.Measuring || !BenchPayload.TryRead(rtp, out int publisher, out byte kind, out uint counter, out long sent))
+            if (!_recorder.Measuring || !BenchPayload.TryRead(rtp, out int publisher, out byte kind, out uint counter, out long sent)
+                || publisher < 0 || kind > 1)
                 return;
-            if (!tracks.TryGetValue((publisher, kind), out var track))
-                tracks[(publisher, kind)] = track = _recorder.NewTrack();
+            int slot = publisher * 2 + kind;
+            if (slot >= tracks.Length)
+                Array.Resize(ref tracks, slot + 1);
+            var track = tracks[slot] ??= _recorder.NewTrack();
             _recorder.Record(track, counter, sent);
         };
         return peer;

@@ -6,7 +6,7 @@ namespace Tessera.Bench.Sfu;
 /// </summary>
 internal sealed record WorkerReport(
     long Published, long Received, long GapExpected, long GapReceived, int Tracks, long Undecryptable,
-    int[] BucketIndex, long[] BucketCount)
+    int[] BucketIndex, long[] BucketCount, long AllocatedBytes = 0)
 {
     public const int BucketMicroseconds = 10;
     public const int Buckets = 200_000; // up to 2 s; the last bucket holds everything slower
@@ -41,6 +41,7 @@ internal sealed record WorkerReport(
                 Published = total.Published + r.Published, Received = total.Received + r.Received,
                 GapExpected = total.GapExpected + r.GapExpected, GapReceived = total.GapReceived + r.GapReceived,
                 Tracks = total.Tracks + r.Tracks, Undecryptable = total.Undecryptable + r.Undecryptable,
+                AllocatedBytes = total.AllocatedBytes + r.AllocatedBytes,
             };
         }
         return total with { BucketIndex = histogram.Keys.ToArray(), BucketCount = histogram.Values.ToArray() };
