@@ -16,10 +16,13 @@ internal sealed class LoadWorker : ILoadWorker
     private readonly Thread _sender;
     private volatile bool _sending = true;
     private long _allocatedAtOpen;
+    private readonly int _streamsEach;
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(45);
 
     public LoadWorker(Options options, Uri endpoint, int index, int count)
     {
         _endpoint = endpoint;
+        _streamsEach = options.Publishers;
         // Bounded: each handshake is a DTLS client on a thread of its own.
         _handshakes = new SemaphoreSlim(options.Connects);
         _publishers = Share(options.Publishers).Select(i => new Publisher(i, options.VideoBitrate)).ToList();
@@ -50,7 +53,23 @@ internal sealed class LoadWorker : ILoadWorker
         _sender.Start();
     }
 
-    public Task ConnectSubscribersAsync() => Task.WhenAll(_subscribers.Select(s => s.StartAsync(_endpoint)));
+    /// <summary>
+    /// Joins the subscribers one after the other, each once the one before has all its down streams
+    /// settled. A subscriber is offered every publisher's stream at once, and the server closes a
+    /// stream whose first ICE check has not come within its 30 s consent timeout: with every
+    /// subscriber at once (1,000 offers at 20 × 50), handshakes queued behind the bounded ones
+    /// came too late, failed after their own 20 s, and held the queue up further.
+    /// </summary>
+    public async Task ConnectSubscribersAsync()
+    {
+        foreach (var s in _subscribers)
+        {
+            await s.StartAsync(_endpoint);
+            var settling = System.Diagnostics.Stopwatch.StartNew();
+            while (s.SettledStreams < _streamsEach && settling.Elapsed < SettleTimeout)
+                await Task.Delay(20, _cancel.Token);
+        }
+    }
 
     public Task<int> ConnectedStreamsAsync() => Task.FromResult(_subscribers.Sum(s => s.ConnectedStreams));
 

@@ -39,7 +39,7 @@ try
     var deadline = Stopwatch.StartNew();
     int connected = 0;
     // Full-rate media once the down streams are up, so that the handshakes do not compete with the load.
-    while ((connected = await ConnectedStreamsAsync()) < wanted && deadline.Elapsed < TimeSpan.FromSeconds(120))
+    while ((connected = await ConnectedStreamsAsync()) < wanted && deadline.Elapsed < TimeSpan.FromSeconds(30))
         await Task.Delay(200);
     Console.WriteLine($"down streams connected: {connected}/{wanted} after {setup.Elapsed.TotalSeconds:F1} s");
     await Task.WhenAll(workers.Select(w => w.StartSendingAsync()));
@@ -71,6 +71,7 @@ try
     Row($"delivered (received / expected, {options.Drain} s drain)", w =>
         $"{w.Received}/{w.Expected} ({(w.Expected == 0 ? 0 : 100.0 * w.Received / w.Expected):F2} %, missing {(w.Expected == 0 ? 0 : 100.0 - 100.0 * w.Received / w.Expected):F2} %)");
     Row("loss as counter gaps inside tracks", w => $"{w.GapLoss * 100:F3} % over {w.Tracks} tracks");
+    Row("UDP datagrams dropped at full receive buffers (whole machine)", w => $"{w.UdpDrops} ({w.UdpDrops / w.Seconds:F0}/s)");
     Row("latency p50 / p99", w => $"{w.P50 / 1000:F2} ms / {w.P99 / 1000:F2} ms");
     Row("server CPU", w => $"{w.ServerCpu / w.Seconds / 1e4:F1} % of one core");
     Row("**server CPU per forwarded packet**", w => $"**{(w.Received == 0 ? double.NaN : w.ServerCpu / w.Received):F2} µs**");
@@ -124,12 +125,14 @@ async Task<Window> MeasureAsync()
     var (userBefore, systemBefore) = ProcStat.UserSystemMicroseconds(server.Pid);
     long selfBefore = loadPids.Sum(ProcStat.CpuMicroseconds);
     long bytesBefore = RecordingBytes(server.Recordings).Bytes;
+    long dropsBefore = ProcStat.UdpReceiveBufferDrops();
     long readAt = Stopwatch.GetTimestamp();
     await DelayUntil(end);
     var (userAfter, systemAfter) = ProcStat.UserSystemMicroseconds(server.Pid);
     long switches = ProcStat.ContextSwitches(server.Pid) - switchesBefore;
     long selfAfter = loadPids.Sum(ProcStat.CpuMicroseconds);
     var (bytesAfter, files) = RecordingBytes(server.Recordings);
+    long drops = ProcStat.UdpReceiveBufferDrops() - dropsBefore;
     // The CPU readings span [readAt, now]; the packets span [start, end): both are the window's length give or take a /proc read.
     double seconds = Stopwatch.GetElapsedTime(readAt).TotalSeconds;
     // Let packets in flight at the end of the window land before we stop counting.
@@ -137,7 +140,7 @@ async Task<Window> MeasureAsync()
     var r = WorkerReport.Merge(await Task.WhenAll(workers.Select(w => w.CloseWindowAsync())));
     return new Window(seconds, r.Published, r.Received, r.Published * options.Subscribers, r.GapLoss, r.Tracks,
         r.Percentile(0.50), r.Percentile(0.99), userAfter - userBefore, systemAfter - systemBefore,
-        switches, selfAfter - selfBefore, ProcStat.LoadAverage(), bytesAfter - bytesBefore, files, r.Undecryptable, r.AllocatedBytes);
+        switches, selfAfter - selfBefore, ProcStat.LoadAverage(), bytesAfter - bytesBefore, files, r.Undecryptable, r.AllocatedBytes, drops);
 }
 
 static Task DelayUntil(long ticks)
@@ -156,7 +159,7 @@ static (long Bytes, int Files) RecordingBytes(string folder)
 
 /// <summary>What one measured window saw.</summary>
 internal sealed record Window(double Seconds, long Published, long Received, long Expected, double GapLoss, int Tracks,
-    double P50, double P99, long User, long System, long Switches, long Self, string Load, long RecordingBytes, int RecordingFiles, long Undecryptable, long Allocated)
+    double P50, double P99, long User, long System, long Switches, long Self, string Load, long RecordingBytes, int RecordingFiles, long Undecryptable, long Allocated, long UdpDrops)
 {
     public double ServerCpu => User + System;
 }

@@ -23,6 +23,10 @@ internal sealed class Subscriber : IAsyncDisposable
     }
 
     public int ConnectedStreams => _connected.Count;
+
+    /// <summary>Down streams whose handshake ended, connected or failed.</summary>
+    public int SettledStreams => _connected.Count + Volatile.Read(ref _failed);
+    private int _failed;
     public long Undecryptable => _peers.Values.Sum(p => Interlocked.Read(ref p.UndecryptableRtp));
 
     public async Task StartAsync(Uri endpoint)
@@ -54,6 +58,7 @@ internal sealed class Subscriber : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                Interlocked.Increment(ref _failed);
                 Console.Error.WriteLine($"subscriber {_index}: stream {id} failed to connect: {e.Message}");
             }
             finally
