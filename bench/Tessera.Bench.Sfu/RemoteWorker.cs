@@ -68,7 +68,7 @@ internal sealed class RemoteWorker : ILoadWorker
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         try
         {
@@ -82,8 +82,8 @@ internal sealed class RemoteWorker : ILoadWorker
         catch (InvalidOperationException)
         {
         }
-        await Task.CompletedTask;
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
 
