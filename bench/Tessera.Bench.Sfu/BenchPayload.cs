@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Tessera.Media.Rtp;
 
 namespace Tessera.Bench.Sfu;
 
 /// <summary>
 /// The bench's stamp inside every RTP payload, after a codec prefix the server may inspect:
-/// publisher index (4), kind (1), per-track counter (4), send time in Stopwatch ticks (8).
+/// publisher index (4), kind (1), per-track counter (4), send time in Stopwatch ticks (8, CLOCK_MONOTONIC:
+/// comparable between the bench's processes).
 /// </summary>
 internal static class BenchPayload
 {
@@ -14,26 +14,41 @@ internal static class BenchPayload
     public const int StampLength = 17;
     public const byte Audio = 0, Video = 1;
 
-    public static byte[] Build(int publisher, byte kind, uint seq, uint counter, uint timestamp, uint ssrc, byte payloadType, bool keyframe, int size, string mid)
+    /// <summary>
+    /// One track's RTP packet, built once and then rewritten in place for every send (sequence number,
+    /// timestamp, keyframe bit, counter, send time): the publishers allocate nothing per packet.
+    /// </summary>
+    public sealed class Template
     {
-        var payload = new byte[size];
-        if (kind == Video)
+        private readonly byte[] _packet;
+        private readonly int _payload;
+        private readonly byte _kind;
+
+        public Template(int publisher, byte kind, uint ssrc, byte payloadType, int size, string mid)
         {
-            payload[0] = 0x10;                       // VP8 descriptor: S=1, PID=0
-            payload[1] = keyframe ? (byte)0x00 : (byte)0x01; // frame tag: P bit 0 = keyframe
+            var payload = new byte[size];
+            payload[0] = kind == Video ? (byte)0x10 : (byte)0x78; // VP8 descriptor S=1, PID=0; or an opus TOC byte
+            BinaryPrimitives.WriteInt32BigEndian(payload.AsSpan(StampOffset), publisher);
+            payload[StampOffset + 4] = kind;
+            var b = new RtpPacketBuilder { PayloadType = payloadType, Ssrc = ssrc, Marker = true, Payload = payload };
+            b.Extensions.Add((PublisherOffer.MidExtensionId, System.Text.Encoding.ASCII.GetBytes(mid)));
+            _packet = b.ToArray();
+            _payload = _packet.Length - size;
+            _kind = kind;
         }
-        else
+
+        /// <summary>The packet with these fields; valid until the next call.</summary>
+        public ReadOnlySpan<byte> Next(ushort seq, uint timestamp, uint counter, bool keyframe, long sentTicks)
         {
-            payload[0] = 0x78;                       // an opus TOC byte
+            BinaryPrimitives.WriteUInt16BigEndian(_packet.AsSpan(2), seq);
+            BinaryPrimitives.WriteUInt32BigEndian(_packet.AsSpan(4), timestamp);
+            var payload = _packet.AsSpan(_payload);
+            if (_kind == Video)
+                payload[1] = keyframe ? (byte)0x00 : (byte)0x01; // VP8 frame tag: P bit 0 = keyframe
+            BinaryPrimitives.WriteUInt32BigEndian(payload[(StampOffset + 5)..], counter);
+            BinaryPrimitives.WriteInt64BigEndian(payload[(StampOffset + 9)..], sentTicks);
+            return _packet;
         }
-        var s = payload.AsSpan(StampOffset);
-        BinaryPrimitives.WriteInt32BigEndian(s, publisher);
-        s[4] = kind;
-        BinaryPrimitives.WriteUInt32BigEndian(s[5..], counter);
-        BinaryPrimitives.WriteInt64BigEndian(s[9..], Stopwatch.GetTimestamp());
-        var b = new RtpPacketBuilder { PayloadType = payloadType, SequenceNumber = (ushort)seq, Timestamp = timestamp, Ssrc = ssrc, Marker = true, Payload = payload };
-        b.Extensions.Add((PublisherOffer.MidExtensionId, System.Text.Encoding.ASCII.GetBytes(mid)));
-        return b.ToArray();
     }
 
     /// <summary>Reads the stamp from a decrypted RTP packet, skipping CSRCs and header extensions.</summary>

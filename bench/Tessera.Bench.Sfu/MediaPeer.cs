@@ -50,9 +50,9 @@ internal sealed class MediaPeer : IDisposable
         _connection.ConnectAsync(ServerCandidate.FirstIpv4Udp(remoteSdp), remoteSdp, HandshakeTimeout, cancel);
 
     /// <summary>Protects and sends one RTP packet (single sender thread per peer).</summary>
-    public void SendRtp(byte[] plain)
+    public void SendRtp(ReadOnlySpan<byte> plain)
     {
-        plain.CopyTo(_sendBuffer, 0);
+        plain.CopyTo(_sendBuffer);
         int n = _connection.Outgoing!.ProtectRtp(_sendBuffer, plain.Length);
         _connection.Send(_sendBuffer.AsSpan(0, n));
     }

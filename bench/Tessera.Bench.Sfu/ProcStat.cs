@@ -50,5 +50,16 @@ internal static class ProcStat
         throw new InvalidOperationException("no VmRSS in /proc/" + pid + "/status");
     }
 
+    /// <summary>
+    /// UDP datagrams the kernel dropped because a receiving socket's buffer was full (RcvbufErrors in
+    /// /proc/net/snmp), for the whole network namespace: the server's socket and the load client's alike.
+    /// </summary>
+    public static long UdpReceiveBufferDrops()
+    {
+        var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp: ")).ToArray();
+        int column = Array.IndexOf(lines[0].Split(' '), "RcvbufErrors");
+        return long.Parse(lines[1].Split(' ')[column]);
+    }
+
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

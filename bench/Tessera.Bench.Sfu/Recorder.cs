@@ -2,23 +2,33 @@ using System.Diagnostics;
 
 namespace Tessera.Bench.Sfu;
 
-/// <summary>What the subscribers saw during the measured window: counts, gaps, latency histogram.</summary>
+/// <summary>What one worker's subscribers saw during the measured window: counts, gaps, latency histogram.</summary>
 internal sealed class Recorder
 {
-    private const int BucketMicroseconds = 10;
-    private const int Buckets = 200_000; // up to 2 s
-    private readonly long[] _histogram = new long[Buckets + 1];
+    private readonly long[] _histogram = new long[WorkerReport.Buckets + 1];
     private volatile bool _measuring;
     private long _received;
-
     private long _windowStart = long.MaxValue, _windowEnd = long.MaxValue;
 
-    public bool Measuring { get => _measuring; set => _measuring = value; }
+    public bool Measuring => _measuring;
 
-    /// <summary>Only packets sent inside [start, end) count, so packets in flight at either edge are not miscounted.</summary>
-    public void OpenWindow(long startTicks) { _windowEnd = long.MaxValue; _windowStart = startTicks; _measuring = true; }
-    public void CloseWindow(long endTicks) => _windowEnd = endTicks;
-    public long Received => Interlocked.Read(ref _received);
+    /// <summary>
+    /// Forgets any earlier window and counts packets stamped inside [start, end) from now on. Both edges
+    /// are Stopwatch ticks chosen ahead of time by the coordinating process, so that every worker
+    /// process and the server's CPU reading share one window (packets in flight at an edge are
+    /// attributed by their send stamp, never by when a message reached a worker).
+    /// </summary>
+    public void OpenWindow(long startTicks, long endTicks)
+    {
+        _measuring = false;
+        Array.Clear(_histogram);
+        Interlocked.Exchange(ref _received, 0);
+        lock (Tracks)
+            foreach (var t in Tracks)
+                (t.Count, t.Min, t.Max) = (0, uint.MaxValue, 0);
+        (_windowStart, _windowEnd) = (startTicks, endTicks);
+        _measuring = true;
+    }
 
     /// <summary>Per (subscriber, publisher, kind): counters seen; touched only by that peer's receive loop.</summary>
     public sealed class Track
@@ -48,36 +58,23 @@ internal sealed class Recorder
     {
         if (!_measuring || sentTicks < _windowStart || sentTicks >= _windowEnd)
             return;
+        // Stopwatch ticks are CLOCK_MONOTONIC on Linux, one clock for every process on the machine,
+        // so a stamp written by a publisher in another worker process is comparable with ours.
         long micros = (Stopwatch.GetTimestamp() - sentTicks) * 1_000_000 / Stopwatch.Frequency;
-        Interlocked.Increment(ref _histogram[Math.Clamp(micros / BucketMicroseconds, 0, Buckets)]);
+        Interlocked.Increment(ref _histogram[Math.Clamp(micros / WorkerReport.BucketMicroseconds, 0, WorkerReport.Buckets)]);
         Interlocked.Increment(ref _received);
         track.See(counter);
     }
 
-    /// <summary>Forgets what was measured, for a second window on the same streams.</summary>
-    public void Reset()
+    /// <summary>Stops counting (call after the drain) and summarises the window.</summary>
+    public WorkerReport Close(long published, long undecryptable)
     {
         _measuring = false;
-        Array.Clear(_histogram);
-        Interlocked.Exchange(ref _received, 0);
+        Track[] tracks;
         lock (Tracks)
-            foreach (var t in Tracks)
-                (t.Count, t.Min, t.Max) = (0, uint.MaxValue, 0);
-    }
-
-    /// <summary>Latency percentile in microseconds (bucket upper bound).</summary>
-    public double Percentile(double p)
-    {
-        long total = _histogram.Sum();
-        if (total == 0)
-            return double.NaN;
-        long target = (long)Math.Ceiling(total * p), seen = 0;
-        for (int i = 0; i < _histogram.Length; i++)
-        {
-            seen += _histogram[i];
-            if (seen >= target)
-                return (i + 1) * BucketMicroseconds;
-        }
-        return double.PositiveInfinity;
+            tracks = Tracks.ToArray();
+        var (index, count) = WorkerReport.Sparse(_histogram);
+        return new WorkerReport(published, Interlocked.Read(ref _received), tracks.Sum(t => t.Expected), tracks.Sum(t => t.Count),
+            tracks.Length, undecryptable, index, count);
     }
 }

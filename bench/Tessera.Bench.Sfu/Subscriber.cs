@@ -23,6 +23,10 @@ internal sealed class Subscriber : IAsyncDisposable
     }
 
     public int ConnectedStreams => _connected.Count;
+
+    /// <summary>Down streams whose handshake ended, connected or failed.</summary>
+    public int SettledStreams => _connected.Count + Volatile.Read(ref _failed);
+    private int _failed;
     public long Undecryptable => _peers.Values.Sum(p => Interlocked.Read(ref p.UndecryptableRtp));
 
     public async Task StartAsync(Uri endpoint)
@@ -54,6 +58,7 @@ internal sealed class Subscriber : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                Interlocked.Increment(ref _failed);
                 Console.Error.WriteLine($"subscriber {_index}: stream {id} failed to connect: {e.Message}");
             }
             finally
@@ -70,13 +75,17 @@ internal sealed class Subscriber : IAsyncDisposable
     private MediaPeer NewPeer()
     {
         var peer = new MediaPeer();
-        var tracks = new Dictionary<(int, byte), Recorder.Track>();
+        // Indexed by publisher × 2 + kind: no hashing per packet (a down stream carries one publisher's two tracks).
+        var tracks = Array.Empty<Recorder.Track?>();
         peer.RtpReceived = rtp =>
         {
-            if (!_recorder.Measuring || !BenchPayload.TryRead(rtp, out int publisher, out byte kind, out uint counter, out long sent))
+            if (!_recorder.Measuring || !BenchPayload.TryRead(rtp, out int publisher, out byte kind, out uint counter, out long sent)
+                || publisher < 0 || kind > 1)
                 return;
-            if (!tracks.TryGetValue((publisher, kind), out var track))
-                tracks[(publisher, kind)] = track = _recorder.NewTrack();
+            int slot = publisher * 2 + kind;
+            if (slot >= tracks.Length)
+                Array.Resize(ref tracks, slot + 1);
+            var track = tracks[slot] ??= _recorder.NewTrack();
             _recorder.Record(track, counter, sent);
         };
         return peer;
