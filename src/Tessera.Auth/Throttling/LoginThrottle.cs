@@ -74,11 +74,24 @@ public sealed class LoginThrottle
     }
 
     /// <summary>A successful login: its attempt goes back, so legitimate logins never drain the bucket.</summary>
-    public void RefundAttempt(IPAddress address)
+    public void RefundAttempt(IPAddress address) => Refund(address, _options());
+
+    private void Refund(IPAddress address, LoginThrottleOptions o)
     {
-        var o = _options();
         lock (_lock)
             if (_buckets.TryGetValue(AddressKey(address), out var bucket)) bucket.Refund(o.AttemptBurst);
+    }
+
+    /// <summary>
+    /// A successful login: <see cref="RefundAttempt"/>, and <see cref="RecordSuccess"/> for a
+    /// password (<paramref name="passwordKey"/> null for other credentials), reading the options
+    /// once (they come from config.json, which is looked at on every read).
+    /// </summary>
+    public void Succeeded(IPAddress address, string? passwordKey)
+    {
+        var o = _options();
+        Refund(address, o);
+        if (passwordKey is not null) Trust(passwordKey, address, o);
     }
 
     /// <summary>
@@ -127,9 +140,10 @@ public sealed class LoginThrottle
     /// ceiling for a while. The user counter is kept, so interleaving one's own good logins with
     /// guesses does not reset it.
     /// </summary>
-    public void RecordSuccess(string username, IPAddress address)
+    public void RecordSuccess(string username, IPAddress address) => Trust(username, address, _options());
+
+    private void Trust(string username, IPAddress address, LoginThrottleOptions o)
     {
-        var o = _options();
         var now = _time.GetUtcNow();
         var pairKey = UserKey(username) + "\0" + AddressKey(address);
         lock (_lock)

@@ -105,8 +105,7 @@ public sealed class LoginService(
             return await RefuseAsync(started, cancellationToken).ConfigureAwait(false);
         }
 
-        throttle.RecordSuccess(throttleKey, client);
-        throttle.RefundAttempt(client);
+        throttle.Succeeded(client, throttleKey);
         // From here on the account's own name, as its back end stores it, never the typed spelling.
         var account = authenticated.CanonicalName;
         IReadOnlyList<string>? permissions = rules.Decide(target.Group, account, authenticated.Groups, decidingBackend!.MatchesNamesLoosely) switch

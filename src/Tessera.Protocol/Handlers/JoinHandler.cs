@@ -130,9 +130,8 @@ public sealed class JoinHandler : IMessageHandler
                 return;
         }
 
-        throttle.RefundAttempt(session.RemoteIp);
-        if (passwordUser is not null) throttle.RecordSuccess(passwordUser, session.RemoteIp);
-        Admit(session, message, name, outcome);
+        throttle.Succeeded(session.RemoteIp, passwordUser);
+        Admit(session, message, name, outcome, access, config);
     }
 
     private static void SendRedirect(ClientSession session, Message join, string name, string url) =>
@@ -141,7 +140,10 @@ public sealed class JoinHandler : IMessageHandler
             Type = MessageTypes.Joined, Kind = "redirect", Group = name, Username = join.Username ?? "", Value = url,
         });
 
-    private static void Admit(ClientSession session, Message message, string name, CredentialCheckResult outcome)
+    /// <param name="opened">The group as the join found it, used unless it was evicted meanwhile.</param>
+    /// <param name="config">config.json as the join read it: one look at the file per join.</param>
+    private static void Admit(ClientSession session, Message message, string name, CredentialCheckResult outcome,
+                              GroupAccess opened, Config.ServerConfig? config)
     {
         var services = session.Services;
         var isOp = outcome.Permissions.Contains(PermissionNames.Op);
@@ -150,9 +152,9 @@ public sealed class JoinHandler : IMessageHandler
             services.Joins.Refused(name, text, outcome);
             session.Send(Messages.JoinFailed(name, outcome.Username!, text));
         }
-        while (true)
+        for (GroupAccess? reuse = opened; ; reuse = null)
         {
-            var access = services.Registry.Open(name);
+            var access = reuse ?? services.Registry.Open(name);
             if (access.Group is not { } group)
             {
                 Refuse(Texts.NoSuchGroup);
@@ -178,7 +180,7 @@ public sealed class JoinHandler : IMessageHandler
                 group.TryAdd(session, services.Time.GetUtcNow());
                 services.Media.MemberJoined(session, group);
                 services.Joins.Admitted(session, name, outcome); // recorded before the client hears of it
-                SendWelcome(session, group);
+                SendWelcome(session, group, config);
                 return;
             }
         }
@@ -198,10 +200,9 @@ public sealed class JoinHandler : IMessageHandler
     }
 
     /// <summary>The sequence of protocol.md §4.3, sent under the group's lock so nothing interleaves.</summary>
-    private static void SendWelcome(ClientSession session, Group group)
+    private static void SendWelcome(ClientSession session, Group group, Config.ServerConfig? config)
     {
         var services = session.Services;
-        var config = services.Registry.Config.TryGet(out _);
         session.Send(Messages.Joined("join", group, session, config, services.Registry.IceServers.RtcConfiguration()));
         foreach (var entry in group.History.Read(services.Time.GetUtcNow(), group.Description.MaxHistoryAge))
         {

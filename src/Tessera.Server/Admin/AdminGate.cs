@@ -122,8 +122,7 @@ public sealed class AdminGate(PasswordVerifier passwords, ITokenStore tokens, Jo
         var decision = await decide();
         if (decision.Allowed)
         {
-            throttle.RefundAttempt(address);
-            if (passwordKey is not null) throttle.RecordSuccess(passwordKey, address);
+            throttle.Succeeded(address, passwordKey);
         }
         else if (passwordKey is not null)
         {

@@ -182,6 +182,23 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void A_success_gives_the_attempt_back_and_trusts_the_password_pair_in_one_call()
+    {
+        var t = Throttle(new LoginThrottleOptions { AttemptBurst = 5, UserFreeFailures = 3 });
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.True(t.BeginAttempt(Home).Allowed, $"attempt {i}");
+            t.Succeeded(Home, "ada");
+        }
+        Fail(t, "ada", Attacker, 3);
+        Assert.False(t.Check("ada", Attacker).Allowed);
+        Assert.True(t.Check("ada", Home).Allowed); // trusted: the per-user ceiling does not reach it
+        // Without a password (a token), only the attempt goes back; nobody becomes trusted.
+        t.Succeeded(Attacker, null);
+        Assert.False(t.Check("ada", Attacker).Allowed);
+    }
+
+    [Fact]
     public void A_refused_attempt_takes_nothing_so_waiting_the_announced_time_is_enough()
     {
         var t = Throttle(new LoginThrottleOptions { AttemptBurst = 1, AttemptsPerSecond = 1 });
