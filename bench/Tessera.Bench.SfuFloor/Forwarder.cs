@@ -10,9 +10,9 @@ namespace Tessera.Bench.SfuFloor;
 /// The least an SFU does per forwarded packet, with tessera's own system calls and SRTP code: one
 /// UDP socket bound like tessera's media port (dual-stack <c>::</c>, 1 MiB receive buffer), read
 /// by one thread with <c>recvmmsg</c> (<see cref="DatagramReader"/>); each datagram is unprotected
-/// once, then for each of its publisher's receivers written straight into a <c>sendmmsg</c> slot
-/// (<see cref="DatagramBatch"/>), given the down stream's SSRC and sequence number and protected
-/// there with the down stream's <see cref="SrtpContext"/> (AES-128-GCM). What one wake-up produced
+/// once, then for each of its publisher's receivers given the down stream's SSRC and sequence number
+/// and protected with the down stream's <see cref="SrtpContext"/> (AES-128-GCM) straight into a
+/// <c>sendmmsg</c> slot (<see cref="DatagramBatch"/>): one pass over the payload per receiver. What one wake-up produced
 /// leaves when it is done, or every 64 datagrams, as in tessera. No ICE, DTLS, RTCP, NACK history,
 /// layer filtering, statistics or locks: this is the floor, not an SFU.
 /// </summary>
@@ -81,10 +81,11 @@ internal static class Forwarder
                         Flush(batch, socket);
                         batch.TryReserve(addresses[d], out slot);
                     }
-                    rtp.CopyTo(slot);
-                    BinaryPrimitives.WriteUInt32BigEndian(slot[8..], Streams.DownstreamSsrc(d, kind));
-                    BinaryPrimitives.WriteUInt16BigEndian(slot[2..], ++sequences[d * 2 + kind]);
-                    batch.Commit(downstream[d].ProtectRtp(slot, plain));
+                    // The header is rewritten where it was received (the clear text is ours), and
+                    // encryption writes the receiver's datagram into the slot: the one copy of the packet.
+                    BinaryPrimitives.WriteUInt32BigEndian(rtp[8..], Streams.DownstreamSsrc(d, kind));
+                    BinaryPrimitives.WriteUInt16BigEndian(rtp[2..], ++sequences[d * 2 + kind]);
+                    batch.Commit(downstream[d].ProtectRtp(rtp, slot));
                 }
             }
             Flush(batch, socket);
