@@ -6,7 +6,7 @@ using Tessera.Bench.SfuFloor;
 if (args.Length == 4 && args[0] == "forward")
     return Forwarder.Run(int.Parse(args[1]), int.Parse(args[2]), args[3].Split(',').Select(int.Parse).ToList());
 
-var options = FloorOptions.Parse(args);
+var options = Options.Parse(args);
 Console.WriteLine($"SFU floor: {options.Publishers} publishers × {options.Subscribers} subscribers, video {options.VideoBitrate / 1000} kbit/s " +
     $"({Generator.VideoPacketSize} B packets) + audio {Generator.AudioPacketsPerSecond} pkt/s × {Generator.AudioPacketSize} B, " +
     $"warm-up {options.Warmup} s, window {options.Seconds} s");
