@@ -126,6 +126,24 @@ public sealed class IceLiteAgent : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Room for a datagram to the selected UDP path in the send batch open on this thread, for a
+    /// caller that writes it there once (SRTP protect) instead of building it and having it copied;
+    /// <see cref="CommitDatagram"/> adds it. False over ICE-TCP, with no path selected, or with no
+    /// batch open on this thread: then use <see cref="Send"/>.
+    /// </summary>
+    internal bool TryReserveDatagram(out Span<byte> slot)
+    {
+        slot = default;
+        if (_remoteConnection is not null)
+            return false;
+        var remote = _remoteAddress;
+        return remote is not null && State != IceAgentState.Closed && _multiplexer.TryReserveDatagram(remote, out slot);
+    }
+
+    /// <summary>Adds the datagram written into the slot last reserved, of <paramref name="length"/> bytes.</summary>
+    internal void CommitDatagram(int length) => _multiplexer.CommitDatagram(length);
+
     /// <summary>Handles a Binding request addressed to our ufrag; returns the response to send (or null to stay silent).</summary>
     /// <param name="connection">The ICE-TCP connection it came over; null: UDP from <paramref name="source"/>.</param>
     internal byte[]? HandleBindingRequest(StunMessage request, IPEndPoint source, out bool validated, IceTcpConnection? connection = null)

@@ -24,7 +24,11 @@ public sealed class TrackForwarder : IDisposable
     private readonly IRtpSink _sink;
     private readonly TimeProvider _time;
     private readonly SequenceRewriter _rewriter = new();
-    private readonly byte[] _scratch = new byte[PacketCache.SlotSize + 64];
+    // The packet being rewritten is built in a buffer of the sending thread, not of the forwarder:
+    // one buffer per forwarder meant a few hundred of them, each cold in the cache when its turn
+    // came. A thread's buffer is used only until its send returns, so no send in progress can see
+    // it overwritten.
+    [ThreadStatic] private static byte[]? t_packet;
     private readonly object _gate = new();
     private readonly LayerFilter _layers = new();
     private readonly ReceiverEstimates _estimates;
@@ -122,17 +126,18 @@ public sealed class TrackForwarder : IDisposable
     /// <summary>Copies, strips extensions, rewrites the header and hands the packet to the sink; false if not sent.</summary>
     private bool Send(ReadOnlySpan<byte> packet, in ForwardedPacket sent)
     {
-        packet.CopyTo(_scratch);
-        int length = RtpRewriter.StripExtensions(_scratch, packet.Length, KeepNoExtensions);
+        var scratch = t_packet ??= new byte[PacketCache.SlotSize + 64];
+        packet.CopyTo(scratch);
+        int length = RtpRewriter.StripExtensions(scratch, packet.Length, KeepNoExtensions);
         if (length < 0)
             return false;
-        RtpRewriter.SetSsrc(_scratch, Ssrc);
-        RtpRewriter.SetPayloadType(_scratch, PayloadType);
-        RtpRewriter.SetSequenceNumber(_scratch, sent.Sequence);
-        RtpRewriter.SetTimestamp(_scratch, sent.Timestamp);
+        RtpRewriter.SetSsrc(scratch, Ssrc);
+        RtpRewriter.SetPayloadType(scratch, PayloadType);
+        RtpRewriter.SetSequenceNumber(scratch, sent.Sequence);
+        RtpRewriter.SetTimestamp(scratch, sent.Timestamp);
         if (sent.Marker)
-            RtpRewriter.SetMarker(_scratch, true);
-        return _sink.SendRtp(_scratch, length);
+            RtpRewriter.SetMarker(scratch, true);
+        return _sink.SendRtp(scratch, length);
     }
 
     /// <summary>

@@ -67,8 +67,19 @@ internal sealed class AesGcmEncryptor : IDisposable
     public static bool IsSupported => X86Aes.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the tag over <paramref name="associated"/> and the ciphertext.</summary>
-    public void Encrypt(ReadOnlySpan<byte> iv, Span<byte> data, Span<byte> tag, ReadOnlySpan<byte> associated)
+    public void Encrypt(ReadOnlySpan<byte> iv, Span<byte> data, Span<byte> tag, ReadOnlySpan<byte> associated) =>
+        Encrypt(iv, data, data, tag, associated);
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (as long; the same
+    /// memory, or memory that does not overlap it) and writes the tag over <paramref name="associated"/>
+    /// and the ciphertext. Writing elsewhere costs nothing more than in place: the send path encrypts
+    /// straight into the datagram it sends, instead of encrypting and then copying.
+    /// </summary>
+    public void Encrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associated)
     {
+        if (ciphertext.Length != plaintext.Length)
+            throw new ArgumentException("The ciphertext must be as long as the plaintext.", nameof(ciphertext));
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (iv.Length != 12)
             throw new ArgumentException("The IV must be 12 bytes.", nameof(iv));
@@ -77,12 +88,12 @@ internal sealed class AesGcmEncryptor : IDisposable
         ulong ivFirst = BinaryPrimitives.ReadUInt64LittleEndian(iv);
         uint ivLast = BinaryPrimitives.ReadUInt32LittleEndian(iv[8..]);
         var hash = HashBlocks(Vector128<byte>.Zero, associated);
-        int done = EncryptAndHash(ivFirst, ivLast, data, ref hash);
-        Transform(ivFirst, ivLast, 2 + (uint)(done / 16), data[done..]);
-        hash = HashBlocks(hash, data[done..]);
+        int done = EncryptAndHash(ivFirst, ivLast, plaintext, ciphertext, ref hash);
+        Transform(ivFirst, ivLast, 2 + (uint)(done / 16), plaintext[done..], ciphertext[done..]);
+        hash = HashBlocks(hash, ciphertext[done..]);
         var lengths = Vector128.Create(
             BinaryPrimitives.ReverseEndianness((ulong)associated.Length * 8),
-            BinaryPrimitives.ReverseEndianness((ulong)data.Length * 8)).AsByte();
+            BinaryPrimitives.ReverseEndianness((ulong)ciphertext.Length * 8)).AsByte();
         hash = Multiply(hash ^ Reverse(lengths), _h1);
         // J0 (counter 1) masks the tag; the data took counters 2 onwards.
         (Reverse(hash) ^ EncryptBlock(CounterBlock(ivFirst, ivLast, 1))).CopyTo(tag);
@@ -91,13 +102,14 @@ internal sealed class AesGcmEncryptor : IDisposable
     // CTR mode from counter 2 and GHASH of what it produced, 64 bytes at a time in one loop, so that
     // the AES rounds of four blocks and the carry-less multiplies of the previous four overlap.
     // Returns how many bytes it did (whole 64-byte chunks).
-    private int EncryptAndHash(ulong ivFirst, uint ivLast, Span<byte> data, ref Vector128<byte> hash)
+    private int EncryptAndHash(ulong ivFirst, uint ivLast, ReadOnlySpan<byte> source, Span<byte> destination, ref Vector128<byte> hash)
     {
         uint counter = 2;
         int offset = 0;
-        ref byte start = ref MemoryMarshal.GetReference(data);
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
         var h = hash;
-        while (data.Length - offset >= 64)
+        while (source.Length - offset >= 64)
         {
             var c0 = CounterBlock(ivFirst, ivLast, counter);
             var c1 = CounterBlock(ivFirst, ivLast, counter + 1);
@@ -105,11 +117,12 @@ internal sealed class AesGcmEncryptor : IDisposable
             var c3 = CounterBlock(ivFirst, ivLast, counter + 3);
             counter += 4;
             EncryptFour(ref c0, ref c1, ref c2, ref c3);
-            ref byte at = ref Unsafe.Add(ref start, offset);
-            var x0 = Vector128.LoadUnsafe(ref at) ^ c0;
-            var x1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 16)) ^ c1;
-            var x2 = Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 32)) ^ c2;
-            var x3 = Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 48)) ^ c3;
+            ref byte read = ref Unsafe.Add(ref from, offset);
+            ref byte at = ref Unsafe.Add(ref to, offset);
+            var x0 = Vector128.LoadUnsafe(ref read) ^ c0;
+            var x1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref read, 16)) ^ c1;
+            var x2 = Vector128.LoadUnsafe(ref Unsafe.Add(ref read, 32)) ^ c2;
+            var x3 = Vector128.LoadUnsafe(ref Unsafe.Add(ref read, 48)) ^ c3;
             x0.StoreUnsafe(ref at);
             x1.StoreUnsafe(ref Unsafe.Add(ref at, 16));
             x2.StoreUnsafe(ref Unsafe.Add(ref at, 32));
@@ -128,24 +141,25 @@ internal sealed class AesGcmEncryptor : IDisposable
     }
 
     // CTR mode for what is left after the whole chunks (under 64 bytes), from the given counter.
-    private void Transform(ulong ivFirst, uint ivLast, uint counter, Span<byte> data)
+    private void Transform(ulong ivFirst, uint ivLast, uint counter, ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int offset = 0;
-        ref byte start = ref MemoryMarshal.GetReference(data);
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
         Span<byte> last = stackalloc byte[16];
-        while (offset < data.Length)
+        while (offset < source.Length)
         {
             var stream = EncryptBlock(CounterBlock(ivFirst, ivLast, counter++));
-            int n = Math.Min(16, data.Length - offset);
+            int n = Math.Min(16, source.Length - offset);
             if (n == 16)
             {
-                Xor(ref Unsafe.Add(ref start, offset), stream);
+                (Vector128.LoadUnsafe(ref Unsafe.Add(ref from, offset)) ^ stream).StoreUnsafe(ref Unsafe.Add(ref to, offset));
             }
             else
             {
                 stream.CopyTo(last);
                 for (int i = 0; i < n; i++)
-                    data[offset + i] ^= last[i];
+                    destination[offset + i] = (byte)(source[offset + i] ^ last[i]);
             }
             offset += n;
         }
@@ -154,9 +168,6 @@ internal sealed class AesGcmEncryptor : IDisposable
     // IV || counter (big-endian), built in registers.
     private static Vector128<byte> CounterBlock(ulong ivFirst, uint ivLast, uint counter) =>
         Vector128.Create(ivFirst, ivLast | ((ulong)BinaryPrimitives.ReverseEndianness(counter) << 32)).AsByte();
-
-    private static void Xor(ref byte at, Vector128<byte> stream) =>
-        (Vector128.LoadUnsafe(ref at) ^ stream).StoreUnsafe(ref at);
 
     // GHASH over data zero-padded to whole blocks, four blocks per reduction.
     private Vector128<byte> HashBlocks(Vector128<byte> hash, ReadOnlySpan<byte> data)

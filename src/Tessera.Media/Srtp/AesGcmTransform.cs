@@ -59,6 +59,18 @@ internal sealed class AesGcmTransform : SrtpTransform
         return length + TagLength;
     }
 
+    public override int ProtectRtp(ReadOnlySpan<byte> source, Span<byte> destination, int headerLength, uint ssrc, ulong index)
+    {
+        if (_rtpEncryptor is not { } encryptor)
+            return base.ProtectRtp(source, destination, headerLength, ssrc, index);
+        Span<byte> iv = stackalloc byte[12];
+        BuildIv(iv, _rtpSalt, ssrc, (uint)(index >> 16), (uint)(index & 0xFFFF), rtcp: false);
+        int length = source.Length;
+        source[..headerLength].CopyTo(destination);
+        encryptor.Encrypt(iv, source[headerLength..], destination[headerLength..length], destination.Slice(length, TagLength), source[..headerLength]);
+        return length + TagLength;
+    }
+
     public override bool UnprotectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, ulong index, out int plainLength)
     {
         plainLength = length - TagLength;

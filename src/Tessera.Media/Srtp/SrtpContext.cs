@@ -38,17 +38,39 @@ public sealed class SrtpContext : IDisposable
     /// <summary>Protects an RTP packet of <paramref name="length"/> bytes in place; returns the protected length.</summary>
     public int ProtectRtp(Span<byte> buffer, int length)
     {
-        if (!RtpHeaderLength.TryGet(buffer[..length], out int headerLength))
-            throw new ArgumentException("Not a well-formed RTP packet.", nameof(buffer));
         if (buffer.Length < length + _transform.RtpTagLength)
             throw new ArgumentException("No room for the authentication tag.", nameof(buffer));
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
-        ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
+        var (headerLength, ssrc, index) = NextSendIndex(buffer[..length]);
+        return _transform.ProtectRtp(buffer, headerLength, length, ssrc, index);
+    }
+
+    /// <summary>
+    /// Protects <paramref name="packet"/> into <paramref name="destination"/> (memory that does not
+    /// overlap it, with room for the overhead); returns the protected length. The send path writes
+    /// this way straight into the datagram it sends.
+    /// </summary>
+    public int ProtectRtp(ReadOnlySpan<byte> packet, Span<byte> destination)
+    {
+        if (destination.Length < packet.Length + _transform.RtpTagLength)
+            throw new ArgumentException("No room for the authentication tag.", nameof(destination));
+        if (packet.Overlaps(destination))
+            throw new ArgumentException("The destination overlaps the packet.", nameof(destination));
+        var (headerLength, ssrc, index) = NextSendIndex(packet);
+        return _transform.ProtectRtp(packet, destination, headerLength, ssrc, index);
+    }
+
+    // The packet's header length, SSRC and SRTP index (ROC || SEQ), counting it as sent.
+    private (int HeaderLength, uint Ssrc, ulong Index) NextSendIndex(ReadOnlySpan<byte> packet)
+    {
+        if (!RtpHeaderLength.TryGet(packet, out int headerLength))
+            throw new ArgumentException("Not a well-formed RTP packet.", nameof(packet));
+        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
+        ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         if (!_rtp.TryGetValue(ssrc, out var state))
             _rtp[ssrc] = state = new RtpStreamState();
         ulong index = state.Sender.Estimate(sequence);
         state.Sender.Update(index);
-        return _transform.ProtectRtp(buffer, headerLength, length, ssrc, index);
+        return (headerLength, ssrc, index);
     }
 
     public SrtpStatus UnprotectRtp(Span<byte> buffer, int length, out int plainLength)

@@ -12,6 +12,17 @@ internal abstract class SrtpTransform : IDisposable
     /// <summary>Encrypts packet[headerLength..length] and appends the tag; returns the new length.</summary>
     public abstract int ProtectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, ulong index);
 
+    /// <summary>
+    /// Protects <paramref name="source"/> (header and payload) into <paramref name="destination"/>,
+    /// which does not overlap it; returns the protected length. A transform whose cipher can write
+    /// elsewhere than its input saves the copy this one makes.
+    /// </summary>
+    public virtual int ProtectRtp(ReadOnlySpan<byte> source, Span<byte> destination, int headerLength, uint ssrc, ulong index)
+    {
+        source.CopyTo(destination);
+        return ProtectRtp(destination, headerLength, source.Length, ssrc, index);
+    }
+
     /// <summary>Authenticates and decrypts; on failure the buffer is left as it was received.</summary>
     public abstract bool UnprotectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, ulong index, out int plainLength);
 

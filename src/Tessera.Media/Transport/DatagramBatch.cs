@@ -32,14 +32,39 @@ internal sealed unsafe class DatagramBatch : IDisposable
     /// <summary>Copies a datagram into the batch; false when it is full or the datagram does not fit a slot.</summary>
     public bool TryAdd(ReadOnlySpan<byte> datagram, SocketAddress remote)
     {
-        if (_count == Capacity || datagram.Length > MaxDatagram || remote.Size > MaxAddress)
+        if (datagram.Length > MaxDatagram || !TryReserve(remote, out var slot))
             return false;
-        int i = _count++;
-        datagram.CopyTo(_slots.Data(i));
-        remote.Buffer.Span[..remote.Size].CopyTo(_slots.Address(i));
-        _slots.Vectors[i].Length = (nuint)datagram.Length;
-        _slots.Headers[i].NameLength = (uint)remote.Size;
+        datagram.CopyTo(slot);
+        Commit(datagram.Length);
         return true;
+    }
+
+    /// <summary>
+    /// The next free slot (<see cref="MaxDatagram"/> bytes), addressed to <paramref name="remote"/>,
+    /// for a caller that writes its datagram there itself rather than copying it in (SRTP protect
+    /// writes its output straight into the slot). It joins the batch only on <see cref="Commit"/>;
+    /// a slot not committed is reused by the next reservation. False when the batch is full.
+    /// </summary>
+    public bool TryReserve(SocketAddress remote, out Span<byte> slot)
+    {
+        if (_count == Capacity || remote.Size > MaxAddress)
+        {
+            slot = default;
+            return false;
+        }
+        remote.Buffer.Span[..remote.Size].CopyTo(_slots.Address(_count));
+        _slots.Headers[_count].NameLength = (uint)remote.Size;
+        slot = _slots.Data(_count);
+        return true;
+    }
+
+    /// <summary>Adds the slot last reserved, holding <paramref name="length"/> bytes, to the batch.</summary>
+    public void Commit(int length)
+    {
+        if (_count == Capacity || (uint)length > MaxDatagram)
+            throw new InvalidOperationException("Commit without a reserved slot, or a datagram longer than the slot.");
+        _slots.Vectors[_count].Length = (nuint)length;
+        _count++;
     }
 
     /// <summary>The errno of the last datagram the kernel refused.</summary>

@@ -83,6 +83,26 @@ internal sealed class DatagramSender : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reserves the next slot of the batch that this thread's open scope holds, for a datagram to
+    /// <paramref name="remote"/> that the caller writes there itself (<see cref="Commit"/> adds it);
+    /// false when no scope of this sender is open on this thread: then use <see cref="SendTo"/>.
+    /// </summary>
+    public bool TryReserve(SocketAddress remote, out Span<byte> slot)
+    {
+        slot = default;
+        if (!BatchScope.IsOpenOnThisThread(this))
+            return false;
+        var batch = _batch!;
+        if (batch.TryReserve(remote, out slot))
+            return true;
+        Flush(batch);
+        return batch.TryReserve(remote, out slot);
+    }
+
+    /// <summary>Adds the slot this thread last reserved, holding <paramref name="length"/> bytes, to the batch.</summary>
+    public void Commit(int length) => _batch!.Commit(length);
+
     private void Flush(DatagramBatch batch)
     {
         int dropped = batch.Flush(_socket);

@@ -195,6 +195,14 @@ public sealed class UdpMultiplexer : IAsyncDisposable
 
     internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress remote) => _sender.SendTo(datagram, remote);
 
+    /// <summary>Opens a send batch on the calling thread, as the receive loop does around each wake-up.</summary>
+    internal BatchScope BeginBatch() => _sender.BeginBatch();
+
+    /// <summary>Room for a datagram in the send batch open on this thread (<see cref="DatagramSender.TryReserve"/>).</summary>
+    internal bool TryReserveDatagram(SocketAddress remote, out Span<byte> slot) => _sender.TryReserve(remote, out slot);
+
+    internal void CommitDatagram(int length) => _sender.Commit(length);
+
     // Blocking receives on a thread of our own: no thread-pool hand-off per datagram.
     private void ReceiveLoop()
     {

@@ -60,6 +60,14 @@ public class AesGcmEncryptorTests
                 encryptor.Encrypt(iv, data, tag, associated);
                 Assert.True(expected.AsSpan().SequenceEqual(data), $"ciphertext differs: {length} bytes, {associatedLength} associated");
                 Assert.True(expectedTag.AsSpan().SequenceEqual(tag), $"tag differs: {length} bytes, {associatedLength} associated");
+                // The same into another buffer (the send path writes into the outgoing datagram), input untouched.
+                var input = (byte[])plain.Clone();
+                var output = new byte[length];
+                var outputTag = new byte[16];
+                encryptor.Encrypt(iv, input, output, outputTag, associated);
+                Assert.True(expected.AsSpan().SequenceEqual(output), $"ciphertext elsewhere differs: {length} bytes, {associatedLength} associated");
+                Assert.True(expectedTag.AsSpan().SequenceEqual(outputTag), $"tag elsewhere differs: {length} bytes, {associatedLength} associated");
+                Assert.True(plain.AsSpan().SequenceEqual(input), "the plaintext was changed");
             }
         }
     }

@@ -20,6 +20,29 @@ public class SrtpContextTests
         Assert.Equal(plain, back);
     }
 
+    // The send path protects into the outgoing datagram: the same bytes as in place, counted in the
+    // same sequence of indices (two contexts, one per way, see the same stream across the wrap).
+    [Theory, MemberData(nameof(Profiles))]
+    public void Protecting_into_another_buffer_gives_the_bytes_protecting_in_place_gives(SrtpProfile profile)
+    {
+        var (inPlace, rx) = Pair(profile);
+        var (elsewhere, _) = Pair(profile);
+        foreach (ushort sequence in new ushort[] { 65534, 65535, 0, 1 })
+        {
+            var plain = MakeRtp(sequence, payloadLength: 1100);
+            var expected = Protect(inPlace, plain);
+            var input = (byte[])plain.Clone();
+            var output = new byte[2048];
+            int length = elsewhere.ProtectRtp(input, output);
+            Assert.Equal(expected, output[..length]);
+            Assert.Equal(plain, input);
+            Assert.Equal(SrtpStatus.Ok, Unprotect(rx, output[..length], out var back));
+            Assert.Equal(plain, back);
+        }
+        var packet = MakeRtp(2);
+        Assert.Throws<ArgumentException>(() => elsewhere.ProtectRtp(packet, new byte[packet.Length + profile.RtpOverhead() - 1]));
+    }
+
     [Theory, MemberData(nameof(Profiles))]
     public void Rtcp_round_trips_with_e_flag_and_index(SrtpProfile profile)
     {

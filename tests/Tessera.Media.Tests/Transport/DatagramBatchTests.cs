@@ -75,6 +75,38 @@ public sealed class DatagramBatchTests : IDisposable
         Assert.Equal(0, _batch.Count);
     }
 
+    // The send path protects straight into a reserved slot: only what is committed leaves, in order
+    // with what was added by copy, and a slot reserved but not committed is reused, never sent.
+    [Fact]
+    public async Task A_reserved_slot_leaves_only_once_committed()
+    {
+        Assert.True(_batch.TryAdd([1], Address(_first)));
+        Assert.True(_batch.TryReserve(Address(_second), out var abandoned));
+        abandoned[0] = 99; // e.g. protect threw: never committed
+        Assert.True(_batch.TryReserve(Address(_first), out var slot));
+        Assert.Equal(DatagramBatch.MaxDatagram, slot.Length);
+        slot[0] = 2;
+        slot[1] = 3;
+        _batch.Commit(2);
+        Assert.True(_batch.TryAdd([4], Address(_second)));
+        Assert.Equal(3, _batch.Count);
+
+        _batch.Flush(_sender);
+
+        Assert.Equal([1], await ReceiveAsync(_first));
+        Assert.Equal([2, 3], await ReceiveAsync(_first));
+        Assert.Equal([4], await ReceiveAsync(_second)); // not the abandoned 99
+    }
+
+    [Fact]
+    public void A_full_batch_has_no_slot_to_reserve()
+    {
+        for (int i = 0; i < DatagramBatch.Capacity; i++)
+            Assert.True(_batch.TryAdd([(byte)i], Address(_first)));
+        Assert.False(_batch.TryReserve(Address(_first), out _));
+        Assert.Throws<InvalidOperationException>(() => _batch.Commit(1));
+    }
+
     public void Dispose()
     {
         _batch.Dispose();

@@ -47,4 +47,42 @@ public sealed class PeerTransportSendTests
         }
         Assert.Equal(4 * Each, seen.Count);
     }
+
+    [Fact]
+    public async Task Inside_a_batch_packets_are_protected_straight_into_it_and_leave_in_order()
+    {
+        // On the receive thread a batch is open: protect writes each packet into its datagram in the
+        // batch (the forwarder's buffer is left as it was), and more than a batch holds still leaves
+        // whole and in order.
+        await using var endpoint = UdpMultiplexer.Open(new UdpMultiplexerOptions { BindAddress = IPAddress.Loopback });
+        using var receiver = new BrowserSimulator();
+        using var down = new ReceiverConnection(endpoint, DtlsCertificate.Generate(), "stream-1");
+        down.AddTrack(SfuFixtures.Track(new RecordingSink(), new ManualTimeProvider()));
+        await receiver.ConnectReceiverAsync(endpoint, down);
+        int count = DatagramBatch.Capacity + 36;
+        var packets = Enumerable.Range(0, count).Select(i => new RtpPacketBuilder
+        {
+            PayloadType = 96, SequenceNumber = (ushort)i, Timestamp = (uint)i * 3000, Ssrc = 0x5201, Payload = Enumerable.Repeat((byte)i, 1100).ToArray(),
+        }.ToArray()).ToArray();
+
+        SendInOneBatch();
+
+        for (int i = 0; i < count; i++)
+        {
+            var received = await receiver.ReceiveRtpAsync();
+            Assert.Equal(packets[i], received);
+        }
+
+        void SendInOneBatch()
+        {
+            var buffer = new byte[1500];
+            using var batch = endpoint.BeginBatch();
+            foreach (var plain in packets)
+            {
+                plain.CopyTo(buffer, 0);
+                Assert.True(down.Transport.SendRtp(buffer, plain.Length));
+                Assert.True(buffer.AsSpan(0, plain.Length).SequenceEqual(plain), "protected in the caller's buffer, then copied");
+            }
+        }
+    }
 }
