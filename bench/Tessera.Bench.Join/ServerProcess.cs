@@ -30,6 +30,9 @@ public sealed partial class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The load client may run with inline socket completions (README: chat phase); the server
+        // under test keeps the runtime's defaults.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         foreach (var a in new[] { serverDll, "--insecure", "--http", "127.0.0.1:0", "--data", fixture.DataDir, "--groups", fixture.GroupsDir }.Concat(extraArgs))
             info.ArgumentList.Add(a);
         var server = new ServerProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
