@@ -96,18 +96,7 @@ public sealed class DeliveryTests
 
         // Joins, reads nothing, ever: its queue first drains into the socket buffers, then grows.
         using var stalled = new ClientWebSocket();
-        await stalled.ConnectAsync(s.WebSocketUrl, CancellationToken.None);
-        foreach (var text in new[] { """{"type":"handshake","version":["2"],"id":"stalled"}""",
-                                     """{"type":"join","kind":"join","group":"g","username":"stalled","password":""}""" })
-            await stalled.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-        await using var flooder = await s.JoinAsync("g", "flooder", "x");
-        await flooder.ReceiveAsync("user", where: m => m.Str("kind") == "add" && m.Str("id") == "stalled");
-        var deleted = flooder.ReceiveAsync("user", TimeSpan.FromSeconds(30), m => m.Str("kind") == "delete" && m.Str("id") == "stalled");
-        var payload = new string('x', 16_000);
-        for (var i = 0; i < 3000 && !deleted.IsCompleted; i++)
-            await flooder.SendAsync(new JsonObject { ["type"] = "chat", ["value"] = payload, ["noecho"] = true });
-        await deleted;
+        await using var flooder = await FloodUntilDroppedAsync(s, stalled, chats: 3000);
 
         // Nothing of the dropped client's queue is still counted against the server.
         await flooder.RoundTripAsync();
@@ -128,21 +117,32 @@ public sealed class DeliveryTests
 
         using var stalled = new ClientWebSocket();
         stalled.Options.SetBuffer(4096, 4096);
+        // Enough to fill loopback's socket buffers several times over (tens of MB at most), far below the budget.
+        await using var flooder = await FloodUntilDroppedAsync(s, stalled, chats: 4000);
+        lock (log)
+            Assert.True(log.Any(l => l.StartsWith("Information Tessera.WebSocket", StringComparison.Ordinal) && l.Contains("dropped: write timed out", StringComparison.Ordinal)),
+                        string.Join("\n", log.Where(l => l.Contains("dropped", StringComparison.Ordinal) || l.Contains("limits", StringComparison.OrdinalIgnoreCase))));
+    }
+
+    /// <summary>
+    /// Joins <paramref name="stalled"/> to "g" and never reads from it; a second member then sends
+    /// 16 KB chats (at most <paramref name="chats"/>) until the server announces the stalled one's
+    /// departure. Returns that second member.
+    /// </summary>
+    private static async Task<WsClient> FloodUntilDroppedAsync(TestServer s, ClientWebSocket stalled, int chats)
+    {
         await stalled.ConnectAsync(s.WebSocketUrl, CancellationToken.None);
         foreach (var text in new[] { """{"type":"handshake","version":["2"],"id":"stalled"}""",
                                      """{"type":"join","kind":"join","group":"g","username":"stalled","password":""}""" })
             await stalled.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
-        await using var flooder = await s.JoinAsync("g", "flooder", "x");
+        var flooder = await s.JoinAsync("g", "flooder", "x");
         await flooder.ReceiveAsync("user", where: m => m.Str("kind") == "add" && m.Str("id") == "stalled");
         var deleted = flooder.ReceiveAsync("user", TimeSpan.FromSeconds(30), m => m.Str("kind") == "delete" && m.Str("id") == "stalled");
         var payload = new string('x', 16_000);
-        // Enough to fill loopback's socket buffers several times over (tens of MB at most), far below the budget.
-        for (var i = 0; i < 4000 && !deleted.IsCompleted; i++)
+        for (var i = 0; i < chats && !deleted.IsCompleted; i++)
             await flooder.SendAsync(new JsonObject { ["type"] = "chat", ["value"] = payload, ["noecho"] = true });
         await deleted;
-        lock (log)
-            Assert.True(log.Any(l => l.StartsWith("Information Tessera.WebSocket", StringComparison.Ordinal) && l.Contains("dropped: write timed out", StringComparison.Ordinal)),
-                        string.Join("\n", log.Where(l => l.Contains("dropped", StringComparison.Ordinal) || l.Contains("limits", StringComparison.OrdinalIgnoreCase))));
+        return flooder;
     }
 }
