@@ -83,9 +83,10 @@ public sealed class LoginThrottle
     }
 
     /// <summary>
-    /// A successful login: <see cref="RefundAttempt"/>, and <see cref="RecordSuccess"/> for a
-    /// password (<paramref name="passwordKey"/> null for other credentials), reading the options
-    /// once (they come from config.json, which is looked at on every read).
+    /// A successful login: its attempt goes back, and for a password (<paramref name="passwordKey"/>,
+    /// null for other credentials) the pair's failures are forgotten and the pair is trusted against
+    /// the per-user ceiling for a while. The options are read once (they come from config.json,
+    /// which is looked at on every read).
     /// </summary>
     public void Succeeded(IPAddress address, string? passwordKey)
     {
@@ -140,8 +141,6 @@ public sealed class LoginThrottle
     /// ceiling for a while. The user counter is kept, so interleaving one's own good logins with
     /// guesses does not reset it.
     /// </summary>
-    public void RecordSuccess(string username, IPAddress address) => Trust(username, address, _options());
-
     private void Trust(string username, IPAddress address, LoginThrottleOptions o)
     {
         var now = _time.GetUtcNow();

@@ -91,7 +91,7 @@ public sealed class LoginThrottleTests
     public void An_address_where_the_user_logged_in_is_exempt_from_the_per_user_ceiling()
     {
         var t = Throttle();
-        t.RecordSuccess("ada", Home);
+        t.Succeeded(Home, "ada");
         for (var i = 0; i < 150; i++) t.RecordFailure("ada", IPAddress.Parse($"203.0.{i / 256}.{i % 256}"));
         Assert.True(t.Check("ada", Home).Allowed);
     }
@@ -101,7 +101,7 @@ public sealed class LoginThrottleTests
     {
         var t = Throttle(new LoginThrottleOptions { UserFreeFailures = 6 });
         Fail(t, "ada", Attacker, 4);
-        t.RecordSuccess("ada", Attacker);
+        t.Succeeded(Attacker, "ada");
         Fail(t, "ada", Attacker, 2);
         Assert.True(t.Check("ada", Attacker).Allowed); // the pair restarted and the pair is trusted…
         Assert.False(t.Check("ada", Home).Allowed);    // …but the user has used its 6 elsewhere
