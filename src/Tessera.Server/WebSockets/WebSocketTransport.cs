@@ -191,6 +191,7 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     /// </summary>
     private async Task DrainAsync()
     {
+        Exception? failure = null;
         try
         {
             var drained = 0;
@@ -257,15 +258,13 @@ public sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
         }
         catch (Exception e)
         {
-            Release();
-            _writeTimeout?.Dispose();
-            _writerDone.TrySetException(e);
-            return;
+            failure = e;
         }
-        // What is left will never be sent.
+        // The connection is finished (an unfinished drain returned above): what is left will never be sent.
         Release();
         _writeTimeout?.Dispose();
-        _writerDone.TrySetResult();
+        if (failure is null) _writerDone.TrySetResult();
+        else _writerDone.TrySetException(failure);
     }
 
     private CancellationTokenSource NewWriteTimeout()
